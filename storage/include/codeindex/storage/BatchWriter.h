@@ -1,0 +1,87 @@
+//===- BatchWriter.h - Bounded, concurrent batch writer ---------*- C++ -*-===//
+//
+// Extraction workers hand one WriteBatch per translation unit to a
+// BatchWriter. The writer keeps a bounded queue (in batches and bytes): when
+// it is full, submit() blocks, so a slow disk slows the producers down
+// instead of growing memory (backpressure). Writer threads take batches from
+// the queue, coalesce small ones up to a record/byte bound, and apply them
+// with Store::write. Each submitted batch is applied atomically, never split.
+//
+// Time spent blocked in submit() and time the engine reports as write stalls
+// are measured; a stall longer than Options::StallReportMillis is reported
+// through Options::OnStall while it lasts.
+//
+// Thread-safety: submit() may be called from any number of threads;
+// finish() and stats() from any thread.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_STORAGE_BATCHWRITER_H
+#define CODEINDEX_STORAGE_BATCHWRITER_H
+
+#include "codeindex/storage/Status.h"
+#include "codeindex/storage/Store.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace codeindex::storage {
+
+struct BatchWriterOptions {
+  /// Most batches waiting in the queue before submit() blocks.
+  size_t MaxQueuedBatches = 64;
+  /// Most bytes waiting in the queue before submit() blocks. A single batch
+  /// larger than this is still accepted when the queue is empty.
+  size_t MaxQueuedBytes = 64u << 20;
+  /// Upper bounds for coalescing several queued batches into one engine
+  /// write.
+  size_t MaxWriteRecords = 50000;
+  size_t MaxWriteBytes = 8u << 20;
+  /// Writer threads; 0 picks by engine (1 for lmdb and mem, 2 for rocksdb).
+  unsigned WriterThreads = 0;
+  /// A producer blocked (or an engine stalled) longer than this is reported
+  /// through OnStall while it happens.
+  uint64_t StallReportMillis = 2000;
+  StallCallback OnStall;
+};
+
+struct BatchWriterStats {
+  uint64_t Submitted = 0;          ///< batches accepted by submit()
+  uint64_t Records = 0;            ///< records written
+  uint64_t Bytes = 0;              ///< key + value bytes written
+  uint64_t EngineWrites = 0;       ///< Store::write calls after coalescing
+  uint64_t ProducerBlockedMillis = 0; ///< summed time producers waited
+  uint64_t PeakQueuedBytes = 0;
+  uint64_t WriteMillis = 0;        ///< time inside Store::write, summed
+  WriteStats Engine;               ///< the engine's own counters
+};
+
+class BatchWriter {
+public:
+  /// Does not own S; S must outlive the writer.
+  BatchWriter(Store &S, BatchWriterOptions Options = {});
+  /// Calls finish() if it was not called.
+  ~BatchWriter();
+
+  BatchWriter(const BatchWriter &) = delete;
+  BatchWriter &operator=(const BatchWriter &) = delete;
+
+  /// Queues Batch, blocking while the queue is full. Returns the first write
+  /// error seen so far (the batch is then dropped), or Aborted after
+  /// finish().
+  Status submit(WriteBatch Batch);
+
+  /// Waits until every queued batch is written and stops the writer threads.
+  /// Returns the first error any write returned. Idempotent.
+  Status finish();
+
+  BatchWriterStats stats() const;
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> P;
+};
+
+} // namespace codeindex::storage
+
+#endif // CODEINDEX_STORAGE_BATCHWRITER_H

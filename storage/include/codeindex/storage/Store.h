@@ -1,0 +1,200 @@
+//===- Store.h - The embedded key-value store behind an index ---*- C++ -*-===//
+//
+// A Store is an ordered key-value store split into a fixed set of tables
+// (RocksDB column families, LMDB named databases, std::maps in memory). The
+// graph layer (codeindex/graph) decides what the keys and values mean; this
+// layer only promises ordering, atomic batches and durability.
+//
+// Engines: RocksDbStore, LmdbStore, MemoryStore, chosen by a spec string
+// ("rocksdb:PATH", "lmdb:PATH", "mem") through openStore().
+//
+// On-disk layout of PATH (both persistent engines):
+//   PATH/LOCK            advisory lock; holds "pid host command" of the owner
+//   PATH/CURRENT         name of the live generation, replaced atomically
+//   PATH/gen-NNNNNN/     the engine's files for one generation
+// A full rebuild (OpenMode::Rebuild) writes a new generation and only
+// commit() makes it live, so a run killed at any moment leaves the previous
+// good index readable. Stale generations are removed on the next open.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_STORAGE_STORE_H
+#define CODEINDEX_STORAGE_STORE_H
+
+#include "codeindex/storage/Status.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codeindex::storage {
+
+/// The relations of an index. Each one is a separate keyspace.
+enum class Table : unsigned char {
+  Meta = 0,     ///< schema version, project, generator, run metadata
+  Files,        ///< files seen by the extractor
+  Entities,     ///< entity facts, keyed by entity id then owning unit
+  OutEdges,     ///< edges keyed kind|from|to|unit (callees = prefix scan)
+  InEdges,      ///< edges keyed kind|to|from|unit (callers = prefix scan)
+  Names,        ///< lower-cased names -> entity id, for search by name
+  Diagnostics,  ///< compiler diagnostics per translation unit
+  TestFiles,    ///< files detected as tests, with reasons
+  Coverage,     ///< per-file line coverage of the index
+  IgnoredFiles, ///< C/C++ files under the root that were not indexed
+  Units,        ///< per (file, variant) unit: the keys it owns
+  TuState,      ///< per translation unit: fingerprint for incremental runs
+};
+inline constexpr int NumTables = 12;
+
+/// Stable, lower-case name of a table ("entities", "out_edges", ...). Used
+/// as the RocksDB column family and LMDB database name.
+std::string_view tableName(Table T);
+
+/// An ordered list of puts and deletes applied atomically by Store::write.
+/// Owns copies of all keys and values. Not thread-safe; build one per thread.
+class WriteBatch {
+public:
+  struct Op {
+    Table T;
+    bool IsDelete;
+    std::string Key;
+    std::string Value;
+  };
+
+  void put(Table T, std::string_view Key, std::string_view Value);
+  void del(Table T, std::string_view Key);
+  /// Appends all operations of Other, in order.
+  void append(WriteBatch &&Other);
+  void clear();
+
+  const std::vector<Op> &ops() const { return Ops; }
+  size_t count() const { return Ops.size(); }
+  bool empty() const { return Ops.empty(); }
+  /// Approximate payload bytes (keys + values).
+  size_t byteSize() const { return Bytes; }
+
+private:
+  std::vector<Op> Ops;
+  size_t Bytes = 0;
+};
+
+/// A forward cursor over one table, restricted to keys starting with a
+/// prefix. Valid until the Store is closed; sees a consistent snapshot taken
+/// when it was created. Not thread-safe.
+class Iterator {
+public:
+  virtual ~Iterator() = default;
+  virtual bool valid() const = 0;
+  virtual void next() = 0;
+  /// Views into the iterator's buffer: valid until the next call to next().
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  /// Non-OK if the scan stopped because of an error rather than the end.
+  virtual Status status() const = 0;
+};
+
+/// Counters an engine keeps about its writes. Times in milliseconds.
+struct WriteStats {
+  uint64_t Batches = 0;      ///< engine-level write calls
+  uint64_t Records = 0;      ///< puts + deletes
+  uint64_t Bytes = 0;        ///< key + value bytes written
+  uint64_t StallMillis = 0;  ///< time the engine throttled or stopped writes
+  uint64_t MapResizes = 0;   ///< LMDB map growths
+  uint64_t LongestStallMillis = 0;
+};
+
+/// Called (from an engine thread) when a write stall begins or ends, so the
+/// CLI can tell the user while it happens instead of freezing silently.
+/// Active=true at the start, false at the end with the stall's duration.
+using StallCallback = std::function<void(bool Active, uint64_t Millis,
+                                         std::string_view Reason)>;
+
+enum class OpenMode : unsigned char {
+  ReadOnly,  ///< open the live generation for reading; fails if none
+  Update,    ///< open (or create) the live generation for in-place updates
+  Rebuild,   ///< create a fresh generation; commit() swaps it in atomically
+};
+
+enum class LockMode : unsigned char {
+  Fail, ///< a second writer fails at once with Status::busy naming the holder
+  Wait, ///< a second writer waits for the lock
+};
+
+struct OpenOptions {
+  OpenMode Mode = OpenMode::Update;
+  LockMode Lock = LockMode::Fail;
+  /// Path to a RocksDB OPTIONS file to load with RocksDB's own loader.
+  std::string RocksDbOptionsFile;
+  /// Initial LMDB map size; grown on MDB_MAP_FULL.
+  uint64_t LmdbInitialMapBytes = 64ull << 20;
+  StallCallback OnStall;
+  /// Text recorded in the LOCK file to name this process to others.
+  std::string LockOwnerDescription;
+};
+
+/// The abstract store. Engines implement it.
+///
+/// Thread-safety: write() may be called concurrently from several threads
+/// (engines that allow one writer serialise internally); get() and scan()
+/// may be called concurrently with each other and with write().
+class Store {
+public:
+  virtual ~Store() = default;
+
+  /// Applies Batch atomically: after a crash either all or none of it is
+  /// visible.
+  virtual Status write(const WriteBatch &Batch) = 0;
+
+  /// Reads one value. Status::notFound if the key is absent.
+  virtual Status get(Table T, std::string_view Key, std::string *Value) = 0;
+
+  /// Iterates keys in T that start with Prefix, in byte order.
+  virtual std::unique_ptr<Iterator> scan(Table T, std::string_view Prefix) = 0;
+
+  /// Makes everything written durable. In Rebuild mode also swaps the new
+  /// generation in as the live one (after compaction where the engine needs
+  /// it). Further writes after commit() are an error.
+  virtual Status commit() = 0;
+
+  /// Engine name: "rocksdb", "lmdb" or "mem".
+  virtual std::string_view engine() const = 0;
+  /// The index path ("" for mem).
+  virtual const std::string &path() const = 0;
+  virtual WriteStats stats() const = 0;
+};
+
+/// A parsed engine spec.
+struct StoreSpec {
+  std::string Engine; ///< "rocksdb", "lmdb" or "mem"
+  std::string Path;   ///< empty for mem
+
+  std::string toString() const;
+};
+
+/// Parses "rocksdb:PATH", "lmdb:PATH" or "mem". An unknown prefix, an empty
+/// path or an engine not compiled in gives InvalidArgument/NotSupported with
+/// a message naming the accepted forms.
+Status parseStoreSpec(std::string_view Spec, StoreSpec *Out);
+
+/// The engine used when the user names none: "lmdb" when TargetIsWindows,
+/// "rocksdb" otherwise. Pure, so each platform's choice has a unit test.
+std::string_view defaultEngineFor(bool TargetIsWindows);
+/// defaultEngineFor() for the platform this binary was built for.
+std::string_view defaultEngine();
+
+/// Engines compiled into this build, e.g. {"rocksdb", "lmdb", "mem"}.
+std::vector<std::string_view> availableEngines();
+
+/// Opens (or creates) a store. On success *Out owns the store; the store
+/// holds the index lock until destroyed. Errors: InvalidArgument (bad spec),
+/// Busy (lock held, names the holder), Incompatible (schema version, via the
+/// graph layer), IOError, Corruption (with a hint to rebuild).
+Status openStore(const StoreSpec &Spec, const OpenOptions &Options,
+                 std::unique_ptr<Store> *Out);
+
+} // namespace codeindex::storage
+
+#endif // CODEINDEX_STORAGE_STORE_H
