@@ -1,0 +1,65 @@
+//===- CompileCommands.h - Reading and sanitising compile commands -*- C++ -*-//
+//
+// Turns a compile_commands.json into the list of translation units to index.
+// compile_commands.json can come from anywhere, so the commands are treated
+// as untrusted input: nothing in them is executed, flags that would load
+// code into the compiler (-fplugin=, -Xclang -load, ...) are stripped and
+// reported, and outputs (-o, -MF, ...) are dropped.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_PLUGIN_COMPILECOMMANDS_H
+#define CODEINDEX_PLUGIN_COMPILECOMMANDS_H
+
+#include "codeindex/graph/Model.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace codeindex {
+
+/// One translation unit, ready to hand to the Clang driver.
+struct TuInput {
+  Id Key = 0;               ///< hash of main file, directory and arguments
+  size_t Index = 0;         ///< position in compile_commands.json
+  std::string MainFile;     ///< absolute, normalised
+  std::string Directory;    ///< absolute working directory
+  /// Driver command line (argv[0] is the compiler), sanitised, with our
+  /// own flags appended (-fsyntax-only, -w, -resource-dir ...).
+  std::vector<std::string> Args;
+  uint64_t CommandHash = 0; ///< hash of the original command and directory
+  uint64_t Variant = 0;     ///< hash of the preprocessor-relevant flags
+  Language Lang = Language::Unknown;
+  /// Flags removed for safety, e.g. "-fplugin=/x/y.so", to report.
+  std::vector<std::string> Stripped;
+};
+
+/// Resolves a build directory or a path to compile_commands.json to the
+/// absolute path of the file. Errors: the file does not exist.
+llvm::Expected<std::string> findCompileCommands(llvm::StringRef PathOrDir);
+
+struct LoadOptions {
+  std::string ResourceDir; ///< Clang's resource directory (builtin headers)
+  /// Directories (besides the one holding compile_commands.json) from which
+  /// response files (@file) may be read.
+  std::vector<std::string> AllowedDirs;
+};
+
+/// Loads and sanitises every entry. Identical entries (same file, directory
+/// and arguments) are merged into one TU. Errors name the file and the
+/// problem (malformed JSON, not an array, an entry without "file"...).
+llvm::Expected<std::vector<TuInput>>
+loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options);
+
+/// The language a file is compiled as, from the arguments (-x) or its name.
+Language languageOf(llvm::StringRef File, llvm::ArrayRef<std::string> Args);
+
+/// Clang's resource directory as configured at build time, overridable with
+/// the CODE_INDEX_RESOURCE_DIR environment variable.
+std::string defaultResourceDir();
+
+} // namespace codeindex
+
+#endif // CODEINDEX_PLUGIN_COMPILECOMMANDS_H
