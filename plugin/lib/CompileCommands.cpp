@@ -39,7 +39,8 @@ std::string normalize(llvm::StringRef Path, llvm::StringRef Base) {
   return std::string(P);
 }
 
-bool startsWithAny(llvm::StringRef A, std::initializer_list<llvm::StringRef> L) {
+bool startsWithAny(llvm::StringRef A,
+                   std::initializer_list<llvm::StringRef> L) {
   for (llvm::StringRef P : L)
     if (A.starts_with(P))
       return true;
@@ -69,8 +70,8 @@ unsigned unsafeFlagWidth(llvm::StringRef A) {
 /// Whether a flag names something to report as a security strip (as opposed
 /// to a harmless output flag we drop silently).
 bool isCodeLoadingFlag(llvm::StringRef A) {
-  return startsWithAny(A, {"-fplugin", "-fpass-plugin", "-load", "-add-plugin",
-                           "-plugin"});
+  return startsWithAny(
+      A, {"-fplugin", "-fpass-plugin", "-load", "-add-plugin", "-plugin"});
 }
 
 struct Sanitized {
@@ -116,9 +117,8 @@ Sanitized sanitize(const std::vector<std::string> &In) {
     }
     if (unsigned W = unsafeFlagWidth(A)) {
       if (isCodeLoadingFlag(A))
-        Out.Stripped.push_back(W == 2 && I + 1 < In.size()
-                                   ? In[I] + " " + In[I + 1]
-                                   : In[I]);
+        Out.Stripped.push_back(
+            W == 2 && I + 1 < In.size() ? In[I] + " " + In[I + 1] : In[I]);
       I += W - 1;
       continue;
     }
@@ -168,8 +168,8 @@ uint64_t variantOf(const std::vector<std::string> &Args, Language L) {
       ++I;
       continue;
     }
-    if (startsWithAny(A, {"-D", "-U", "-std=", "--std=", "-include",
-                          "-imacros", "--target=", "-m32", "-m64", "-x"})) {
+    if (startsWithAny(A, {"-D", "-U", "-std=", "--std=", "-include", "-imacros",
+                          "--target=", "-m32", "-m64", "-x"})) {
       Key += '\0';
       Key += Args[I];
     }
@@ -188,7 +188,8 @@ llvm::Error expandResponseFiles(std::vector<std::string> &Args,
       Out.push_back(std::move(Args[I]));
       continue;
     }
-    std::string File = normalize(llvm::StringRef(Args[I]).drop_front(), Directory);
+    std::string File =
+        normalize(llvm::StringRef(Args[I]).drop_front(), Directory);
     bool Inside = false;
     for (const std::string &A : Allowed)
       if (llvm::StringRef(File).starts_with(A + "/") || File == A)

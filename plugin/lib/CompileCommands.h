@@ -22,10 +22,10 @@ namespace codeindex {
 
 /// One translation unit, ready to hand to the Clang driver.
 struct TuInput {
-  Id Key = 0;               ///< hash of main file, directory and arguments
-  size_t Index = 0;         ///< position in compile_commands.json
-  std::string MainFile;     ///< absolute, normalised
-  std::string Directory;    ///< absolute working directory
+  Id Key = 0;            ///< hash of main file, directory and arguments
+  size_t Index = 0;      ///< position in compile_commands.json
+  std::string MainFile;  ///< absolute, normalised
+  std::string Directory; ///< absolute working directory
   /// Driver command line (argv[0] is the compiler), sanitised, with our
   /// own flags appended (-fsyntax-only, -w, -resource-dir ...).
   std::vector<std::string> Args;

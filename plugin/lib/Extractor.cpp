@@ -169,10 +169,12 @@ struct UnitBuilder {
 
 class TuState {
 public:
-  TuState(const TuInput &In, ExtractContext &Ctx) : In(In), Ctx(Ctx) {}
+  TuState(const TuInput &In, ExtractContext &Ctx, TuResult &Out)
+      : In(In), Ctx(Ctx), Out(&Out) {}
 
   const TuInput &In;
   ExtractContext &Ctx;
+  TuResult *Out;
   SourceManager *SM = nullptr;
   const LangOptions *LO = nullptr;
   ASTContext *AST = nullptr;
@@ -219,8 +221,7 @@ FileState &TuState::fileState(FileID FID) {
   OptionalFileEntryRef FE = SM->getFileEntryRefForID(FID);
   if (!FE)
     return FS; // <built-in>, <command line>, scratch space
-  llvm::StringRef Canonical =
-      SM->getFileManager().getCanonicalName(*FE);
+  llvm::StringRef Canonical = SM->getFileManager().getCanonicalName(*FE);
   std::string Abs = Canonical.str();
   auto Known = ByPath.find(Abs);
   if (Known != ByPath.end()) {
@@ -236,8 +237,8 @@ FileState &TuState::fileState(FileID FID) {
     if (!Outside && G.match(FS.Path))
       FS.Excluded = true;
   bool IsMain = FID == SM->getMainFileID();
-  FS.External = !IsMain && (FS.Excluded || ((System || Outside) &&
-                                            !Ctx.Options.IndexSystem));
+  FS.External = !IsMain && (FS.Excluded ||
+                            ((System || Outside) && !Ctx.Options.IndexSystem));
   FS.Unit = UnitKey{fileId(FS.Path), FS.External ? 0 : In.Variant};
   Id Owner = Ctx.Claims.claim(FS.Unit, In.Key);
   bool Mine = Owner == In.Key || !Ctx.Options.DedupHeaders;
@@ -308,8 +309,7 @@ const Decl *fromInstantiation(const Decl *D) {
       auto From = CTS->getSpecializedTemplateOrPartial();
       if (auto *CT = From.dyn_cast<ClassTemplateDecl *>())
         return CT->getTemplatedDecl();
-      if (auto *P =
-              From.dyn_cast<ClassTemplatePartialSpecializationDecl *>())
+      if (auto *P = From.dyn_cast<ClassTemplatePartialSpecializationDecl *>())
         return P;
     }
   } else if (const auto *RD = dyn_cast<CXXRecordDecl>(D)) {
@@ -407,7 +407,8 @@ const NamedDecl *containerEntity(const Decl *D) {
   while (D) {
     if (const auto *RD = dyn_cast<CXXRecordDecl>(D); RD && RD->isLambda())
       if (Decl *Ctx = RD->getLambdaContextDecl())
-        if (!isa<ParmVarDecl>(Ctx) && !RD->getDeclContext()->isFunctionOrMethod()) {
+        if (!isa<ParmVarDecl>(Ctx) &&
+            !RD->getDeclContext()->isFunctionOrMethod()) {
           D = Ctx;
           continue;
         }
@@ -459,9 +460,11 @@ uint32_t flagsOf(const NamedDecl *D) {
     if (FD->isFunctionTemplateSpecialization() ||
         FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization)
       F |= flag::TemplateSpecialization;
+    // As written: destructors are implicitly noexcept, but not flagged.
     if (const auto *FPT = FD->getType()->getAs<FunctionProtoType>())
-      if (isNoexceptExceptionSpec(FPT->getExceptionSpecType()) &&
-          FPT->getExceptionSpecType() != EST_NoexceptFalse)
+      if (FD->getExceptionSpecSourceRange().isValid() &&
+          (FPT->getExceptionSpecType() == EST_BasicNoexcept ||
+           FPT->getExceptionSpecType() == EST_NoexceptTrue))
         F |= flag::Noexcept;
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
       if (MD->isStatic())
@@ -528,7 +531,8 @@ Access accessOf(const NamedDecl *D) {
 }
 
 std::string nameOf(const NamedDecl *D) {
-  if (const auto *N = dyn_cast<NamespaceDecl>(D); N && N->isAnonymousNamespace())
+  if (const auto *N = dyn_cast<NamespaceDecl>(D);
+      N && N->isAnonymousNamespace())
     return "(anonymous namespace)";
   std::string Name = D->getNameAsString();
   if (Name.empty()) {
@@ -550,7 +554,8 @@ std::string templatePrefix(const NamedDecl *D, const PrintingPolicy &PP) {
   } else if (const auto *RD = dyn_cast<CXXRecordDecl>(D)) {
     if (const auto *T = RD->getDescribedClassTemplate())
       TPL = T->getTemplateParameters();
-    else if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(RD))
+    else if (const auto *P =
+                 dyn_cast<ClassTemplatePartialSpecializationDecl>(RD))
       TPL = P->getTemplateParameters();
   } else if (const auto *VD = dyn_cast<VarDecl>(D)) {
     if (const auto *T = VD->getDescribedVarTemplate())
@@ -597,7 +602,8 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
     }
     if (FD->isVariadic())
       Params += FD->getNumParams() ? ", ..." : "...";
-    else if (FD->getNumParams() == 0 && !D->getASTContext().getLangOpts().CPlusPlus &&
+    else if (FD->getNumParams() == 0 &&
+             !D->getASTContext().getLangOpts().CPlusPlus &&
              FD->hasWrittenPrototype())
       Params += "void";
     Params += ")";
@@ -614,8 +620,9 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
         S += " &&";
     }
     if (const auto *FPT = FD->getType()->getAs<FunctionProtoType>())
-      if (FPT->getExceptionSpecType() == EST_BasicNoexcept ||
-          FPT->getExceptionSpecType() == EST_NoexceptTrue)
+      if (FD->getExceptionSpecSourceRange().isValid() &&
+          (FPT->getExceptionSpecType() == EST_BasicNoexcept ||
+           FPT->getExceptionSpecType() == EST_NoexceptTrue))
         S += " noexcept";
     if (FD->isPureVirtual())
       S += " = 0";
@@ -637,10 +644,10 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
     return "typedef " + Join(TypeStr(TD->getUnderlyingType()), QualName);
   }
   if (const auto *ED = dyn_cast<EnumDecl>(D)) {
-    std::string S = ED->isScoped() ? (ED->isScopedUsingClassTag()
-                                          ? "enum class "
-                                          : "enum struct ")
-                                   : "enum ";
+    std::string S =
+        ED->isScoped()
+            ? (ED->isScopedUsingClassTag() ? "enum class " : "enum struct ")
+            : "enum ";
     S += QualName;
     if (ED->getIntegerTypeSourceInfo())
       S += " : " + TypeStr(ED->getIntegerType());
@@ -887,10 +894,12 @@ bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
   }
   if (!(Roles & static_cast<unsigned>(SymbolRole::Reference)))
     return true;
-  if (const auto *FD = dyn_cast<FunctionDecl>(D);
-      FD && (Roles & static_cast<unsigned>(SymbolRole::Call)) &&
-      FD->getTemplateSpecializationArgs() && isFactory(FD))
-    T.FactoryCalls.push_back({FD, ASTNode.Parent, Loc});
+  // The index reports calls to a template specialization as calls to the
+  // template; the expression still names the specialization.
+  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(ASTNode.OrigE))
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl());
+        FD && FD->getTemplateSpecializationArgs() && isFactory(FD))
+      T.FactoryCalls.push_back({FD, ASTNode.Parent, Loc});
   if (const NamedDecl *E = asEntity(D))
     onReference(E, Roles, Relations, Loc, ASTNode.Parent, *FS);
   return true;
@@ -916,7 +925,8 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
     bool Invalid = false;
     llvm::StringRef Buf = SM.getBufferData(U.FID, &Invalid);
     if (!Invalid) {
-      unsigned B = SM.getFileOffset(SM.translateLineCol(U.FID, X.Line, X.Column));
+      unsigned B =
+          SM.getFileOffset(SM.translateLineCol(U.FID, X.Line, X.Column));
       unsigned E =
           SM.getFileOffset(SM.translateLineCol(U.FID, X.EndLine, X.EndColumn));
       if (B <= E && E < Buf.size())
@@ -949,8 +959,8 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
       Access A = B.getAccessSpecifier() == AS_public      ? Access::Public
                  : B.getAccessSpecifier() == AS_protected ? Access::Protected
                                                           : Access::Private;
-      addEdge(U, EdgeKind::Inherits, Self, idOf(Base).first,
-              B.getBaseTypeLoc(), false, A, B.isVirtual());
+      addEdge(U, EdgeKind::Inherits, Self, idOf(Base).first, B.getBaseTypeLoc(),
+              false, A, B.isVirtual());
       noteTarget(U, Base);
     }
   }
@@ -1113,8 +1123,8 @@ bool Collector::handleMacroOccurrence(const IdentifierInfo *Name,
   if (Roles & static_cast<unsigned>(SymbolRole::Definition)) {
     EntityFact &F = MakeFact(false);
     auto [L, C] = T.lineCol(DefLoc);
-    SourceLocation End = Lexer::getLocForEndOfToken(MI->getDefinitionEndLoc(),
-                                                    0, *T.SM, *T.LO);
+    SourceLocation End =
+        Lexer::getLocForEndOfToken(MI->getDefinitionEndLoc(), 0, *T.SM, *T.LO);
     auto [EL, EC] = T.lineCol(End);
     Extent X{L, C, EL, EC > 1 ? EC - 1 : EC};
     if (EL < L)
@@ -1155,9 +1165,9 @@ public:
   }
 
   void InclusionDirective(SourceLocation HashLoc, const Token &,
-                          StringRef FileName, bool IsAngled,
-                          CharSourceRange, OptionalFileEntryRef File,
-                          StringRef, StringRef, const Module *, bool,
+                          StringRef FileName, bool IsAngled, CharSourceRange,
+                          OptionalFileEntryRef File, StringRef, StringRef,
+                          const Module *, bool,
                           SrcMgr::CharacteristicKind) override {
     FileState *FS = T.fileStateFor(HashLoc);
     if (!FS || !FS->Owned)
@@ -1166,8 +1176,7 @@ public:
     U.Includes.push_back(FileName.str());
     if (!File)
       return;
-    std::string Abs =
-        T.SM->getFileManager().getCanonicalName(*File).str();
+    std::string Abs = T.SM->getFileManager().getCanonicalName(*File).str();
     Id To = fileId(T.Ctx.Paths.display(Abs));
     auto [L, C] = T.lineCol(HashLoc);
     auto Key = std::make_tuple(EdgeKind::Includes, U.Facts.Key.File, To);
@@ -1239,22 +1248,27 @@ void FinishConsumer::HandleTranslationUnit(ASTContext &) {
       continue;
     UnitBuilder &U = T.unit(*FS);
     for (const CXXConstructorDecl *Ctor : F.Found) {
-      if (MadeRD && Ctor->getParent()->getCanonicalDecl() !=
-                        MadeRD->getCanonicalDecl())
+      if (MadeRD &&
+          Ctor->getParent()->getCanonicalDecl() != MadeRD->getCanonicalDecl())
         continue;
       const NamedDecl *E = asEntity(Ctor);
       if (!E)
         continue;
-      C.addEdge(U, EdgeKind::Calls, C.sourceNode(U, FC.Caller),
-                C.idOf(E).first, FC.Loc);
+      C.addEdge(U, EdgeKind::Calls, C.sourceNode(U, FC.Caller), C.idOf(E).first,
+                FC.Loc);
       C.noteTarget(U, E);
     }
   }
 }
 
+void finishTu(TuState &T);
+
 class IndexFrontendAction : public ASTFrontendAction {
 public:
   explicit IndexFrontendAction(TuState &T) : T(T) {}
+
+  // The SourceManager dies with the CompilerInstance: finish while it lives.
+  void EndSourceFileAction() override { finishTu(T); }
 
   // Sema skips the pending implicit instantiations at the end of a TU_Prefix
   // translation unit: the index does not record references that exist only
@@ -1314,8 +1328,8 @@ public:
     if (Level < DiagnosticsEngine::Error)
       return;
     DiagnosticFact D;
-    D.Sev = Level == DiagnosticsEngine::Fatal ? Severity::Fatal
-                                              : Severity::Error;
+    D.Sev =
+        Level == DiagnosticsEngine::Fatal ? Severity::Fatal : Severity::Error;
     llvm::SmallString<256> Msg;
     Info.FormatDiagnostic(Msg);
     D.Message = Msg.str().str();
@@ -1417,7 +1431,8 @@ void resolveExpansions(UnitBuilder &U, Collector &C, TuState &T) {
       E.From = From;
       E.To = X.Macro;
     }
-    U.Facts.Edges[It->second].Sites.push_back(SiteFact{X.Line, X.Column, false});
+    U.Facts.Edges[It->second].Sites.push_back(
+        SiteFact{X.Line, X.Column, false});
   }
   (void)C;
   (void)T;
@@ -1428,10 +1443,9 @@ void finishUnit(UnitBuilder &U, bool ExcludeTests) {
     if (std::optional<std::string> R = testReasonForInclude(Inc))
       U.Facts.File.TestReasons.push_back(*R);
   std::sort(U.Facts.File.TestReasons.begin(), U.Facts.File.TestReasons.end());
-  U.Facts.File.TestReasons.erase(
-      std::unique(U.Facts.File.TestReasons.begin(),
-                  U.Facts.File.TestReasons.end()),
-      U.Facts.File.TestReasons.end());
+  U.Facts.File.TestReasons.erase(std::unique(U.Facts.File.TestReasons.begin(),
+                                             U.Facts.File.TestReasons.end()),
+                                 U.Facts.File.TestReasons.end());
   bool IsTest = !U.Facts.File.TestReasons.empty();
   if (IsTest && U.Facts.File.Role != FileRole::Generated)
     U.Facts.File.Role = FileRole::Test;
@@ -1446,8 +1460,9 @@ void finishUnit(UnitBuilder &U, bool ExcludeTests) {
       E.IsTest = IsTest;
     std::sort(E.Decls.begin(), E.Decls.end());
   }
-  std::sort(U.Facts.Entities.begin(), U.Facts.Entities.end(),
-            [](const EntityFact &A, const EntityFact &B) { return A.ID < B.ID; });
+  std::sort(
+      U.Facts.Entities.begin(), U.Facts.Entities.end(),
+      [](const EntityFact &A, const EntityFact &B) { return A.ID < B.ID; });
   for (EdgeFact &E : U.Facts.Edges) {
     std::sort(E.Sites.begin(), E.Sites.end());
     E.Sites.erase(std::unique(E.Sites.begin(), E.Sites.end(),
@@ -1463,6 +1478,40 @@ void finishUnit(UnitBuilder &U, bool ExcludeTests) {
             });
 }
 
+void finishTu(TuState &T) {
+  if (!T.SM)
+    return;
+  ExtractContext &Ctx = T.Ctx;
+  // Everything read, for incremental indexing.
+  for (auto It = T.SM->fileinfo_begin(); It != T.SM->fileinfo_end(); ++It) {
+    const SrcMgr::ContentCache *CC = It->second;
+    if (!CC || !CC->OrigEntry)
+      continue;
+    std::string Abs =
+        T.SM->getFileManager().getCanonicalName(*CC->OrigEntry).str();
+    uint64_t H;
+    if (auto Buf = CC->getBufferIfLoaded()) {
+      H = llvm::xxh3_64bits(Buf->getBuffer());
+      Ctx.Hashes.put(Abs, H);
+    } else {
+      H = Ctx.Hashes.hashOf(Abs);
+    }
+    T.Out->Record.Inputs.emplace_back(Abs, H);
+  }
+  std::sort(T.Out->Record.Inputs.begin(), T.Out->Record.Inputs.end());
+  T.Out->Record.Inputs.erase(
+      std::unique(T.Out->Record.Inputs.begin(), T.Out->Record.Inputs.end()),
+      T.Out->Record.Inputs.end());
+  Collector C(T);
+  for (UnitBuilder &U : T.Units) {
+    if (!U.External) {
+      resolveExpansions(U, C, T);
+      computeCoverage(U, *T.SM, *T.LO);
+    }
+    finishUnit(U, Ctx.Options.ExcludeTests);
+  }
+}
+
 } // namespace
 
 TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
@@ -1474,7 +1523,7 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
   R.Record.Variant = In.Variant;
   auto Start = Clock::now();
 
-  TuState T(In, Ctx);
+  TuState T(In, Ctx, R);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
       llvm::vfs::createPhysicalFileSystem();
   FS->setCurrentWorkingDirectory(In.Directory);
@@ -1483,43 +1532,12 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
   DiagnosticCollector Diags(T, R.Record.Diagnostics);
   bool Ok;
   {
-    tooling::ToolInvocation Inv(In.Args,
-                                std::make_unique<IndexFrontendAction>(T),
-                                Files.get());
+    tooling::ToolInvocation Inv(
+        In.Args, std::make_unique<IndexFrontendAction>(T), Files.get());
     Inv.setDiagnosticConsumer(&Diags);
     Ok = Inv.run();
     auto Parsed = Clock::now();
     R.ParseSeconds = std::chrono::duration<double>(Parsed - Start).count();
-
-    if (T.SM) {
-      // Everything read, for incremental indexing.
-      for (auto It = T.SM->fileinfo_begin(); It != T.SM->fileinfo_end(); ++It) {
-        const SrcMgr::ContentCache *CC = It->second;
-        if (!CC || !CC->OrigEntry)
-          continue;
-        std::string Abs = Files->getCanonicalName(*CC->OrigEntry).str();
-        uint64_t H;
-        if (auto Buf = CC->getBufferIfLoaded()) {
-          H = llvm::xxh3_64bits(Buf->getBuffer());
-          Ctx.Hashes.put(Abs, H);
-        } else {
-          H = Ctx.Hashes.hashOf(Abs);
-        }
-        R.Record.Inputs.emplace_back(Abs, H);
-      }
-      std::sort(R.Record.Inputs.begin(), R.Record.Inputs.end());
-      R.Record.Inputs.erase(
-          std::unique(R.Record.Inputs.begin(), R.Record.Inputs.end()),
-          R.Record.Inputs.end());
-      Collector C(T);
-      for (UnitBuilder &U : T.Units) {
-        if (!U.External) {
-          resolveExpansions(U, C, T);
-          computeCoverage(U, *T.SM, *T.LO);
-        }
-        finishUnit(U, Ctx.Options.ExcludeTests);
-      }
-    }
   }
   bool HasErrors = std::any_of(
       R.Record.Diagnostics.begin(), R.Record.Diagnostics.end(),

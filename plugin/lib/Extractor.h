@@ -33,8 +33,9 @@
 namespace codeindex {
 
 struct ExtractOptions {
-  std::string Root;     ///< absolute, real path of the project source root
-  std::string BuildDir; ///< directory of compile_commands.json (generated files)
+  std::string Root; ///< absolute, real path of the project source root
+  std::string
+      BuildDir; ///< directory of compile_commands.json (generated files)
   bool IndexSystem = false;  ///< index entities in system/third-party headers
   bool ExcludeTests = false; ///< leave test files' entities out of the graph
   /// Skip bodies and facts of units claimed by another TU (header dedup).
@@ -75,7 +76,9 @@ public:
 
 private:
   struct Hash {
-    size_t operator()(const UnitKey &U) const { return U.File ^ (U.Variant * 31); }
+    size_t operator()(const UnitKey &U) const {
+      return U.File ^ (U.Variant * 31);
+    }
   };
   mutable std::mutex M;
   std::unordered_map<UnitKey, Id, Hash> Owners;

@@ -15,8 +15,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/Threading.h"
 #include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -89,8 +89,8 @@ std::string hostName() {
 
 bool isCxxSourceName(llvm::StringRef Name) {
   llvm::StringRef Ext = llvm::sys::path::extension(Name);
-  static const char *Exts[] = {".c",   ".cc",  ".cpp", ".cxx", ".c++", ".h",
-                               ".hh",  ".hpp", ".hxx", ".h++", ".inc", ".ipp",
+  static const char *Exts[] = {".c",   ".cc",  ".cpp",  ".cxx", ".c++", ".h",
+                               ".hh",  ".hpp", ".hxx",  ".h++", ".inc", ".ipp",
                                ".tpp", ".inl", ".cppm", ".ixx"};
   for (const char *E : Exts)
     if (Ext == E)
@@ -132,9 +132,8 @@ findIgnoredFiles(const PathMapper &Paths, const std::string &BuildDir,
         Reason = "excluded by --exclude " + ExcludeText[I];
     Out.push_back({Display, Reason});
   }
-  std::sort(Out.begin(), Out.end(), [](const auto &A, const auto &B) {
-    return A.Path < B.Path;
-  });
+  std::sort(Out.begin(), Out.end(),
+            [](const auto &A, const auto &B) { return A.Path < B.Path; });
   return Out;
 }
 
@@ -166,7 +165,8 @@ int runExtract(const ExtractRequest &R) {
   LO.ResourceDir = defaultResourceDir();
   if (!R.Root.empty())
     LO.AllowedDirs.push_back(realPath(R.Root));
-  llvm::Expected<std::vector<TuInput>> Loaded = loadCompileCommands(*DbPath, LO);
+  llvm::Expected<std::vector<TuInput>> Loaded =
+      loadCompileCommands(*DbPath, LO);
   if (!Loaded) {
     error(llvm::toString(Loaded.takeError()));
     return exitcode::Usage;
@@ -295,7 +295,8 @@ int runExtract(const ExtractRequest &R) {
   std::set<Id> Clean;
   for (size_t I = 0; I < Tus.size(); ++I) {
     auto It = OldByKey.find(Tus[I].Key);
-    bool Same = It != OldByKey.end() && It->second.Status != TuStatus::Crashed &&
+    bool Same = It != OldByKey.end() &&
+                It->second.Status != TuStatus::Crashed &&
                 It->second.Status != TuStatus::Failed &&
                 It->second.CommandHash == Tus[I].CommandHash;
     if (Same)
@@ -319,8 +320,7 @@ int runExtract(const ExtractRequest &R) {
   for (const auto &[K, T] : OldByKey)
     if (!NewKeys.count(K)) {
       Removed.push_back(K);
-      Released.insert(Released.end(), T.OwnedUnits.begin(),
-                      T.OwnedUnits.end());
+      Released.insert(Released.end(), T.OwnedUnits.begin(), T.OwnedUnits.end());
     }
 
   // ---- extraction -----------------------------------------------------------
@@ -330,7 +330,8 @@ int runExtract(const ExtractRequest &R) {
   std::signal(SIGTERM, onSignal);
   llvm::CrashRecoveryContext::Enable();
 
-  unsigned Jobs = R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  unsigned Jobs =
+      R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
   Progress Prog(R.Quiet ? ProgressMode::Never : R.Progress);
   std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
   std::atomic<double> ParseSeconds{0};
@@ -347,7 +348,11 @@ int runExtract(const ExtractRequest &R) {
     Prog.started(Display);
     TuResult Res;
     llvm::CrashRecoveryContext CRC;
-    bool Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
+    bool Survived = true;
+    if (std::getenv("CODE_INDEX_NO_CRASH_RECOVERY")) // for debuggers
+      Res = extractTranslationUnit(In, Ctx);
+    else
+      Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
     if (!Survived) {
       // Whatever the crashed TU claimed is free again for other TUs.
       std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
@@ -392,7 +397,8 @@ int runExtract(const ExtractRequest &R) {
       if (!S2.isOk() && WriteError.isOk())
         WriteError = S2;
       if (Res.Record.Status != TuStatus::Ok) {
-        std::string Line = Display + ": " + std::string(spell(Res.Record.Status));
+        std::string Line =
+            Display + ": " + std::string(spell(Res.Record.Status));
         if (!Res.Record.FailureReason.empty())
           Line += ": " + Res.Record.FailureReason;
         else if (!Res.Record.Diagnostics.empty())
@@ -506,8 +512,7 @@ int runExtract(const ExtractRequest &R) {
   }
   if (InterruptSignal.load()) {
     llvm::errs() << "code-indexer: interrupted after " << Done.load() << " of "
-                 << Dirty.size()
-                 << " translation units; "
+                 << Dirty.size() << " translation units; "
                  << (Fresh ? "the previous index is unchanged"
                            : "the index holds every TU finished so far; "
                              "run again to complete it")
@@ -568,11 +573,10 @@ int runExtract(const ExtractRequest &R) {
       error("writing the JSON export failed: " + S2.message());
       return exitcode::Store;
     }
-    std::string ErrPath =
-        (llvm::sys::path::parent_path(R.Json).empty()
-             ? std::string(".")
-             : llvm::sys::path::parent_path(R.Json).str()) +
-        "/errors.txt";
+    std::string ErrPath = (llvm::sys::path::parent_path(R.Json).empty()
+                               ? std::string(".")
+                               : llvm::sys::path::parent_path(R.Json).str()) +
+                          "/errors.txt";
     std::ofstream Err(ErrPath, std::ios::trunc);
     std::sort(FailureLines.begin(), FailureLines.end());
     Err << "# translation units that failed or had errors: "
@@ -584,8 +588,8 @@ int runExtract(const ExtractRequest &R) {
   }
 
   if (!R.Quiet) {
-    llvm::errs() << "code-indexer: " << Tus.size() << " TUs ("
-                 << Done.load() << " parsed, " << Clean.size() << " unchanged, "
+    llvm::errs() << "code-indexer: " << Tus.size() << " TUs (" << Done.load()
+                 << " parsed, " << Clean.size() << " unchanged, "
                  << Failed.load() << " failed, " << WithErrors.load()
                  << " with errors, " << Excluded.size() << " excluded)";
     if (!R.Json.empty())

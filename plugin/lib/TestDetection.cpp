@@ -32,7 +32,8 @@ std::vector<std::string> testReasonsForPath(llvm::StringRef Path) {
   else if (L.starts_with("test_") || L.starts_with("test-") ||
            L.starts_with("tests_"))
     Reasons.push_back("name: '" + File.str() + "' starts like a test");
-  else if (Stem.size() > 4 && (Stem.ends_with("Test") || Stem.ends_with("Tests")))
+  else if (Stem.size() > 4 &&
+           (Stem.ends_with("Test") || Stem.ends_with("Tests")))
     Reasons.push_back("name: '" + File.str() + "' ends like a test");
   return Reasons;
 }
@@ -43,11 +44,11 @@ std::optional<std::string> testReasonForInclude(llvm::StringRef Spelled) {
     llvm::StringRef Framework;
   };
   static const Rule Rules[] = {
-      {"gtest/", "GoogleTest"},         {"gmock/", "GoogleMock"},
-      {"catch2/", "Catch2"},            {"catch.hpp", "Catch2"},
-      {"catch/catch.hpp", "Catch2"},    {"doctest/", "doctest"},
-      {"doctest.h", "doctest"},         {"boost/test/", "Boost.Test"},
-      {"cppunit/", "CppUnit"},          {"CppUTest/", "CppUTest"},
+      {"gtest/", "GoogleTest"},      {"gmock/", "GoogleMock"},
+      {"catch2/", "Catch2"},         {"catch.hpp", "Catch2"},
+      {"catch/catch.hpp", "Catch2"}, {"doctest/", "doctest"},
+      {"doctest.h", "doctest"},      {"boost/test/", "Boost.Test"},
+      {"cppunit/", "CppUnit"},       {"CppUTest/", "CppUTest"},
   };
   for (const Rule &R : Rules)
     if (Spelled.starts_with(R.Prefix))

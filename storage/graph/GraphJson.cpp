@@ -372,8 +372,8 @@ Entity entityFromJson(const nlohmann::json &J) {
     for (const auto &D : *It)
       E.Declarations.push_back(Location{D.value("file", ""), extentFrom(D)});
   E.Parent = idFrom(J, "parent");
-  E.Lang = enumFrom(J, "language", Language::Unknown,
-                    parseBySpell<Language, 3>);
+  E.Lang =
+      enumFrom(J, "language", Language::Unknown, parseBySpell<Language, 3>);
   E.Acc = enumFrom(J, "access", Access::None, parseBySpell<Access, 4>);
   if (auto It = J.find("flags"); It != J.end() && It->is_array())
     for (const auto &F : *It)
@@ -408,16 +408,17 @@ Status loadGraphJson(const std::string &Path, Graph &Out) {
   if (J.is_discarded() || !J.is_object())
     return Status::invalidArgument("'" + Path + "' is not valid JSON");
   if (J.value("schema", "") != GraphSchemaName)
-    return Status::invalidArgument("'" + Path +
-                                   "' is not a code-index graph export "
-                                   "(missing \"schema\": \"code-index/graph\")");
+    return Status::invalidArgument(
+        "'" + Path +
+        "' is not a code-index graph export "
+        "(missing \"schema\": \"code-index/graph\")");
   Out = Graph();
   Out.SchemaVersion = J.value("schema_version", 0);
   if (Out.SchemaVersion != GraphSchemaVersion)
-    return Status::incompatible(
-        "'" + Path + "' has schema_version " +
-        std::to_string(Out.SchemaVersion) + "; this tool reads version " +
-        std::to_string(GraphSchemaVersion));
+    return Status::incompatible("'" + Path + "' has schema_version " +
+                                std::to_string(Out.SchemaVersion) +
+                                "; this tool reads version " +
+                                std::to_string(GraphSchemaVersion));
   auto Obj = [&](const char *K) {
     auto It = J.find(K);
     return It == J.end() ? nlohmann::ordered_json::object()

@@ -209,8 +209,8 @@ bool decodeFile(std::string_view In, FileInfo &F) {
   Decoder D(In);
   return getFormat(D) && D.getFixed64(F.ID) && D.getString(F.Path) &&
          getEnum(D, F.Lang, 3) && getEnum(D, F.Role, 5) &&
-         D.getFixed64(F.Hash) && D.getInt(F.Lines) &&
-         getEnum(D, F.Status, 3) && D.done();
+         D.getFixed64(F.Hash) && D.getInt(F.Lines) && getEnum(D, F.Status, 3) &&
+         D.done();
 }
 
 std::string encodeReasons(const std::vector<std::string> &Reasons) {
@@ -450,7 +450,9 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
     }
     std::string PK = pathKey(U.File.Path, U.Key.Variant);
     B.put(Table::Files, PK, encodeFile(U.Key.File, U.File));
-    B.put(Table::Coverage, PK, encodeCoverage(U.File.Coverage));
+    // Coverage is about files the index understood, not skipped headers.
+    if (U.File.Status == FileStatus::Indexed && U.File.Role != FileRole::System)
+      B.put(Table::Coverage, PK, encodeCoverage(U.File.Coverage));
     if (!U.File.TestReasons.empty())
       B.put(Table::TestFiles, PK, encodeReasons(U.File.TestReasons));
     B.put(Table::Units, unitKey(U.Key), encodeManifest(U));
@@ -525,17 +527,16 @@ Status GraphStore::readTuRecord(Id TuKey, TuRecord &Out) {
 Status GraphStore::readTuRecords(std::vector<TuRecord> &Out,
                                  bool WithDiagnostics) {
   bool Bad = false;
-  Status St = scanAll(S, Table::TuState, "",
-                      [&](std::string_view K, std::string_view V) {
-                        TuRecord T;
-                        if (K.size() != 8 ||
-                            !decodeTuRecord(V, getFixed64BE(K), T)) {
-                          Bad = true;
-                          return false;
-                        }
-                        Out.push_back(std::move(T));
-                        return true;
-                      });
+  Status St = scanAll(
+      S, Table::TuState, "", [&](std::string_view K, std::string_view V) {
+        TuRecord T;
+        if (K.size() != 8 || !decodeTuRecord(V, getFixed64BE(K), T)) {
+          Bad = true;
+          return false;
+        }
+        Out.push_back(std::move(T));
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -574,16 +575,16 @@ Status GraphStore::loadUnitPaths() {
   if (UnitPathsLoaded)
     return Status::ok();
   bool Bad = false;
-  Status St = scanAll(S, Table::Units, "",
-                      [&](std::string_view K, std::string_view V) {
-                        UnitManifest M;
-                        if (K.size() != 16 || !decodeManifest(V, M)) {
-                          Bad = true;
-                          return false;
-                        }
-                        UnitPaths[getUnit(K)] = std::move(M.Path);
-                        return true;
-                      });
+  Status St =
+      scanAll(S, Table::Units, "", [&](std::string_view K, std::string_view V) {
+        UnitManifest M;
+        if (K.size() != 16 || !decodeManifest(V, M)) {
+          Bad = true;
+          return false;
+        }
+        UnitPaths[getUnit(K)] = std::move(M.Path);
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -602,30 +603,31 @@ Status GraphStore::unitPath(const UnitKey &U, std::string &Out) {
   return Status::ok();
 }
 
-Status GraphStore::forEachFile(const std::function<bool(const FileInfo &)> &Fn) {
+Status
+GraphStore::forEachFile(const std::function<bool(const FileInfo &)> &Fn) {
   // Keys are path \0 variant: all variants of a file are adjacent.
   std::optional<FileInfo> Cur;
   bool Bad = false, Stop = false;
-  Status St = scanAll(S, Table::Files, "", [&](std::string_view,
-                                               std::string_view V) {
-    FileInfo F;
-    if (!decodeFile(V, F)) {
-      Bad = true;
-      return false;
-    }
-    if (Cur && Cur->Path == F.Path) {
-      // A file indexed under several configurations: indexed wins.
-      if (F.Status == FileStatus::Indexed)
-        Cur->Status = FileStatus::Indexed;
-      return true;
-    }
-    if (Cur && !Fn(*Cur)) {
-      Stop = true;
-      return false;
-    }
-    Cur = std::move(F);
-    return true;
-  });
+  Status St =
+      scanAll(S, Table::Files, "", [&](std::string_view, std::string_view V) {
+        FileInfo F;
+        if (!decodeFile(V, F)) {
+          Bad = true;
+          return false;
+        }
+        if (Cur && Cur->Path == F.Path) {
+          // A file indexed under several configurations: indexed wins.
+          if (F.Status == FileStatus::Indexed)
+            Cur->Status = FileStatus::Indexed;
+          return true;
+        }
+        if (Cur && !Fn(*Cur)) {
+          Stop = true;
+          return false;
+        }
+        Cur = std::move(F);
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -726,26 +728,26 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
     Group.clear();
     return Fn(E);
   };
-  Status St = scanAll(S, Table::Entities, "", [&](std::string_view K,
-                                                  std::string_view V) {
-    if (K.size() != 24) {
-      Bad = true;
-      return false;
-    }
-    Id I = getFixed64BE(K);
-    if (I != Cur && !Flush()) {
-      Stop = true;
-      return false;
-    }
-    Cur = I;
-    EntityFact F;
-    if (!decodeEntity(V, I, F)) {
-      Bad = true;
-      return false;
-    }
-    Group.emplace_back(getUnit(K.substr(8)), std::move(F));
-    return true;
-  });
+  Status St = scanAll(S, Table::Entities, "",
+                      [&](std::string_view K, std::string_view V) {
+                        if (K.size() != 24) {
+                          Bad = true;
+                          return false;
+                        }
+                        Id I = getFixed64BE(K);
+                        if (I != Cur && !Flush()) {
+                          Stop = true;
+                          return false;
+                        }
+                        Cur = I;
+                        EntityFact F;
+                        if (!decodeEntity(V, I, F)) {
+                          Bad = true;
+                          return false;
+                        }
+                        Group.emplace_back(getUnit(K.substr(8)), std::move(F));
+                        return true;
+                      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -801,38 +803,39 @@ Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
   std::optional<Edge> Cur;
   std::string CurPrefix;
   bool Bad = false, Stop = false;
-  Status St = scanAll(S, Table::OutEdges, "", [&](std::string_view K,
-                                                  std::string_view V) {
-    if (K.size() != 33) {
-      Bad = true;
-      return false;
-    }
-    std::string_view Prefix = K.substr(0, 17);
-    bool Same = Cur && CurPrefix == Prefix;
-    if (!Same) {
-      if (Cur) {
-        finishEdge(*Cur);
-        if (!Fn(*Cur)) {
-          Stop = true;
+  Status St = scanAll(
+      S, Table::OutEdges, "", [&](std::string_view K, std::string_view V) {
+        if (K.size() != 33) {
+          Bad = true;
           return false;
         }
-      }
-      Cur = Edge();
-      Cur->Kind = static_cast<EdgeKind>(K[0]);
-      Cur->From = getFixed64BE(K.substr(1));
-      Cur->To = getFixed64BE(K.substr(9));
-      CurPrefix.assign(Prefix);
-    }
-    EdgeFact F;
-    if (static_cast<uint8_t>(K[0]) >= NumEdgeKinds || !decodeEdge(V, F)) {
-      Bad = true;
-      return false;
-    }
-    auto P = UnitPaths.find(getUnit(K.substr(17)));
-    static const std::string Unknown;
-    mergeEdgeFact(*Cur, F, P == UnitPaths.end() ? Unknown : P->second, !Same);
-    return true;
-  });
+        std::string_view Prefix = K.substr(0, 17);
+        bool Same = Cur && CurPrefix == Prefix;
+        if (!Same) {
+          if (Cur) {
+            finishEdge(*Cur);
+            if (!Fn(*Cur)) {
+              Stop = true;
+              return false;
+            }
+          }
+          Cur = Edge();
+          Cur->Kind = static_cast<EdgeKind>(K[0]);
+          Cur->From = getFixed64BE(K.substr(1));
+          Cur->To = getFixed64BE(K.substr(9));
+          CurPrefix.assign(Prefix);
+        }
+        EdgeFact F;
+        if (static_cast<uint8_t>(K[0]) >= NumEdgeKinds || !decodeEdge(V, F)) {
+          Bad = true;
+          return false;
+        }
+        auto P = UnitPaths.find(getUnit(K.substr(17)));
+        static const std::string Unknown;
+        mergeEdgeFact(*Cur, F, P == UnitPaths.end() ? Unknown : P->second,
+                      !Same);
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -851,24 +854,25 @@ Status GraphStore::outEdges(EdgeKind K, Id From, std::vector<Edge> &Out) {
   Prefix.push_back(static_cast<char>(K));
   putFixed64BE(Prefix, From);
   bool Bad = false;
-  Status St = scanAll(S, Table::OutEdges, Prefix, [&](std::string_view Key,
-                                                      std::string_view V) {
-    EdgeFact F;
-    if (Key.size() != 33 || !decodeEdge(V, F)) {
-      Bad = true;
-      return false;
-    }
-    Id To = getFixed64BE(Key.substr(9));
-    bool First = Out.empty() || Out.back().To != To;
-    if (First) {
-      Out.emplace_back();
-      Out.back().Kind = K;
-      Out.back().From = From;
-      Out.back().To = To;
-    }
-    mergeEdgeFact(Out.back(), F, UnitPaths[getUnit(Key.substr(17))], First);
-    return true;
-  });
+  Status St = scanAll(
+      S, Table::OutEdges, Prefix,
+      [&](std::string_view Key, std::string_view V) {
+        EdgeFact F;
+        if (Key.size() != 33 || !decodeEdge(V, F)) {
+          Bad = true;
+          return false;
+        }
+        Id To = getFixed64BE(Key.substr(9));
+        bool First = Out.empty() || Out.back().To != To;
+        if (First) {
+          Out.emplace_back();
+          Out.back().Kind = K;
+          Out.back().From = From;
+          Out.back().To = To;
+        }
+        mergeEdgeFact(Out.back(), F, UnitPaths[getUnit(Key.substr(17))], First);
+        return true;
+      });
   if (Bad)
     return corrupt("edge");
   for (Edge &E : Out)
@@ -906,17 +910,17 @@ Status GraphStore::inEdges(EdgeKind K, Id To, std::vector<Edge> &Out) {
     E.From = From;
     E.To = To;
     bool First = true, Bad = false;
-    St = scanAll(S, Table::OutEdges, P, [&](std::string_view Key,
-                                            std::string_view V) {
-      EdgeFact F;
-      if (Key.size() != 33 || !decodeEdge(V, F)) {
-        Bad = true;
-        return false;
-      }
-      mergeEdgeFact(E, F, UnitPaths[getUnit(Key.substr(17))], First);
-      First = false;
-      return true;
-    });
+    St = scanAll(
+        S, Table::OutEdges, P, [&](std::string_view Key, std::string_view V) {
+          EdgeFact F;
+          if (Key.size() != 33 || !decodeEdge(V, F)) {
+            Bad = true;
+            return false;
+          }
+          mergeEdgeFact(E, F, UnitPaths[getUnit(Key.substr(17))], First);
+          First = false;
+          return true;
+        });
     if (!St.isOk())
       return St;
     if (Bad)
@@ -945,28 +949,30 @@ Status
 GraphStore::forEachTestFile(const std::function<bool(const TestFile &)> &Fn) {
   std::optional<TestFile> Cur;
   bool Bad = false, Stop = false;
-  Status St = scanAll(S, Table::TestFiles, "", [&](std::string_view K,
-                                                   std::string_view V) {
-    std::string Path(K.substr(0, K.size() >= 9 ? K.size() - 9 : 0));
-    std::vector<std::string> Reasons;
-    if (K.size() < 9 || !decodeReasons(V, Reasons)) {
-      Bad = true;
-      return false;
-    }
-    if (Cur && Cur->Path == Path) {
-      Cur->Reasons.insert(Cur->Reasons.end(), Reasons.begin(), Reasons.end());
-    } else {
-      if (Cur && !Fn(*Cur)) {
-        Stop = true;
-        return false;
-      }
-      Cur = TestFile{std::move(Path), std::move(Reasons)};
-    }
-    std::sort(Cur->Reasons.begin(), Cur->Reasons.end());
-    Cur->Reasons.erase(std::unique(Cur->Reasons.begin(), Cur->Reasons.end()),
-                       Cur->Reasons.end());
-    return true;
-  });
+  Status St = scanAll(
+      S, Table::TestFiles, "", [&](std::string_view K, std::string_view V) {
+        std::string Path(K.substr(0, K.size() >= 9 ? K.size() - 9 : 0));
+        std::vector<std::string> Reasons;
+        if (K.size() < 9 || !decodeReasons(V, Reasons)) {
+          Bad = true;
+          return false;
+        }
+        if (Cur && Cur->Path == Path) {
+          Cur->Reasons.insert(Cur->Reasons.end(), Reasons.begin(),
+                              Reasons.end());
+        } else {
+          if (Cur && !Fn(*Cur)) {
+            Stop = true;
+            return false;
+          }
+          Cur = TestFile{std::move(Path), std::move(Reasons)};
+        }
+        std::sort(Cur->Reasons.begin(), Cur->Reasons.end());
+        Cur->Reasons.erase(
+            std::unique(Cur->Reasons.begin(), Cur->Reasons.end()),
+            Cur->Reasons.end());
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -980,31 +986,32 @@ Status
 GraphStore::forEachCoverage(const std::function<bool(const Coverage &)> &Fn) {
   std::optional<Coverage> Cur;
   bool Bad = false, Stop = false;
-  Status St = scanAll(S, Table::Coverage, "", [&](std::string_view K,
-                                                  std::string_view V) {
-    if (K.size() < 9) {
-      Bad = true;
-      return false;
-    }
-    std::string Path(K.substr(0, K.size() - 9));
-    CoverageFact C;
-    if (!decodeCoverage(V, C)) {
-      Bad = true;
-      return false;
-    }
-    if (Cur && Cur->Path == Path) {
-      // Several configurations: keep the one that understood the most.
-      if (C.EntityLines > Cur->Lines.EntityLines)
-        Cur->Lines = C;
-      return true;
-    }
-    if (Cur && !Fn(*Cur)) {
-      Stop = true;
-      return false;
-    }
-    Cur = Coverage{std::move(Path), C};
-    return true;
-  });
+  Status St = scanAll(S, Table::Coverage, "",
+                      [&](std::string_view K, std::string_view V) {
+                        if (K.size() < 9) {
+                          Bad = true;
+                          return false;
+                        }
+                        std::string Path(K.substr(0, K.size() - 9));
+                        CoverageFact C;
+                        if (!decodeCoverage(V, C)) {
+                          Bad = true;
+                          return false;
+                        }
+                        if (Cur && Cur->Path == Path) {
+                          // Several configurations: keep the one that
+                          // understood the most.
+                          if (C.EntityLines > Cur->Lines.EntityLines)
+                            Cur->Lines = C;
+                          return true;
+                        }
+                        if (Cur && !Fn(*Cur)) {
+                          Stop = true;
+                          return false;
+                        }
+                        Cur = Coverage{std::move(Path), C};
+                        return true;
+                      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -1022,8 +1029,8 @@ Status GraphStore::forEachIgnoredFile(
                  });
 }
 
-Status
-GraphStore::forEachDiagnostic(const std::function<bool(const Diagnostic &)> &Fn) {
+Status GraphStore::forEachDiagnostic(
+    const std::function<bool(const Diagnostic &)> &Fn) {
   std::vector<TuRecord> Tus;
   if (Status St = readTuRecords(Tus, /*WithDiagnostics=*/true); !St.isOk())
     return St;
@@ -1058,9 +1065,9 @@ Status GraphStore::forEachTranslationUnit(
     return St;
   std::vector<TranslationUnitInfo> All;
   for (const TuRecord &T : Tus)
-    All.push_back(TranslationUnitInfo{
-        T.MainFile, T.Status, T.FailureReason,
-        static_cast<uint32_t>(T.Diagnostics.size())});
+    All.push_back(
+        TranslationUnitInfo{T.MainFile, T.Status, T.FailureReason,
+                            static_cast<uint32_t>(T.Diagnostics.size())});
   std::sort(All.begin(), All.end(), [](const auto &A, const auto &B) {
     return std::tie(A.MainFile, A.Status, A.FailureReason, A.Diagnostics) <
            std::tie(B.MainFile, B.Status, B.FailureReason, B.Diagnostics);

@@ -33,22 +33,46 @@ std::optional<Id> parseId(std::string_view S) {
   return V;
 }
 
-static constexpr std::array<std::string_view, NumEntityKinds> EntityKindNames = {
-    "namespace", "class",    "struct",  "union",
-    "enum",      "enumerator", "function", "method",
-    "constructor", "destructor", "conversion_function", "operator",
-    "field",     "variable", "type_alias", "macro",
-    "concept"};
+static constexpr std::array<std::string_view, NumEntityKinds> EntityKindNames =
+    {"namespace",
+     "class",
+     "struct",
+     "union",
+     "enum",
+     "enumerator",
+     "function",
+     "method",
+     "constructor",
+     "destructor",
+     "conversion_function",
+     "operator",
+     "field",
+     "variable",
+     "type_alias",
+     "macro",
+     "concept"};
 
 static constexpr std::array<std::string_view, NumEdgeKinds> EdgeKindNames = {
-    "calls",     "references",   "uses_type", "inherits",     "overrides",
-    "contains",  "instantiates", "includes",  "expands_macro"};
+    "calls",    "references",   "uses_type", "inherits",     "overrides",
+    "contains", "instantiates", "includes",  "expands_macro"};
 
 static constexpr std::array<std::string_view, flag::Count> FlagNames = {
-    "static",   "inline",   "virtual",  "pure_virtual",
-    "override", "final",    "const",    "constexpr",
-    "consteval", "template", "template_specialization", "implicit",
-    "deleted",  "defaulted", "extern_c", "noexcept"};
+    "static",
+    "inline",
+    "virtual",
+    "pure_virtual",
+    "override",
+    "final",
+    "const",
+    "constexpr",
+    "consteval",
+    "template",
+    "template_specialization",
+    "implicit",
+    "deleted",
+    "defaulted",
+    "extern_c",
+    "noexcept"};
 
 std::string_view spell(EntityKind K) {
   return EntityKindNames[static_cast<size_t>(K)];

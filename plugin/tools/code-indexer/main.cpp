@@ -20,7 +20,8 @@ cl::OptionCategory Category("code-indexer options");
 
 cl::SubCommand ExtractCmd("extract",
                           "Index the translation units of a compile database");
-cl::SubCommand ExportCmd("export", "Write the JSON export of an existing index");
+cl::SubCommand ExportCmd("export",
+                         "Write the JSON export of an existing index");
 
 // ---- extract ----------------------------------------------------------------
 cl::opt<std::string> BuildPath(
@@ -33,15 +34,15 @@ cl::opt<std::string>
                 "BUILD/code-index/index)"),
        cl::value_desc("spec"), cl::sub(ExtractCmd), cl::sub(ExportCmd),
        cl::cat(Category));
-cl::opt<std::string> Json("json", cl::desc("Write the JSON export to this file"),
+cl::opt<std::string> Json("json",
+                          cl::desc("Write the JSON export to this file"),
                           cl::value_desc("file"), cl::sub(ExtractCmd),
                           cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Jobs("jobs",
                        cl::desc("Parallel Clang workers (default: all "
                                 "hardware threads)"),
                        cl::init(0), cl::sub(ExtractCmd), cl::cat(Category));
-cl::alias JobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(Jobs),
-                    cl::sub(ExtractCmd));
+cl::alias JobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(Jobs));
 cl::opt<std::string>
     Root("root",
          cl::desc("Project source root; paths inside it are written relative "
@@ -80,12 +81,11 @@ cl::opt<std::string> RocksOptions(
     "rocksdb-options",
     cl::desc("RocksDB OPTIONS file to load (RocksDB's own format)"),
     cl::value_desc("file"), cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<std::string> ProgressOpt("progress",
-                                 cl::desc("auto|always|never"),
+cl::opt<std::string> ProgressOpt("progress", cl::desc("auto|always|never"),
                                  cl::init("auto"), cl::sub(ExtractCmd),
                                  cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print errors only"),
-                    cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print errors only"), cl::sub(ExtractCmd),
+                    cl::cat(Category));
 cl::opt<unsigned> TuTimeout("tu-timeout",
                             cl::desc("Give up on a TU after this many "
                                      "seconds (0: no limit)"),

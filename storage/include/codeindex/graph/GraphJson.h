@@ -59,8 +59,8 @@ struct Graph {
   nlohmann::ordered_json Generator, Project, Stats, Run;
   int SchemaVersion = 0;
   std::vector<FileInfo> Files;
-  std::vector<Entity> Entities;   ///< sorted by id
-  std::vector<Edge> Edges;        ///< sorted by kind, from, to
+  std::vector<Entity> Entities; ///< sorted by id
+  std::vector<Edge> Edges;      ///< sorted by kind, from, to
   std::vector<Diagnostic> Diagnostics;
   std::vector<TestFile> TestFiles;
   std::vector<Coverage> CoverageRecords;

@@ -94,8 +94,8 @@ public:
   Status forEachCoverage(const std::function<bool(const Coverage &)> &Fn);
   Status forEachIgnoredFile(const std::function<bool(const IgnoredFile &)> &Fn);
   Status forEachDiagnostic(const std::function<bool(const Diagnostic &)> &Fn);
-  Status
-  forEachTranslationUnit(const std::function<bool(const TranslationUnitInfo &)> &Fn);
+  Status forEachTranslationUnit(
+      const std::function<bool(const TranslationUnitInfo &)> &Fn);
 
   /// Point lookups for queries.
   Status getEntity(Id I, Entity &Out); ///< NotFound if absent
@@ -112,7 +112,8 @@ public:
   Status unitPath(const UnitKey &U, std::string &Out);
 
 private:
-  Status mergeEntityGroup(Id I, std::vector<std::pair<UnitKey, EntityFact>> &Facts,
+  Status mergeEntityGroup(Id I,
+                          std::vector<std::pair<UnitKey, EntityFact>> &Facts,
                           Entity &Out);
   Status loadUnitPaths();
 

@@ -177,8 +177,8 @@ struct SiteFact {
 struct EdgeFact {
   EdgeKind Kind = EdgeKind::Calls;
   Id From = 0, To = 0;
-  Access Acc = Access::None; ///< inherits: the base's access
-  bool Virtual = false;      ///< inherits: a virtual base
+  Access Acc = Access::None;   ///< inherits: the base's access
+  bool Virtual = false;        ///< inherits: a virtual base
   std::vector<SiteFact> Sites; ///< sorted, unique
 };
 
@@ -216,18 +216,25 @@ struct DiagnosticFact {
   std::string Message;
 };
 
-enum class TuStatus : uint8_t { Ok, Errors, Failed, Crashed, TimedOut, Skipped };
+enum class TuStatus : uint8_t {
+  Ok,
+  Errors,
+  Failed,
+  Crashed,
+  TimedOut,
+  Skipped
+};
 std::string_view spell(TuStatus S);
 
 /// One translation unit of the compile database, and what indexing it did.
 /// Also the incremental-indexing state: a TU whose fingerprint is unchanged
 /// is not parsed again.
 struct TuRecord {
-  Id Key = 0;             ///< hash of main file + directory + arguments
-  std::string MainFile;   ///< root-relative or absolute
-  std::string Directory;  ///< absolute
+  Id Key = 0;            ///< hash of main file + directory + arguments
+  std::string MainFile;  ///< root-relative or absolute
+  std::string Directory; ///< absolute
   uint64_t CommandHash = 0;
-  uint64_t Variant = 0;   ///< preprocessor configuration
+  uint64_t Variant = 0; ///< preprocessor configuration
   TuStatus Status = TuStatus::Ok;
   std::string FailureReason;
   /// Every file the TU read, absolute path and content hash.
@@ -328,8 +335,8 @@ struct TranslationUnitInfo {
 
 /// Fields describing the project, stored with the index.
 struct ProjectInfo {
-  std::string Root;              ///< absolute source root
-  std::string CompileCommands;   ///< absolute path of compile_commands.json
+  std::string Root;            ///< absolute source root
+  std::string CompileCommands; ///< absolute path of compile_commands.json
   std::string TestsMode = "include";
 };
 

@@ -1,0 +1,32 @@
+# -*- Python -*-
+import os
+import lit.formats
+
+config.name = "CodeIndex"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".cpp", ".c", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.code_index_obj_root, "lit-tests")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, os.path.dirname(config.code_indexer),
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["LC_ALL"] = "C.UTF-8"
+
+inputs = os.path.join(config.test_source_root, "Inputs")
+config.substitutions.append(("%code-indexer", config.code_indexer))
+config.substitutions.append(
+    ("%summary", config.python_executable + " " + os.path.join(inputs, "graph-summary.py")))
+config.substitutions.append(
+    ("%validate", config.python_executable + " " + os.path.join(inputs, "validate-schema.py")
+     + " " + os.path.join(config.code_index_src_root, "docs", "graph.schema.json")))
+# %index FILE: index one source file with the given flags into %t.json.
+config.substitutions.append(("%inputs", inputs))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%src_root", config.code_index_src_root))
+
+if config.has_rocksdb:
+    config.available_features.add("rocksdb")
+if config.has_lmdb:
+    config.available_features.add("lmdb")
