@@ -11,6 +11,15 @@
 // are measured; a stall longer than Options::StallReportMillis is reported
 // through Options::OnStall while it lasts.
 //
+// Memory: the bounds count every byte submitted and not yet written, whether
+// it waits in the queue or sits in a write in progress, so MaxQueuedBytes
+// bounds what the writer holds (plus one oversized batch, if any).
+//
+// Ordering: with one writer thread, batches are applied in the order
+// submit() accepted them. With several, two batches may be applied in either
+// order; producers that write the same key from different batches (e.g. a
+// delete, then a put) must use WriterThreads = 1.
+//
 // Thread-safety: submit() may be called from any number of threads;
 // finish() and stats() from any thread.
 //
@@ -39,21 +48,24 @@ struct BatchWriterOptions {
   size_t MaxWriteBytes = 8u << 20;
   /// Writer threads; 0 picks by engine (1 for lmdb and mem, 2 for rocksdb).
   unsigned WriterThreads = 0;
-  /// A producer blocked (or an engine stalled) longer than this is reported
-  /// through OnStall while it happens.
+  /// A producer blocked, a single write running, or an engine stall lasting
+  /// longer than this is reported through OnStall while it happens: once
+  /// with Active=true when it crosses the threshold, again every
+  /// StallReportMillis with the time so far, and once with Active=false and
+  /// the total when writes flow again. Called from a monitor thread.
   uint64_t StallReportMillis = 2000;
   StallCallback OnStall;
 };
 
 struct BatchWriterStats {
-  uint64_t Submitted = 0;          ///< batches accepted by submit()
-  uint64_t Records = 0;            ///< records written
-  uint64_t Bytes = 0;              ///< key + value bytes written
-  uint64_t EngineWrites = 0;       ///< Store::write calls after coalescing
+  uint64_t Submitted = 0;             ///< batches accepted by submit()
+  uint64_t Records = 0;               ///< records written
+  uint64_t Bytes = 0;                 ///< key + value bytes written
+  uint64_t EngineWrites = 0;          ///< Store::write calls after coalescing
   uint64_t ProducerBlockedMillis = 0; ///< summed time producers waited
-  uint64_t PeakQueuedBytes = 0;
-  uint64_t WriteMillis = 0;        ///< time inside Store::write, summed
-  WriteStats Engine;               ///< the engine's own counters
+  uint64_t PeakQueuedBytes = 0; ///< most bytes held (queued or being written)
+  uint64_t WriteMillis = 0;     ///< time inside Store::write, summed
+  WriteStats Engine;            ///< the engine's own counters
 };
 
 class BatchWriter {
@@ -68,7 +80,7 @@ public:
 
   /// Queues Batch, blocking while the queue is full. Returns the first write
   /// error seen so far (the batch is then dropped), or Aborted after
-  /// finish().
+  /// finish(). After a write error, batches still queued are dropped too.
   Status submit(WriteBatch Batch);
 
   /// Waits until every queued batch is written and stops the writer threads.

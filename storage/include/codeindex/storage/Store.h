@@ -15,6 +15,12 @@
 // A full rebuild (OpenMode::Rebuild) writes a new generation and only
 // commit() makes it live, so a run killed at any moment leaves the previous
 // good index readable. Stale generations are removed on the next open.
+// Readers (OpenMode::ReadOnly) do not take PATH/LOCK: they pin the live
+// generation (a shared lock on gen-NNNNNN/READERS) so that a concurrent
+// rebuild's commit() cannot delete it under them.
+//
+// Keys are non-empty byte strings of any length (LMDB's 511-byte key limit is
+// hidden by LmdbStore); values are byte strings of any length, possibly empty.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_STORAGE_STORE_H
@@ -53,8 +59,18 @@ inline constexpr int NumTables = 12;
 /// as the RocksDB column family and LMDB database name.
 std::string_view tableName(Table T);
 
+/// Meta keys starting with this prefix belong to the storage layer; the graph
+/// layer must not write them.
+inline constexpr std::string_view ReservedMetaPrefix = "storage_";
+/// The Meta key holding the store format marker, and the marker this build
+/// writes and accepts. Opening an index with another marker gives
+/// Status::incompatible.
+inline constexpr std::string_view StorageFormatKey = "storage_format";
+inline constexpr std::string_view StorageFormat = "codeindex-store/1";
+
 /// An ordered list of puts and deletes applied atomically by Store::write.
 /// Owns copies of all keys and values. Not thread-safe; build one per thread.
+/// Later operations win over earlier ones on the same key.
 class WriteBatch {
 public:
   struct Op {
@@ -98,24 +114,32 @@ public:
 
 /// Counters an engine keeps about its writes. Times in milliseconds.
 struct WriteStats {
-  uint64_t Batches = 0;      ///< engine-level write calls
-  uint64_t Records = 0;      ///< puts + deletes
-  uint64_t Bytes = 0;        ///< key + value bytes written
-  uint64_t StallMillis = 0;  ///< time the engine throttled or stopped writes
-  uint64_t MapResizes = 0;   ///< LMDB map growths
+  uint64_t Batches = 0;     ///< engine-level write calls
+  uint64_t Records = 0;     ///< puts + deletes
+  uint64_t Bytes = 0;       ///< key + value bytes written
+  uint64_t StallMillis = 0; ///< time the engine throttled or stopped writes
+  uint64_t MapResizes = 0;  ///< LMDB map growths
   uint64_t LongestStallMillis = 0;
 };
 
 /// Called (from an engine thread) when a write stall begins or ends, so the
 /// CLI can tell the user while it happens instead of freezing silently.
 /// Active=true at the start, false at the end with the stall's duration.
-using StallCallback = std::function<void(bool Active, uint64_t Millis,
-                                         std::string_view Reason)>;
+/// The callback must return quickly and must not call back into the store.
+using StallCallback =
+    std::function<void(bool Active, uint64_t Millis, std::string_view Reason)>;
+
+/// A write stall the engine reports while it lasts (see Store::currentStall).
+struct EngineStall {
+  bool Active = false;
+  uint64_t Millis = 0; ///< how long it has lasted so far
+  std::string Reason;  ///< e.g. "rocksdb: writes to 'in_edges' stopped"
+};
 
 enum class OpenMode : unsigned char {
-  ReadOnly,  ///< open the live generation for reading; fails if none
-  Update,    ///< open (or create) the live generation for in-place updates
-  Rebuild,   ///< create a fresh generation; commit() swaps it in atomically
+  ReadOnly, ///< open the live generation for reading; fails if none
+  Update,   ///< open (or create) the live generation for in-place updates
+  Rebuild,  ///< create a fresh generation; commit() swaps it in atomically
 };
 
 enum class LockMode : unsigned char {
@@ -125,11 +149,19 @@ enum class LockMode : unsigned char {
 
 struct OpenOptions {
   OpenMode Mode = OpenMode::Update;
+  /// Only writers (Update, Rebuild) take the lock; ReadOnly never waits.
   LockMode Lock = LockMode::Fail;
-  /// Path to a RocksDB OPTIONS file to load with RocksDB's own loader.
+  /// Path to a RocksDB OPTIONS file to load with RocksDB's own loader
+  /// (rocksdb::LoadOptionsFromFile). It replaces the built-in tuning
+  /// entirely; column families named after tables take their own section,
+  /// other tables take the file's "default" section. A file that does not
+  /// load gives InvalidArgument naming the file.
   std::string RocksDbOptionsFile;
   /// Initial LMDB map size; grown on MDB_MAP_FULL.
   uint64_t LmdbInitialMapBytes = 64ull << 20;
+  /// Called on every engine stall transition (RocksDB only), from an engine
+  /// thread: Active=true when writes start being delayed or stopped, false
+  /// with the duration when they flow again.
   StallCallback OnStall;
   /// Text recorded in the LOCK file to name this process to others.
   std::string LockOwnerDescription;
@@ -145,7 +177,9 @@ public:
   virtual ~Store() = default;
 
   /// Applies Batch atomically: after a crash either all or none of it is
-  /// visible.
+  /// visible. An empty key gives InvalidArgument and nothing is applied.
+  /// Durability: in Update mode a batch is durable once commit() returns; in
+  /// Rebuild mode nothing is visible to other openers before commit().
   virtual Status write(const WriteBatch &Batch) = 0;
 
   /// Reads one value. Status::notFound if the key is absent.
@@ -164,6 +198,10 @@ public:
   /// The index path ("" for mem).
   virtual const std::string &path() const = 0;
   virtual WriteStats stats() const = 0;
+
+  /// The write stall in progress, if any. Engines without stall detection
+  /// always report none. Thread-safe.
+  virtual EngineStall currentStall() const { return {}; }
 };
 
 /// A parsed engine spec.
@@ -189,9 +227,13 @@ std::string_view defaultEngine();
 std::vector<std::string_view> availableEngines();
 
 /// Opens (or creates) a store. On success *Out owns the store; the store
-/// holds the index lock until destroyed. Errors: InvalidArgument (bad spec),
-/// Busy (lock held, names the holder), Incompatible (schema version, via the
-/// graph layer), IOError, Corruption (with a hint to rebuild).
+/// holds the index lock until destroyed. Errors: InvalidArgument (bad spec,
+/// unloadable RocksDB options file, PATH is a non-index directory), NotFound
+/// (ReadOnly and no index at PATH), NotSupported (engine not compiled in),
+/// Busy (lock held, names the holder), Incompatible (storage format marker,
+/// or schema version via the graph layer), IOError, Corruption (with a hint
+/// to rebuild). Destroying a Rebuild store without commit() discards the new
+/// generation.
 Status openStore(const StoreSpec &Spec, const OpenOptions &Options,
                  std::unique_ptr<Store> *Out);
 

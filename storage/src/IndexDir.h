@@ -1,0 +1,82 @@
+//===- IndexDir.h - Lock, CURRENT and generations of an index ---*- C++ -*-===//
+//
+// The engine-independent part of the on-disk layout (see Store.h):
+//
+//   PATH/LOCK                 flock'ed by the one writer; "pid host what"
+//   PATH/CURRENT              "gen-NNNNNN\n": the live generation
+//   PATH/gen-NNNNNN/          the engine's files
+//   PATH/gen-NNNNNN/READERS   shared-flock'ed by readers of that generation
+//
+// CURRENT is only ever replaced by rename(), so a crash leaves either the old
+// or the new name. Generations other than the live one are garbage: a
+// rebuild that never committed or an old generation whose deletion was
+// interrupted or postponed because a reader pinned it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_STORAGE_SRC_INDEXDIR_H
+#define CODEINDEX_STORAGE_SRC_INDEXDIR_H
+
+#include "codeindex/storage/Status.h"
+#include "codeindex/storage/Store.h"
+
+#include <memory>
+#include <string>
+
+namespace codeindex::storage::detail {
+
+class IndexDir {
+public:
+  /// For Update and Rebuild. Creates PATH if needed, takes PATH/LOCK (fails
+  /// with Busy naming the holder, or waits, per Options.Lock), deletes
+  /// unpinned stale generations, then picks the generation to open: a new
+  /// empty one for Rebuild; for Update the live one, or a new one if there
+  /// is none yet (fresh()).
+  static Status openWriter(const std::string &Path, const OpenOptions &Options,
+                           std::unique_ptr<IndexDir> *Out);
+
+  /// For ReadOnly. Pins the live generation so no writer deletes it while
+  /// this object lives. NotFound if PATH holds no committed index.
+  static Status openReader(const std::string &Path,
+                           std::unique_ptr<IndexDir> *Out);
+
+  ~IndexDir();
+  IndexDir(const IndexDir &) = delete;
+  IndexDir &operator=(const IndexDir &) = delete;
+
+  const std::string &root() const { return Root; }
+  /// Directory of the generation the engine opens.
+  const std::string &genDir() const { return GenDir; }
+  /// True if this open created the generation (the engine must initialise
+  /// it, e.g. write the format marker).
+  bool fresh() const { return Fresh; }
+  /// True once CURRENT names this generation.
+  bool live() const { return Live; }
+
+  /// Makes this generation the live one (write CURRENT.tmp, fsync, rename,
+  /// fsync PATH), then deletes every other generation no reader pins.
+  Status publish();
+  /// Deletes this generation; only for one that was never published.
+  void discard();
+
+private:
+  IndexDir() = default;
+
+  std::string Root;
+  std::string GenName;
+  std::string GenDir;
+  bool Fresh = false;
+  bool Live = false;
+  int LockFd = -1;   ///< PATH/LOCK, held exclusively by writers
+  int ReaderFd = -1; ///< GenDir/READERS, held shared by readers
+};
+
+/// "rebuild it with `code-indexer extract --full`": appended to Corruption
+/// and Incompatible messages.
+const char *rebuildHint();
+
+/// fsync() a file or directory by path.
+Status syncPath(const std::string &Path);
+
+} // namespace codeindex::storage::detail
+
+#endif // CODEINDEX_STORAGE_SRC_INDEXDIR_H

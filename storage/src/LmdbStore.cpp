@@ -1,0 +1,1020 @@
+//===- LmdbStore.cpp - The LMDB engine ------------------------------------===//
+//
+// One named database per table in one environment (gen-NNNNNN/data.mdb).
+//
+// Long keys. LMDB refuses keys longer than 511 bytes. A key of KeyLimit (511)
+// bytes or more is stored under its first TruncatedLength (503) bytes plus a
+// 64-bit big-endian hash of the whole key, i.e. exactly 511 bytes; its value
+// is prefixed with the rest of the key (varint length + bytes). Shorter keys
+// are stored as they are, so a stored key of exactly 511 bytes is always a
+// truncated one. Truncation breaks byte order only among keys sharing their
+// first 503 bytes, and those are adjacent in LMDB's order, so iterators read
+// such a group whole, restore the full keys and sort it.
+//
+// Map growth. MDB_MAP_FULL aborts the transaction; the map is enlarged and
+// the batch replayed. mdb_env_set_mapsize() must not run while this process
+// has read transactions open, so readers pass a gate that a resize closes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Engines.h"
+#include "IndexDir.h"
+
+#include <lmdb.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace codeindex::storage::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t KeyLimit = 511;
+constexpr size_t HashBytes = 8;
+constexpr size_t TruncatedLength = KeyLimit - HashBytes;
+/// How long a map resize waits for other threads' read transactions.
+constexpr auto ResizeReaderTimeout = std::chrono::seconds(60);
+
+uint64_t millisSince(Clock::time_point Start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                            Start)
+          .count());
+}
+
+/// FNV-1a, then a murmur3 finaliser for better mixing of the high bits. Part
+/// of the on-disk format: never change it without bumping StorageFormat.
+uint64_t keyHash(std::string_view Key) {
+  uint64_t H = 1469598103934665603ull;
+  for (unsigned char C : Key) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  H ^= H >> 33;
+  H *= 0xff51afd7ed558ccdull;
+  H ^= H >> 33;
+  H *= 0xc4ceb9fe1a85ec53ull;
+  H ^= H >> 33;
+  return H;
+}
+
+bool isLongKey(std::string_view Key) { return Key.size() >= KeyLimit; }
+
+/// The key LMDB stores for Key; Buf holds it when it differs.
+std::string_view storedKey(std::string_view Key, std::string &Buf) {
+  if (!isLongKey(Key))
+    return Key;
+  Buf.assign(Key.substr(0, TruncatedLength));
+  uint64_t H = keyHash(Key);
+  for (int I = 7; I >= 0; --I)
+    Buf.push_back(static_cast<char>((H >> (I * 8)) & 0xff));
+  return Buf;
+}
+
+size_t varintLength(uint64_t V) {
+  size_t N = 1;
+  while (V >= 0x80) {
+    V >>= 7;
+    ++N;
+  }
+  return N;
+}
+
+char *putVarint(char *P, uint64_t V) {
+  while (V >= 0x80) {
+    *P++ = static_cast<char>((V & 0x7f) | 0x80);
+    V >>= 7;
+  }
+  *P++ = static_cast<char>(V);
+  return P;
+}
+
+bool getVarint(std::string_view &In, uint64_t *V) {
+  uint64_t Result = 0;
+  for (int Shift = 0; Shift < 64 && !In.empty(); Shift += 7) {
+    unsigned char B = static_cast<unsigned char>(In.front());
+    In.remove_prefix(1);
+    Result |= static_cast<uint64_t>(B & 0x7f) << Shift;
+    if (!(B & 0x80)) {
+      *V = Result;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Splits the stored value of a truncated key into the key's tail and the
+/// user's value.
+bool decodeLongValue(std::string_view Stored, std::string_view *Tail,
+                     std::string_view *Value) {
+  uint64_t Len = 0;
+  if (!getVarint(Stored, &Len) || Len > Stored.size())
+    return false;
+  *Tail = Stored.substr(0, Len);
+  *Value = Stored.substr(Len);
+  return true;
+}
+
+std::string_view view(const MDB_val &V) {
+  return {static_cast<const char *>(V.mv_data), V.mv_size};
+}
+
+MDB_val mdbVal(std::string_view S) {
+  return MDB_val{S.size(), const_cast<char *>(S.data())};
+}
+
+Status fromMdb(int Rc, const std::string &Path, const std::string &What) {
+  std::string Msg = What + " (index at '" + Path + "'): " + mdb_strerror(Rc);
+  switch (Rc) {
+  case MDB_SUCCESS:
+    return Status::ok();
+  case MDB_NOTFOUND:
+    return Status::notFound(Msg);
+  case MDB_CORRUPTED:
+  case MDB_PAGE_NOTFOUND:
+  case MDB_INVALID:
+  case MDB_BAD_DBI:
+  case MDB_INCOMPATIBLE:
+    return Status::corruption(Msg + "; " + rebuildHint());
+  case MDB_VERSION_MISMATCH:
+    return Status::incompatible(Msg + "; " + rebuildHint());
+  case MDB_BAD_VALSIZE:
+    return Status::invalidArgument(Msg);
+  case EINVAL:
+    return Status::invalidArgument(Msg);
+  default:
+    return Status::ioError(Msg);
+  }
+}
+
+/// Lets many read transactions run unless a map resize (or the commit-time
+/// compaction) needs them all closed. Tracks readers per thread so that a
+/// thread that holds an iterator and writes gets an error instead of waiting
+/// for itself.
+class ReaderGate {
+public:
+  void enter() {
+    std::unique_lock Lock(M);
+    Cv.wait(Lock, [&] { return !Closed; });
+    ++Active;
+    ++PerThread[std::this_thread::get_id()];
+  }
+
+  void leave(std::thread::id Owner) {
+    std::lock_guard Lock(M);
+    --Active;
+    auto It = PerThread.find(Owner);
+    if (It != PerThread.end() && --It->second == 0)
+      PerThread.erase(It);
+    Cv.notify_all();
+  }
+
+  /// Closes the gate and waits until no reader is active. On failure the
+  /// gate stays open and *Why says why.
+  bool close(std::chrono::milliseconds Timeout, std::string *Why) {
+    std::unique_lock Lock(M);
+    auto Self = PerThread.find(std::this_thread::get_id());
+    if (Self != PerThread.end() && Self->second > 0) {
+      *Why = "this thread still holds " + std::to_string(Self->second) +
+             " open iterator(s); destroy them before writing";
+      return false;
+    }
+    Cv.wait(Lock, [&] { return !Closed; });
+    Closed = true;
+    WaitingSince = Clock::now();
+    Waiting = true;
+    bool Ok = Cv.wait_for(Lock, Timeout, [&] { return Active == 0; });
+    Waiting = false;
+    if (!Ok) {
+      Closed = false;
+      Cv.notify_all();
+      *Why = std::to_string(Active) + " read transaction(s) stayed open for " +
+             std::to_string(Timeout.count() / 1000) + " s";
+      return false;
+    }
+    return true;
+  }
+
+  void open() {
+    std::lock_guard Lock(M);
+    Closed = false;
+    Cv.notify_all();
+  }
+
+  /// A resize waiting for readers, as a stall.
+  EngineStall waiting() const {
+    std::lock_guard Lock(M);
+    EngineStall S;
+    if (Waiting) {
+      S.Active = true;
+      S.Millis = millisSince(WaitingSince);
+      S.Reason = "lmdb: waiting for " + std::to_string(Active) +
+                 " open read transaction(s) to finish before growing the map";
+    }
+    return S;
+  }
+
+private:
+  mutable std::mutex M;
+  std::condition_variable Cv;
+  int Active = 0;
+  bool Closed = false;
+  bool Waiting = false;
+  Clock::time_point WaitingSince;
+  std::unordered_map<std::thread::id, int> PerThread;
+};
+
+/// One LMDB environment per generation directory and process. LMDB forbids
+/// opening one file twice in a process (closing either handle drops the
+/// other's POSIX locks, and the second open re-initialises the shared lock
+/// table), so every store of this process on a generation shares one.
+class SharedEnv {
+public:
+  using Id = std::pair<dev_t, ino_t>;
+
+  /// Returns the environment of GenDir, opening it if this process has none.
+  static Status acquire(const std::string &GenDir, const std::string &Root,
+                        OpenMode Mode, bool Fresh, uint64_t InitialMapBytes,
+                        std::shared_ptr<SharedEnv> *Out);
+
+  MDB_dbi dbi(Table T) const { return Dbis[static_cast<size_t>(T)]; }
+  const std::string &root() const { return Root; }
+
+  /// Enters the reader gate and hands out a read transaction.
+  Status beginRead(MDB_txn **Txn);
+  /// Returns a read transaction from beginRead() (Owner: the thread that
+  /// began it).
+  void endRead(MDB_txn *Txn, std::thread::id Owner);
+
+  /// Runs one write transaction over Ops in Order, growing the map and
+  /// replaying on MDB_MAP_FULL. Serialised: LMDB has one writer.
+  Status write(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
+               std::atomic<uint64_t> &MapResizes);
+  /// Flushes everything to disk.
+  Status sync();
+  /// Replaces data.mdb by a compacted copy (MDB_CP_COMPACT) and reopens it.
+  /// Needs every read transaction of this process closed.
+  Status compactAndReopen();
+
+  EngineStall waiting() const { return Gate.waiting(); }
+
+  SharedEnv(const SharedEnv &) = delete;
+  SharedEnv &operator=(const SharedEnv &) = delete;
+  ~SharedEnv();
+
+private:
+  SharedEnv(std::string GenDir, std::string Root, uint64_t InitialMapBytes,
+            Id Key)
+      : GenDir(std::move(GenDir)), Root(std::move(Root)),
+        InitialMapBytes(InitialMapBytes), Key(Key) {}
+
+  Status openEnv(bool Fresh, OpenMode Mode);
+  void closeEnv();
+  Status applyOnce(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
+                   int *MdbRc);
+  Status growMap(uint64_t AtLeast);
+  uint64_t fileBytes() const {
+    std::error_code Ec;
+    auto N = fs::file_size(GenDir + "/data.mdb", Ec);
+    return Ec ? 0 : static_cast<uint64_t>(N);
+  }
+
+  std::string GenDir;
+  std::string Root;
+  uint64_t InitialMapBytes;
+  Id Key;
+  MDB_env *Env = nullptr;
+  bool EnvReadOnly = false;
+  MDB_dbi Dbis[NumTables] = {};
+  uint64_t MapBytes = 0;
+  std::mutex WriteMutex;
+  ReaderGate Gate;
+  std::mutex PoolMutex;
+  std::vector<MDB_txn *> TxnPool;
+
+  static std::mutex RegistryMutex;
+  static std::condition_variable RegistryCv;
+  static std::map<Id, std::weak_ptr<SharedEnv>> Registry;
+};
+
+std::mutex SharedEnv::RegistryMutex;
+std::condition_variable SharedEnv::RegistryCv;
+std::map<SharedEnv::Id, std::weak_ptr<SharedEnv>> SharedEnv::Registry;
+
+Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
+                          OpenMode Mode, bool Fresh, uint64_t InitialMapBytes,
+                          std::shared_ptr<SharedEnv> *Out) {
+  struct stat St;
+  if (::stat(GenDir.c_str(), &St) != 0)
+    return Status::ioError("cannot stat '" + GenDir +
+                           "': " + std::strerror(errno));
+  Id Key{St.st_dev, St.st_ino};
+  std::unique_lock Lock(RegistryMutex);
+  for (;;) {
+    auto It = Registry.find(Key);
+    if (It == Registry.end())
+      break;
+    if (std::shared_ptr<SharedEnv> Existing = It->second.lock()) {
+      if (Mode != OpenMode::ReadOnly) {
+        if (Existing->EnvReadOnly)
+          return Status::busy("index at '" + Root +
+                              "' is open read-only in this process on "
+                              "read-only files; it cannot be written");
+        if (Mode == OpenMode::Update) {
+          mdb_env_set_flags(Existing->Env, MDB_NOSYNC, 0);
+          mdb_env_set_flags(Existing->Env, MDB_NOMETASYNC, 1);
+        }
+      }
+      *Out = std::move(Existing);
+      return Status::ok();
+    }
+    // The last user is closing it right now; wait until it is gone.
+    RegistryCv.wait(Lock);
+  }
+  // The deleter closes the environment and unregisters it under the
+  // registry lock, so no second environment on the file can appear before
+  // the first is closed.
+  std::shared_ptr<SharedEnv> E(
+      new SharedEnv(GenDir, Root, InitialMapBytes, Key), [](SharedEnv *P) {
+        {
+          std::lock_guard L(RegistryMutex);
+          P->closeEnv();
+          auto It = Registry.find(P->Key);
+          if (It != Registry.end() && It->second.expired())
+            Registry.erase(It);
+          RegistryCv.notify_all();
+        }
+        delete P;
+      });
+  if (Status S = E->openEnv(Fresh, Mode); !S) {
+    Lock.unlock(); // the deleter takes it
+    return S;
+  }
+  Registry[Key] = E;
+  *Out = std::move(E);
+  return Status::ok();
+}
+
+SharedEnv::~SharedEnv() { closeEnv(); }
+
+Status SharedEnv::openEnv(bool Fresh, OpenMode Mode) {
+  int Rc = mdb_env_create(&Env);
+  if (Rc) {
+    Env = nullptr;
+    return fromMdb(Rc, Root, "cannot create an LMDB environment");
+  }
+  mdb_env_set_maxdbs(Env, NumTables + 4);
+  mdb_env_set_maxreaders(Env, 1024);
+
+  std::string DataFile = GenDir + "/data.mdb";
+  uint64_t File = fileBytes();
+  if (!Fresh && File == 0)
+    return Status::corruption("index at '" + Root +
+                              "' is damaged: " + DataFile +
+                              " is missing or empty; " + rebuildHint());
+  // Always configure the map size: LMDB would otherwise adopt the size
+  // recorded in the file, which on Windows is allocated in full.
+  uint64_t Page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  if (Mode == OpenMode::ReadOnly)
+    MapBytes = std::max<uint64_t>(File, Page * 4);
+  else
+    MapBytes = std::max<uint64_t>(InitialMapBytes, File + File / 2);
+  MapBytes = (MapBytes + Page - 1) / Page * Page;
+  mdb_env_set_mapsize(Env, MapBytes);
+
+  unsigned Flags = MDB_NOTLS;
+  if (Mode == OpenMode::Rebuild) {
+    // The generation is discarded unless commit() runs, and commit() writes
+    // a compacted, fsync'ed copy: no need to sync per transaction.
+    Flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+  } else {
+    // Data pages are synced per transaction, the meta page at commit(): a
+    // system crash may lose the last batches but never breaks the file.
+    Flags |= MDB_NOMETASYNC;
+  }
+  // Readers open read-write when they may, so that a writer of this process
+  // can share the environment later (see acquire()).
+  EnvReadOnly =
+      Mode == OpenMode::ReadOnly && ::access(DataFile.c_str(), W_OK) != 0;
+  if (EnvReadOnly)
+    Flags |= MDB_RDONLY;
+  Rc = mdb_env_open(Env, GenDir.c_str(), Flags, 0644);
+  if (Rc) {
+    closeEnv();
+    if (!Fresh)
+      return Status::corruption("index at '" + Root +
+                                "' is damaged: LMDB cannot open it (" +
+                                mdb_strerror(Rc) + "); " + rebuildHint());
+    return fromMdb(Rc, Root, "cannot open LMDB environment");
+  }
+  if (mdb_env_get_maxkeysize(Env) < static_cast<int>(KeyLimit))
+    return Status::notSupported("this LMDB build limits keys to " +
+                                std::to_string(mdb_env_get_maxkeysize(Env)) +
+                                " bytes; CodeIndex needs at least 511");
+
+  // LMDB trusts page numbers blindly; a file cut short would fault on
+  // access, so check that every committed page is inside the file.
+  if (!Fresh) {
+    MDB_envinfo Info;
+    MDB_stat Stat;
+    mdb_env_info(Env, &Info);
+    mdb_env_stat(Env, &Stat);
+    uint64_t Needed =
+        (static_cast<uint64_t>(Info.me_last_pgno) + 1) * Stat.ms_psize;
+    if (Needed > File)
+      return Status::corruption(
+          "index at '" + Root + "' is damaged: " + "data.mdb holds " +
+          std::to_string(File) + " bytes but its pages reach " +
+          std::to_string(Needed) + "; " + rebuildHint());
+  }
+
+  MDB_txn *Txn = nullptr;
+  Rc = mdb_txn_begin(Env, nullptr, Fresh ? 0 : MDB_RDONLY, &Txn);
+  if (Rc)
+    return fromMdb(Rc, Root, "cannot begin a transaction");
+  for (int I = 0; I < NumTables; ++I) {
+    std::string Name(tableName(static_cast<Table>(I)));
+    Rc = mdb_dbi_open(Txn, Name.c_str(), Fresh ? MDB_CREATE : 0, &Dbis[I]);
+    if (Rc) {
+      mdb_txn_abort(Txn);
+      if (Rc == MDB_NOTFOUND || Rc == MDB_INCOMPATIBLE)
+        return Status::corruption("index at '" + Root +
+                                  "' is damaged: table '" + Name +
+                                  "' is missing or unreadable (" +
+                                  mdb_strerror(Rc) + "); " + rebuildHint());
+      return fromMdb(Rc, Root, "cannot open table '" + Name + "'");
+    }
+  }
+  Rc = mdb_txn_commit(Txn);
+  if (Rc)
+    return fromMdb(Rc, Root, "cannot open the tables");
+  return Status::ok();
+}
+
+void SharedEnv::closeEnv() {
+  if (!Env)
+    return;
+  {
+    std::lock_guard Lock(PoolMutex);
+    for (MDB_txn *T : TxnPool)
+      mdb_txn_abort(T);
+    TxnPool.clear();
+  }
+  mdb_env_close(Env);
+  Env = nullptr;
+}
+
+Status SharedEnv::beginRead(MDB_txn **Out) {
+  Gate.enter();
+  if (!Env) {
+    Gate.leave(std::this_thread::get_id());
+    return Status::ioError("the store at '" + Root + "' is closed");
+  }
+  MDB_txn *Txn = nullptr;
+  {
+    std::lock_guard Lock(PoolMutex);
+    if (!TxnPool.empty()) {
+      Txn = TxnPool.back();
+      TxnPool.pop_back();
+    }
+  }
+  for (int Attempt = 0; Attempt < 3; ++Attempt) {
+    int Rc = Txn ? mdb_txn_renew(Txn)
+                 : mdb_txn_begin(Env, nullptr, MDB_RDONLY, &Txn);
+    if (Rc == MDB_SUCCESS) {
+      *Out = Txn;
+      return Status::ok();
+    }
+    if (Txn) {
+      mdb_txn_abort(Txn);
+      Txn = nullptr;
+    }
+    Gate.leave(std::this_thread::get_id());
+    if (Rc != MDB_MAP_RESIZED)
+      return fromMdb(Rc, Root, "cannot begin a read transaction");
+    // Another process grew the file beyond our map: adopt its size, which
+    // needs every read transaction of this process closed.
+    std::string Why;
+    if (!Gate.close(ResizeReaderTimeout, &Why))
+      return Status::ioError("cannot adopt the LMDB map size of '" + Root +
+                             "': " + Why);
+    Rc = mdb_env_set_mapsize(Env, 0);
+    Gate.open();
+    if (Rc)
+      return fromMdb(Rc, Root, "cannot adopt the map size");
+    Gate.enter();
+  }
+  Gate.leave(std::this_thread::get_id());
+  return Status::ioError("cannot begin a read transaction on '" + Root +
+                         "': the map keeps growing");
+}
+
+void SharedEnv::endRead(MDB_txn *Txn, std::thread::id Owner) {
+  mdb_txn_reset(Txn);
+  {
+    std::lock_guard Lock(PoolMutex);
+    TxnPool.push_back(Txn);
+  }
+  Gate.leave(Owner);
+}
+
+Status SharedEnv::growMap(uint64_t AtLeast) {
+  std::string Why;
+  if (!Gate.close(ResizeReaderTimeout, &Why))
+    return Status::ioError("the LMDB map of '" + Root +
+                           "' is full and cannot grow: " + Why);
+  // Grow geometrically (fewer replays) but by at most 2 GiB a step, which
+  // matters on Windows where the map is allocated in full.
+  uint64_t Step = std::clamp<uint64_t>(MapBytes, 64ull << 20, 2ull << 30);
+  uint64_t Page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t New = MapBytes + std::max(Step, AtLeast);
+  New = (New + Page - 1) / Page * Page;
+  int Rc = mdb_env_set_mapsize(Env, New);
+  Gate.open();
+  if (Rc)
+    return fromMdb(Rc, Root, "cannot grow the LMDB map");
+  MapBytes = New;
+  return Status::ok();
+}
+
+Status SharedEnv::applyOnce(const WriteBatch &Batch,
+                            const std::vector<uint32_t> &Order, int *MdbRc) {
+  *MdbRc = MDB_SUCCESS;
+  MDB_txn *Txn = nullptr;
+  int Rc = mdb_txn_begin(Env, nullptr, 0, &Txn);
+  if (Rc) {
+    *MdbRc = Rc;
+    return fromMdb(Rc, Root, "cannot begin a write transaction");
+  }
+  std::string KeyBuf;
+  const auto &Ops = Batch.ops();
+  for (uint32_t I : Order) {
+    const WriteBatch::Op &O = Ops[I];
+    MDB_val K = mdbVal(storedKey(O.Key, KeyBuf));
+    MDB_dbi D = dbi(O.T);
+    if (O.IsDelete) {
+      Rc = mdb_del(Txn, D, &K, nullptr);
+      if (Rc == MDB_NOTFOUND)
+        Rc = MDB_SUCCESS;
+    } else if (!isLongKey(O.Key)) {
+      MDB_val V = mdbVal(O.Value);
+      Rc = mdb_put(Txn, D, &K, &V, 0);
+    } else {
+      std::string_view Tail = std::string_view(O.Key).substr(TruncatedLength);
+      MDB_val V{varintLength(Tail.size()) + Tail.size() + O.Value.size(),
+                nullptr};
+      Rc = mdb_put(Txn, D, &K, &V, MDB_RESERVE);
+      if (Rc == MDB_SUCCESS) {
+        char *P = putVarint(static_cast<char *>(V.mv_data), Tail.size());
+        std::memcpy(P, Tail.data(), Tail.size());
+        if (!O.Value.empty())
+          std::memcpy(P + Tail.size(), O.Value.data(), O.Value.size());
+      }
+    }
+    if (Rc) {
+      mdb_txn_abort(Txn);
+      *MdbRc = Rc;
+      return fromMdb(Rc, Root, "write failed");
+    }
+  }
+  Rc = mdb_txn_commit(Txn);
+  if (Rc) {
+    *MdbRc = Rc;
+    return fromMdb(Rc, Root, "commit of a write failed");
+  }
+  return Status::ok();
+}
+
+Status SharedEnv::write(const WriteBatch &Batch,
+                        const std::vector<uint32_t> &Order,
+                        std::atomic<uint64_t> &MapResizes) {
+  std::lock_guard Lock(WriteMutex);
+  if (!Env)
+    return Status::ioError("the store at '" + Root + "' is closed");
+  for (int Attempt = 0;; ++Attempt) {
+    int Rc = MDB_SUCCESS;
+    Status S = applyOnce(Batch, Order, &Rc);
+    if (S)
+      return S;
+    if (Rc != MDB_MAP_FULL || Attempt >= 32)
+      return S;
+    // Room for the whole batch several times over: B-tree pages are half
+    // full after splits, and replaced pages stay until the commit.
+    if (Status G = growMap(Batch.byteSize() * 4 + (Batch.count() << 6)); !G)
+      return G;
+    MapResizes.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+Status SharedEnv::sync() {
+  std::lock_guard Lock(WriteMutex);
+  if (!Env)
+    return Status::ioError("the store at '" + Root + "' is closed");
+  return fromMdb(mdb_env_sync(Env, 1), Root, "cannot sync");
+}
+
+Status SharedEnv::compactAndReopen() {
+  std::lock_guard Lock(WriteMutex);
+  if (!Env)
+    return Status::ioError("the store at '" + Root + "' is closed");
+  std::string Why;
+  if (!Gate.close(ResizeReaderTimeout, &Why))
+    return Status::ioError("cannot compact '" + Root + "': " + Why);
+  struct Reopen {
+    ReaderGate &G;
+    ~Reopen() { G.open(); }
+  } GateGuard{Gate};
+
+  std::string Tmp = GenDir + "/compact.tmp";
+  std::error_code Ec;
+  fs::remove_all(Tmp, Ec);
+  if (!fs::create_directory(Tmp, Ec))
+    return Status::ioError("cannot create '" + Tmp + "': " + Ec.message());
+  if (int Rc = mdb_env_sync(Env, 1))
+    return fromMdb(Rc, Root, "cannot sync");
+  if (int Rc = mdb_env_copy2(Env, Tmp.c_str(), MDB_CP_COMPACT))
+    return fromMdb(Rc, Root, "cannot write a compacted copy");
+  if (Status S = syncPath(Tmp + "/data.mdb"); !S)
+    return S;
+  closeEnv();
+  if (::rename((Tmp + "/data.mdb").c_str(), (GenDir + "/data.mdb").c_str()) !=
+      0)
+    return Status::ioError(
+        "cannot replace '" + GenDir +
+        "/data.mdb' by its compacted copy: " + std::strerror(errno));
+  fs::remove(GenDir + "/lock.mdb", Ec);
+  fs::remove_all(Tmp, Ec);
+  if (Status S = syncPath(GenDir); !S)
+    return S;
+  // Serve reads after commit() from the compacted file; no more writes.
+  return openEnv(/*Fresh=*/false, OpenMode::Update);
+}
+
+class LmdbIterator final : public Iterator {
+public:
+  LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn, MDB_dbi D,
+               std::thread::id Owner, std::string_view Prefix);
+  ~LmdbIterator() override;
+
+  bool valid() const override { return Valid; }
+  void next() override;
+  std::string_view key() const override {
+    return InGroup ? std::string_view(Group[GroupPos].first) : CurKey;
+  }
+  std::string_view value() const override {
+    return InGroup ? std::string_view(Group[GroupPos].second) : CurValue;
+  }
+  Status status() const override { return St; }
+
+private:
+  /// Moves to the first visible entry at or after the cursor's position.
+  void settle();
+  /// Reads all entries sharing the current entry's first TruncatedLength
+  /// bytes, with full keys, sorted; leaves the cursor after them.
+  bool loadGroup();
+  void fail(Status S) {
+    St = std::move(S);
+    Valid = false;
+  }
+
+  std::shared_ptr<SharedEnv> E; ///< keeps the environment open
+  MDB_txn *Txn;
+  MDB_cursor *Cursor = nullptr;
+  std::thread::id Owner;
+  std::string Prefix;
+  std::string SeekKey;
+  int Rc = MDB_NOTFOUND; ///< result of the last cursor move
+  MDB_val RawKey{0, nullptr}, RawValue{0, nullptr};
+  std::string_view CurKey, CurValue;
+  bool Valid = false;
+  bool InGroup = false;
+  std::vector<std::pair<std::string, std::string>> Group;
+  size_t GroupPos = 0;
+  Status St;
+};
+
+class LmdbStore final : public Store {
+public:
+  LmdbStore(std::unique_ptr<IndexDir> Dir, const OpenOptions &Options)
+      : Dir(std::move(Dir)), Mode(Options.Mode), Root(this->Dir->root()),
+        InitialMapBytes(
+            std::max<uint64_t>(Options.LmdbInitialMapBytes, 1u << 20)) {}
+
+  ~LmdbStore() override {
+    E.reset(); // closes the environment unless another store shares it
+    if (Mode == OpenMode::Rebuild && !Committed.load())
+      Dir->discard();
+  }
+
+  Status open();
+
+  Status write(const WriteBatch &Batch) override;
+  Status get(Table T, std::string_view Key, std::string *Value) override;
+  std::unique_ptr<Iterator> scan(Table T, std::string_view Prefix) override;
+  Status commit() override;
+
+  std::string_view engine() const override { return "lmdb"; }
+  const std::string &path() const override { return Root; }
+
+  WriteStats stats() const override {
+    WriteStats S;
+    S.Batches = Batches.load();
+    S.Records = Records.load();
+    S.Bytes = Bytes.load();
+    S.MapResizes = MapResizes.load();
+    return S;
+  }
+
+  EngineStall currentStall() const override {
+    return E ? E->waiting() : EngineStall();
+  }
+
+private:
+  std::unique_ptr<IndexDir> Dir;
+  OpenMode Mode;
+  std::string Root;
+  uint64_t InitialMapBytes;
+  std::shared_ptr<SharedEnv> E;
+  std::mutex CommitMutex;
+  std::atomic<bool> Committed{false};
+  std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0}, MapResizes{0};
+};
+
+Status LmdbStore::open() {
+  if (Status S = SharedEnv::acquire(Dir->genDir(), Root, Mode, Dir->fresh(),
+                                    InitialMapBytes, &E);
+      !S)
+    return S;
+  if (Dir->fresh()) {
+    if (Status S = writeFormatMarker(*this); !S)
+      return S;
+    if (Mode == OpenMode::Update) {
+      if (Status S = E->sync(); !S)
+        return S;
+      return Dir->publish();
+    }
+    return Status::ok();
+  }
+  return checkFormatMarker(*this, Root);
+}
+
+Status LmdbStore::get(Table T, std::string_view Key, std::string *Value) {
+  MDB_txn *Txn = nullptr;
+  if (Status S = E->beginRead(&Txn); !S)
+    return S;
+  std::string Buf;
+  MDB_val K = mdbVal(storedKey(Key, Buf)), V;
+  int Rc = mdb_get(Txn, E->dbi(T), &K, &V);
+  Status Result;
+  if (Rc == MDB_NOTFOUND) {
+    Result = Status::notFound("key not found in table '" +
+                              std::string(tableName(T)) + "'");
+  } else if (Rc) {
+    Result = fromMdb(Rc, Root, "read failed");
+  } else if (isLongKey(Key)) {
+    std::string_view Tail, Val;
+    if (!decodeLongValue(view(V), &Tail, &Val))
+      Result = Status::corruption("index at '" + Root +
+                                  "' is damaged: a long key's value does not "
+                                  "decode; " +
+                                  rebuildHint());
+    else if (Tail != Key.substr(TruncatedLength))
+      Result = Status::notFound("key not found in table '" +
+                                std::string(tableName(T)) + "'");
+    else
+      Value->assign(Val);
+  } else {
+    Value->assign(view(V));
+  }
+  E->endRead(Txn, std::this_thread::get_id());
+  return Result;
+}
+
+/// An iterator that only reports why the scan could not start.
+class FailedIterator final : public Iterator {
+public:
+  explicit FailedIterator(Status S) : St(std::move(S)) {}
+  bool valid() const override { return false; }
+  void next() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return St; }
+
+private:
+  Status St;
+};
+
+std::unique_ptr<Iterator> LmdbStore::scan(Table T, std::string_view Prefix) {
+  MDB_txn *Txn = nullptr;
+  if (Status S = E->beginRead(&Txn); !S)
+    return std::make_unique<FailedIterator>(std::move(S));
+  return std::make_unique<LmdbIterator>(E, Txn, E->dbi(T),
+                                        std::this_thread::get_id(), Prefix);
+}
+
+Status LmdbStore::write(const WriteBatch &Batch) {
+  if (Status S = validateBatch(Batch); !S)
+    return S;
+  if (Mode == OpenMode::ReadOnly)
+    return Status::invalidArgument("write to a read-only store at '" + Root +
+                                   "'");
+  if (Committed.load())
+    return Status::invalidArgument("write after commit() to the store at '" +
+                                   Root + "'");
+  if (Batch.empty())
+    return Status::ok();
+  try {
+    // Apply in key order per table: B-tree inserts in order touch each page
+    // once. A stable sort keeps several operations on one key in order.
+    // Sorting happens before taking the write lock.
+    const auto &Ops = Batch.ops();
+    std::vector<uint32_t> Order(Ops.size());
+    std::iota(Order.begin(), Order.end(), 0u);
+    std::stable_sort(Order.begin(), Order.end(), [&](uint32_t A, uint32_t B) {
+      if (Ops[A].T != Ops[B].T)
+        return Ops[A].T < Ops[B].T;
+      return Ops[A].Key < Ops[B].Key;
+    });
+    if (Status S = E->write(Batch, Order, MapResizes); !S)
+      return S;
+  } catch (const std::exception &Ex) {
+    return Status::ioError("write failed (index at '" + Root +
+                           "'): " + Ex.what());
+  }
+  Batches.fetch_add(1, std::memory_order_relaxed);
+  Records.fetch_add(Batch.count(), std::memory_order_relaxed);
+  Bytes.fetch_add(Batch.byteSize(), std::memory_order_relaxed);
+  return Status::ok();
+}
+
+Status LmdbStore::commit() {
+  std::lock_guard Lock(CommitMutex);
+  if (Committed.load() || Mode == OpenMode::ReadOnly) {
+    Committed.store(true);
+    return Status::ok();
+  }
+  if (Mode == OpenMode::Update) {
+    if (Status S = E->sync(); !S)
+      return S;
+    Committed.store(true);
+    return Status::ok();
+  }
+  // Refuse writes from now on; undone if the commit fails.
+  Committed.store(true);
+  Status S = E->compactAndReopen();
+  if (S)
+    S = Dir->publish();
+  if (!S)
+    Committed.store(false);
+  return S;
+}
+
+LmdbIterator::LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn,
+                           MDB_dbi D, std::thread::id Owner,
+                           std::string_view Prefix)
+    : E(std::move(E)), Txn(Txn), Owner(Owner), Prefix(Prefix),
+      SeekKey(Prefix.substr(0, std::min(Prefix.size(), TruncatedLength))) {
+  if (int R = mdb_cursor_open(Txn, D, &Cursor)) {
+    Cursor = nullptr;
+    fail(fromMdb(R, E->root(), "cannot open a cursor"));
+    return;
+  }
+  if (SeekKey.empty()) {
+    Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_FIRST);
+  } else {
+    RawKey = mdbVal(SeekKey);
+    Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_SET_RANGE);
+  }
+  settle();
+}
+
+LmdbIterator::~LmdbIterator() {
+  if (Cursor)
+    mdb_cursor_close(Cursor);
+  E->endRead(Txn, Owner);
+}
+
+void LmdbIterator::settle() {
+  InGroup = false;
+  for (;;) {
+    if (Rc == MDB_NOTFOUND) {
+      Valid = false;
+      return;
+    }
+    if (Rc) {
+      fail(fromMdb(Rc, E->root(), "scan failed"));
+      return;
+    }
+    std::string_view K = view(RawKey);
+    if (!startsWith(K, SeekKey)) {
+      Valid = false;
+      return;
+    }
+    if (K.size() >= TruncatedLength) {
+      if (!loadGroup())
+        return;
+      while (GroupPos < Group.size() &&
+             !startsWith(Group[GroupPos].first, Prefix))
+        ++GroupPos;
+      if (GroupPos < Group.size()) {
+        InGroup = true;
+        Valid = true;
+        return;
+      }
+      continue; // the cursor already stands after the group
+    }
+    if (startsWith(K, Prefix)) {
+      CurKey = K;
+      CurValue = view(RawValue);
+      Valid = true;
+      return;
+    }
+    Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_NEXT);
+  }
+}
+
+bool LmdbIterator::loadGroup() {
+  Group.clear();
+  GroupPos = 0;
+  std::string GroupPrefix(view(RawKey).substr(0, TruncatedLength));
+  while (Rc == MDB_SUCCESS) {
+    std::string_view K = view(RawKey);
+    if (K.size() < TruncatedLength ||
+        K.substr(0, TruncatedLength) != GroupPrefix)
+      break;
+    if (K.size() == KeyLimit) {
+      std::string_view Tail, Val;
+      if (!decodeLongValue(view(RawValue), &Tail, &Val) ||
+          Tail.size() < HashBytes) {
+        fail(Status::corruption("index at '" + E->root() +
+                                "' is damaged: a long key's value does not "
+                                "decode; " +
+                                rebuildHint()));
+        return false;
+      }
+      Group.emplace_back(GroupPrefix + std::string(Tail), std::string(Val));
+    } else {
+      Group.emplace_back(std::string(K), std::string(view(RawValue)));
+    }
+    Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_NEXT);
+  }
+  if (Rc != MDB_SUCCESS && Rc != MDB_NOTFOUND) {
+    fail(fromMdb(Rc, E->root(), "scan failed"));
+    return false;
+  }
+  std::sort(Group.begin(), Group.end());
+  return true;
+}
+
+void LmdbIterator::next() {
+  if (!Valid)
+    return;
+  if (InGroup) {
+    ++GroupPos;
+    while (GroupPos < Group.size() &&
+           !startsWith(Group[GroupPos].first, Prefix))
+      ++GroupPos;
+    if (GroupPos < Group.size())
+      return;
+    settle(); // the cursor already stands after the group
+    return;
+  }
+  Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_NEXT);
+  settle();
+}
+
+} // namespace
+
+Status openLmdbStore(const std::string &Path, const OpenOptions &Options,
+                     std::unique_ptr<Store> *Out) {
+  std::unique_ptr<IndexDir> Dir;
+  Status S = Options.Mode == OpenMode::ReadOnly
+                 ? IndexDir::openReader(Path, &Dir)
+                 : IndexDir::openWriter(Path, Options, &Dir);
+  if (!S)
+    return S;
+  auto Store = std::make_unique<LmdbStore>(std::move(Dir), Options);
+  if (S = Store->open(); !S)
+    return S;
+  *Out = std::move(Store);
+  return Status::ok();
+}
+
+} // namespace codeindex::storage::detail

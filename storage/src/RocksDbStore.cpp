@@ -1,0 +1,498 @@
+//===- RocksDbStore.cpp - The RocksDB engine ------------------------------===//
+//
+// One column family per table (plus RocksDB's mandatory "default", unused).
+// A Rebuild writes without the WAL: its generation is thrown away unless
+// commit() runs, and commit() flushes every memtable before CURRENT names the
+// generation, so the WAL would only cost write bandwidth.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RocksDbStore.h"
+
+#include "Engines.h"
+#include "IndexDir.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/listener.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <map>
+#include <mutex>
+
+namespace codeindex::storage::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t millisSince(Clock::time_point Start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                            Start)
+          .count());
+}
+
+/// Maps a RocksDB status. Damage (and files that should be there but are
+/// not) becomes Corruption with the rebuild hint.
+Status fromRocks(const rocksdb::Status &S, const std::string &Path,
+                 const std::string &What) {
+  if (S.ok())
+    return Status::ok();
+  std::string Msg = What + " (index at '" + Path + "'): " + S.ToString();
+  if (S.IsNotFound())
+    return Status::notFound(Msg);
+  if (S.IsCorruption())
+    return Status::corruption(Msg + "; " + rebuildHint());
+  if (S.IsInvalidArgument())
+    return Status::invalidArgument(Msg);
+  if (S.IsNotSupported())
+    return Status::notSupported(Msg);
+  if (S.IsIncomplete() || S.IsAborted())
+    return Status::aborted(Msg);
+  return Status::ioError(Msg);
+}
+
+/// Tracks write stalls through RocksDB's listener interface. A stall is any
+/// time at least one column family is delayed or stopped.
+class StallListener final : public rocksdb::EventListener {
+public:
+  explicit StallListener(StallCallback OnStall) : OnStall(std::move(OnStall)) {}
+
+  const char *Name() const override { return "CodeIndexStallListener"; }
+
+  void OnStallConditionsChanged(const rocksdb::WriteStallInfo &Info) override {
+    bool Started = false, Ended = false;
+    uint64_t Duration = 0;
+    std::string Reason;
+    {
+      std::lock_guard Lock(Mutex);
+      if (Info.condition.cur == rocksdb::WriteStallCondition::kNormal)
+        Conditions.erase(Info.cf_name);
+      else
+        Conditions[Info.cf_name] = Info.condition.cur;
+      bool Any = !Conditions.empty();
+      if (Any) {
+        CurrentReason = describe();
+        Reason = CurrentReason;
+      }
+      if (Any && !Active) {
+        Active = true;
+        Start = Clock::now();
+        Started = true;
+      } else if (!Any && Active) {
+        Active = false;
+        Duration = millisSince(Start);
+        TotalMillis += Duration;
+        LongestMillis = std::max(LongestMillis, Duration);
+        Reason = CurrentReason;
+        Ended = true;
+      }
+    }
+    // Outside the lock: the callback may ask for currentStall().
+    if (OnStall && Started)
+      OnStall(true, 0, Reason);
+    if (OnStall && Ended)
+      OnStall(false, Duration, Reason);
+  }
+
+  EngineStall current() const {
+    std::lock_guard Lock(Mutex);
+    EngineStall S;
+    if (Active) {
+      S.Active = true;
+      S.Millis = millisSince(Start);
+      S.Reason = CurrentReason;
+    }
+    return S;
+  }
+
+  /// Total and longest stall time, counting a stall in progress.
+  void totals(uint64_t *Total, uint64_t *Longest) const {
+    std::lock_guard Lock(Mutex);
+    *Total = TotalMillis;
+    *Longest = LongestMillis;
+    if (Active) {
+      uint64_t Now = millisSince(Start);
+      *Total += Now;
+      *Longest = std::max(*Longest, Now);
+    }
+  }
+
+private:
+  std::string describe() const {
+    bool Stopped = false;
+    std::string Families;
+    for (const auto &[Name, Cond] : Conditions) {
+      Stopped |= Cond == rocksdb::WriteStallCondition::kStopped;
+      Families += (Families.empty() ? "'" : ", '") + Name + "'";
+    }
+    return std::string("rocksdb: writes ") +
+           (Stopped ? "stopped" : "slowed down") +
+           " until flushes and compactions catch up (column family " +
+           Families + "); the disk is slower than the extractor";
+  }
+
+  StallCallback OnStall;
+  mutable std::mutex Mutex;
+  std::map<std::string, rocksdb::WriteStallCondition> Conditions;
+  bool Active = false;
+  Clock::time_point Start;
+  std::string CurrentReason;
+  uint64_t TotalMillis = 0;
+  uint64_t LongestMillis = 0;
+};
+
+class RocksDbIterator final : public Iterator {
+public:
+  RocksDbIterator(rocksdb::DB *Db, rocksdb::ColumnFamilyHandle *Cf,
+                  std::string_view Prefix, std::string Path)
+      : Prefix(Prefix), Upper(prefixSuccessor(Prefix)), UpperSlice(Upper),
+        Path(std::move(Path)) {
+    rocksdb::ReadOptions Ro;
+    if (!Upper.empty())
+      Ro.iterate_upper_bound = &UpperSlice;
+    It.reset(Db->NewIterator(Ro, Cf));
+    It->Seek(rocksdb::Slice(this->Prefix));
+  }
+
+  bool valid() const override {
+    return It->Valid() &&
+           startsWith(std::string_view(It->key().data(), It->key().size()),
+                      Prefix);
+  }
+  void next() override { It->Next(); }
+  std::string_view key() const override {
+    return {It->key().data(), It->key().size()};
+  }
+  std::string_view value() const override {
+    return {It->value().data(), It->value().size()};
+  }
+  Status status() const override {
+    return fromRocks(It->status(), Path, "scan failed");
+  }
+
+private:
+  std::string Prefix;
+  std::string Upper;
+  rocksdb::Slice UpperSlice;
+  std::string Path;
+  std::unique_ptr<rocksdb::Iterator> It;
+};
+
+class RocksDbStore final : public Store {
+public:
+  RocksDbStore(std::unique_ptr<IndexDir> Dir, OpenMode Mode)
+      : Dir(std::move(Dir)), Mode(Mode), Root(this->Dir->root()) {}
+
+  ~RocksDbStore() override {
+    close();
+    if (Mode == OpenMode::Rebuild && !Committed.load())
+      Dir->discard();
+  }
+
+  Status open(const OpenOptions &Options, const RocksDbHooks &Hooks);
+
+  Status write(const WriteBatch &Batch) override {
+    if (Status S = validateBatch(Batch); !S)
+      return S;
+    if (Mode == OpenMode::ReadOnly)
+      return Status::invalidArgument("write to a read-only store at '" + Root +
+                                     "'");
+    if (Committed.load())
+      return Status::invalidArgument("write after commit() to the store at '" +
+                                     Root + "'");
+    try {
+      rocksdb::WriteBatch Wb(Batch.byteSize() + Batch.count() * 24 + 64);
+      for (const WriteBatch::Op &O : Batch.ops()) {
+        rocksdb::ColumnFamilyHandle *Cf = handle(O.T);
+        rocksdb::Status S =
+            O.IsDelete ? Wb.Delete(Cf, O.Key) : Wb.Put(Cf, O.Key, O.Value);
+        if (!S.ok())
+          return fromRocks(S, Root, "cannot build a write batch");
+      }
+      rocksdb::Status S = Db->Write(WriteOpts, &Wb);
+      if (!S.ok())
+        return fromRocks(S, Root, "write failed");
+    } catch (const std::exception &E) {
+      return Status::ioError("write failed (index at '" + Root +
+                             "'): " + E.what());
+    }
+    Batches.fetch_add(1, std::memory_order_relaxed);
+    Records.fetch_add(Batch.count(), std::memory_order_relaxed);
+    Bytes.fetch_add(Batch.byteSize(), std::memory_order_relaxed);
+    return Status::ok();
+  }
+
+  Status get(Table T, std::string_view Key, std::string *Value) override {
+    rocksdb::Status S =
+        Db->Get(rocksdb::ReadOptions(), handle(T), rocksdb::Slice(Key), Value);
+    if (S.IsNotFound())
+      return Status::notFound("key not found in table '" +
+                              std::string(tableName(T)) + "'");
+    return fromRocks(S, Root, "read failed");
+  }
+
+  std::unique_ptr<Iterator> scan(Table T, std::string_view Prefix) override {
+    return std::make_unique<RocksDbIterator>(Db, handle(T), Prefix, Root);
+  }
+
+  Status commit() override;
+
+  std::string_view engine() const override { return "rocksdb"; }
+  const std::string &path() const override { return Root; }
+
+  WriteStats stats() const override {
+    WriteStats S;
+    S.Batches = Batches.load();
+    S.Records = Records.load();
+    S.Bytes = Bytes.load();
+    if (Listener)
+      Listener->totals(&S.StallMillis, &S.LongestStallMillis);
+    return S;
+  }
+
+  EngineStall currentStall() const override {
+    return Listener ? Listener->current() : EngineStall();
+  }
+
+private:
+  rocksdb::ColumnFamilyHandle *handle(Table T) const {
+    return Handles[static_cast<size_t>(T) + 1];
+  }
+
+  void close() {
+    if (!Db)
+      return;
+    for (rocksdb::ColumnFamilyHandle *H : Handles)
+      if (H)
+        Db->DestroyColumnFamilyHandle(H);
+    Handles.clear();
+    Db->Close();
+    delete Db;
+    Db = nullptr;
+  }
+
+  std::unique_ptr<IndexDir> Dir;
+  OpenMode Mode;
+  std::string Root;
+  rocksdb::DB *Db = nullptr;
+  /// [0] is "default", [1 + table] the tables.
+  std::vector<rocksdb::ColumnFamilyHandle *> Handles;
+  rocksdb::WriteOptions WriteOpts;
+  std::shared_ptr<StallListener> Listener;
+  bool BulkLoad = false;
+  bool CompactAtCommit = false;
+  std::atomic<bool> Committed{false};
+  std::mutex CommitMutex;
+  std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0};
+};
+
+Status RocksDbStore::open(const OpenOptions &Options,
+                          const RocksDbHooks &Hooks) {
+  rocksdb::Env *Env = Hooks.Env ? Hooks.Env : rocksdb::Env::Default();
+  rocksdb::DBOptions DbOpts;
+  std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
+  Cfs.emplace_back(rocksdb::kDefaultColumnFamilyName,
+                   rocksdb::ColumnFamilyOptions());
+
+  if (!Options.RocksDbOptionsFile.empty()) {
+    rocksdb::ConfigOptions Cfg;
+    Cfg.ignore_unknown_options = false;
+    Cfg.input_strings_escaped = true;
+    Cfg.env = Env;
+    std::vector<rocksdb::ColumnFamilyDescriptor> FileCfs;
+    rocksdb::Status S = rocksdb::LoadOptionsFromFile(
+        Cfg, Options.RocksDbOptionsFile, &DbOpts, &FileCfs);
+    if (!S.ok())
+      return Status::invalidArgument("cannot load RocksDB options file '" +
+                                     Options.RocksDbOptionsFile +
+                                     "': " + S.ToString());
+    auto FindCf =
+        [&](std::string_view Name) -> const rocksdb::ColumnFamilyOptions * {
+      for (const auto &D : FileCfs)
+        if (D.name == Name)
+          return &D.options;
+      return nullptr;
+    };
+    const rocksdb::ColumnFamilyOptions *FileDefault =
+        FindCf(rocksdb::kDefaultColumnFamilyName);
+    for (int I = 0; I < NumTables; ++I) {
+      std::string_view Name = tableName(static_cast<Table>(I));
+      const rocksdb::ColumnFamilyOptions *Cf = FindCf(Name);
+      if (!Cf)
+        Cf = FileDefault;
+      Cfs.emplace_back(std::string(Name),
+                       Cf ? *Cf : rocksdb::ColumnFamilyOptions());
+    }
+    // The file replaces our tuning; only Rebuild's WAL-less writes remain,
+    // which are about atomicity, not tuning.
+    BulkLoad = false;
+    CompactAtCommit = false;
+  } else {
+    RocksDbTuning Tuning = Hooks.Tuning ? *Hooks.Tuning : RocksDbTuning();
+    rocksdb::ColumnFamilyOptions CfOpts;
+    applyRocksDbTuning(Tuning, Options.Mode, &DbOpts, &CfOpts);
+    for (int I = 0; I < NumTables; ++I)
+      Cfs.emplace_back(std::string(tableName(static_cast<Table>(I))), CfOpts);
+    BulkLoad = Options.Mode == OpenMode::Rebuild && Tuning.BulkLoad;
+    CompactAtCommit = BulkLoad && Tuning.CompactAtCommit;
+  }
+
+  DbOpts.env = Env;
+  DbOpts.create_if_missing = Dir->fresh();
+  DbOpts.create_missing_column_families = Dir->fresh();
+  DbOpts.error_if_exists = Dir->fresh();
+  Listener = std::make_shared<StallListener>(Options.OnStall);
+  DbOpts.listeners.push_back(Listener);
+
+  rocksdb::Status S;
+  if (Mode == OpenMode::ReadOnly)
+    S = rocksdb::DB::OpenForReadOnly(DbOpts, Dir->genDir(), Cfs, &Handles, &Db);
+  else
+    S = rocksdb::DB::Open(DbOpts, Dir->genDir(), Cfs, &Handles, &Db);
+  if (!S.ok()) {
+    Db = nullptr;
+    Handles.clear();
+    // An existing generation that RocksDB cannot open is damaged: its
+    // CURRENT, MANIFEST or column families are missing or garbage.
+    if (!Dir->fresh() && (S.IsCorruption() || S.IsPathNotFound() ||
+                          S.IsInvalidArgument() || S.IsNotFound()))
+      return Status::corruption("index at '" + Root +
+                                "' is damaged: RocksDB cannot open it (" +
+                                S.ToString() + "); " + rebuildHint());
+    return fromRocks(S, Root, "cannot open RocksDB");
+  }
+
+  WriteOpts.disableWAL = Mode == OpenMode::Rebuild;
+  WriteOpts.sync = false;
+
+  if (Dir->fresh()) {
+    if (Status St = writeFormatMarker(*this); !St)
+      return St;
+    if (Mode == OpenMode::Update) {
+      // A first Update creates the index right away, so make the marker
+      // durable and the generation live before any data arrives.
+      if (Status St = fromRocks(Db->SyncWAL(), Root, "cannot sync"); !St)
+        return St;
+      if (Status St = Dir->publish(); !St)
+        return St;
+    }
+    return Status::ok();
+  }
+  return checkFormatMarker(*this, Root);
+}
+
+Status RocksDbStore::commit() {
+  std::lock_guard Lock(CommitMutex);
+  if (Committed.load() || Mode == OpenMode::ReadOnly) {
+    Committed.store(true);
+    return Status::ok();
+  }
+  try {
+    if (Mode == OpenMode::Update) {
+      if (Status S = fromRocks(Db->SyncWAL(), Root, "cannot sync the WAL"); !S)
+        return S;
+      Committed.store(true);
+      return Status::ok();
+    }
+    // Rebuild: everything sits in memtables or SST files without a WAL, so
+    // flush, optionally compact, and only then make the generation live.
+    rocksdb::FlushOptions Fo;
+    Fo.wait = true;
+    Fo.allow_write_stall = true;
+    std::vector<rocksdb::ColumnFamilyHandle *> Tables(Handles.begin() + 1,
+                                                      Handles.end());
+    if (Status S = fromRocks(Db->Flush(Fo, Tables), Root, "cannot flush"); !S)
+      return S;
+    if (CompactAtCommit) {
+      rocksdb::CompactRangeOptions Co;
+      Co.allow_write_stall = true;
+      Co.bottommost_level_compaction =
+          rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter;
+      Co.change_level = true;
+      for (rocksdb::ColumnFamilyHandle *H : Tables)
+        if (Status S = fromRocks(Db->CompactRange(Co, H, nullptr, nullptr),
+                                 Root, "cannot compact");
+            !S)
+          return S;
+    }
+    if (Status S = syncPath(Dir->genDir()); !S)
+      return S;
+    if (Status S = Dir->publish(); !S)
+      return S;
+  } catch (const std::exception &E) {
+    return Status::ioError("commit failed (index at '" + Root +
+                           "'): " + E.what());
+  }
+  Committed.store(true);
+  return Status::ok();
+}
+
+} // namespace
+
+void applyRocksDbTuning(const RocksDbTuning &T, OpenMode Mode,
+                        rocksdb::DBOptions *Db,
+                        rocksdb::ColumnFamilyOptions *Cf) {
+  Db->max_background_jobs = T.MaxBackgroundJobs;
+  Db->max_subcompactions = static_cast<uint32_t>(T.MaxSubcompactions);
+  Db->db_write_buffer_size = T.DbWriteBufferBytes;
+  Db->keep_log_file_num = 3;
+  Db->max_log_file_size = 8u << 20;
+  // Reads of the graph go through few, large SST files after a rebuild;
+  // keeping them all open avoids table-cache misses.
+  Db->max_open_files = -1;
+
+  Cf->write_buffer_size = T.WriteBufferBytes;
+  Cf->max_write_buffer_number = T.MaxWriteBufferNumber;
+  Cf->min_write_buffer_number_to_merge = 1;
+  Cf->level0_file_num_compaction_trigger = T.L0CompactionTrigger;
+  Cf->level0_slowdown_writes_trigger = T.L0SlowdownTrigger;
+  Cf->level0_stop_writes_trigger = T.L0StopTrigger;
+  Cf->target_file_size_base = T.TargetFileSizeBytes;
+  Cf->max_bytes_for_level_base = T.TargetFileSizeBytes * 4;
+  Cf->compression = T.Compression;
+  Cf->disable_auto_compactions = Mode == OpenMode::Rebuild && T.BulkLoad;
+
+  static std::shared_ptr<rocksdb::Cache> SharedCache;
+  static std::mutex CacheMutex;
+  rocksdb::BlockBasedTableOptions Table;
+  {
+    // One block cache for all column families and stores of the process.
+    std::lock_guard Lock(CacheMutex);
+    if (!SharedCache)
+      SharedCache = rocksdb::NewLRUCache(T.BlockCacheBytes);
+    Table.block_cache = SharedCache;
+  }
+  Cf->table_factory.reset(rocksdb::NewBlockBasedTableFactory(Table));
+}
+
+Status openRocksDbStore(const std::string &Path, const OpenOptions &Options,
+                        const RocksDbHooks &Hooks,
+                        std::unique_ptr<Store> *Out) {
+  std::unique_ptr<IndexDir> Dir;
+  Status S = Options.Mode == OpenMode::ReadOnly
+                 ? IndexDir::openReader(Path, &Dir)
+                 : IndexDir::openWriter(Path, Options, &Dir);
+  if (!S)
+    return S;
+  auto Store = std::make_unique<RocksDbStore>(std::move(Dir), Options.Mode);
+  if (S = Store->open(Options, Hooks); !S)
+    return S;
+  *Out = std::move(Store);
+  return Status::ok();
+}
+
+Status openRocksDbStore(const std::string &Path, const OpenOptions &Options,
+                        std::unique_ptr<Store> *Out) {
+  return openRocksDbStore(Path, Options, RocksDbHooks(), Out);
+}
+
+} // namespace codeindex::storage::detail

@@ -1,0 +1,67 @@
+//===- RocksDbStore.h - RocksDB engine internals ----------------*- C++ -*-===//
+//
+// Private to the storage library, its tests and benchmarks: the tuning knobs
+// (so the benchmark's raw baseline runs with exactly the engine's options)
+// and an open function that accepts a custom rocksdb::Env (so tests can
+// inject a slow file system).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_STORAGE_SRC_ROCKSDBSTORE_H
+#define CODEINDEX_STORAGE_SRC_ROCKSDBSTORE_H
+
+#include "codeindex/storage/Status.h"
+#include "codeindex/storage/Store.h"
+
+#include <rocksdb/options.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace codeindex::storage::detail {
+
+/// The options RocksDbStore sets in code. The defaults are the measured
+/// choice documented in docs/storage.md ("RocksDB tuning").
+struct RocksDbTuning {
+  /// Per column family memtable size and count.
+  uint64_t WriteBufferBytes = 64ull << 20;
+  int MaxWriteBufferNumber = 4;
+  /// Cap on all memtables together (a WriteBufferManager): with twelve
+  /// column families, per-family limits alone would allow gigabytes.
+  uint64_t DbWriteBufferBytes = 256ull << 20;
+  int MaxBackgroundJobs = 4;
+  int MaxSubcompactions = 2;
+  int L0CompactionTrigger = 8;
+  int L0SlowdownTrigger = 40;
+  int L0StopTrigger = 64;
+  uint64_t TargetFileSizeBytes = 64ull << 20;
+  uint64_t BlockCacheBytes = 64ull << 20;
+  rocksdb::CompressionType Compression = rocksdb::kLZ4Compression;
+  /// Rebuild mode only: no automatic compactions while loading (L0 files
+  /// pile up without write stalls), one full compaction in commit().
+  bool BulkLoad = true;
+  /// Rebuild mode only: compact every table in commit() (only matters with
+  /// BulkLoad; without it, reads would have to merge many L0 files).
+  bool CompactAtCommit = true;
+};
+
+/// Fills in the options RocksDbStore opens with in Mode (without the
+/// listener and the Env, which the store adds).
+void applyRocksDbTuning(const RocksDbTuning &Tuning, OpenMode Mode,
+                        rocksdb::DBOptions *DbOptions,
+                        rocksdb::ColumnFamilyOptions *CfOptions);
+
+/// Injection points for tests and benchmarks.
+struct RocksDbHooks {
+  /// Used instead of rocksdb::Env::Default(); must outlive the store.
+  rocksdb::Env *Env = nullptr;
+  /// Used instead of RocksDbTuning{} (ignored with an options file).
+  const RocksDbTuning *Tuning = nullptr;
+};
+
+Status openRocksDbStore(const std::string &Path, const OpenOptions &Options,
+                        const RocksDbHooks &Hooks, std::unique_ptr<Store> *Out);
+
+} // namespace codeindex::storage::detail
+
+#endif // CODEINDEX_STORAGE_SRC_ROCKSDBSTORE_H

@@ -1,0 +1,187 @@
+//===- LmdbStoreTest.cpp - LMDB-specific behaviour ------------------------===//
+//
+// Map growth from a tiny map, resizes with readers open, the commit-time
+// compaction, and damage LMDB itself would not survive.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include "codeindex/storage/BatchWriter.h"
+#include "codeindex/storage/Store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <unistd.h>
+
+using namespace codeindex::storage;
+using namespace codeindex::storage::testing;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+namespace {
+
+class LmdbStoreTest : public ::testing::Test {
+protected:
+  std::string indexPath() const { return Dir.path() + "/index"; }
+
+  std::unique_ptr<Store> open(OpenMode Mode,
+                              uint64_t InitialMap = 64ull << 20) {
+    OpenOptions O;
+    O.Mode = Mode;
+    O.LmdbInitialMapBytes = InitialMap;
+    std::unique_ptr<Store> S;
+    Status St = openStore(StoreSpec{"lmdb", indexPath()}, O, &S);
+    EXPECT_TRUE(St.isOk()) << St.toString();
+    return S;
+  }
+
+  std::string dataFile() const {
+    auto Gens = generations(indexPath());
+    EXPECT_EQ(Gens.size(), 1u);
+    return indexPath() + "/" + (Gens.empty() ? "" : Gens.back()) + "/data.mdb";
+  }
+
+  /// 1000 records of ~1 KB per batch, keys "b<batch>/<i>".
+  static WriteBatch batch(int B) {
+    WriteBatch W;
+    for (int I = 0; I < 1000; ++I)
+      W.put(Table::Entities, "b" + std::to_string(B) + "/" + std::to_string(I),
+            std::string(1000, static_cast<char>('a' + B % 26)));
+    return W;
+  }
+
+  TempDir Dir;
+};
+
+TEST_F(LmdbStoreTest, MapGrowsFromATinyInitialMap) {
+  {
+    auto S = open(OpenMode::Rebuild, 1 << 20); // 1 MiB
+    ASSERT_TRUE(S);
+    BatchWriter W(*S);
+    for (int B = 0; B < 30; ++B) // ~30 MB
+      ASSERT_TRUE(W.submit(batch(B)).isOk());
+    ASSERT_TRUE(W.finish().isOk());
+    EXPECT_GT(S->stats().MapResizes, 0u);
+    EXPECT_EQ(W.stats().Engine.MapResizes, S->stats().MapResizes);
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto S = open(OpenMode::ReadOnly);
+  ASSERT_TRUE(S);
+  EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 30000u);
+  std::string V;
+  ASSERT_TRUE(S->get(Table::Entities, "b29/999", &V).isOk());
+  EXPECT_EQ(V, std::string(1000, 'd'));
+}
+
+TEST_F(LmdbStoreTest, GrowthWaitsForAnotherThreadsIterator) {
+  auto S = open(OpenMode::Update, 1 << 20);
+  ASSERT_TRUE(S);
+  WriteBatch Seed;
+  Seed.put(Table::Files, "f", "x");
+  ASSERT_TRUE(S->write(Seed).isOk());
+  std::atomic<bool> Holding{false};
+  std::thread Reader([&] {
+    auto It = S->scan(Table::Files, "");
+    EXPECT_TRUE(It->valid());
+    Holding = true;
+    std::this_thread::sleep_for(500ms);
+    // Still reads its snapshot even though writes wait for it.
+    EXPECT_EQ(It->key(), "f");
+  });
+  while (!Holding)
+    std::this_thread::sleep_for(1ms);
+  auto Start = std::chrono::steady_clock::now();
+  for (int B = 0; B < 5; ++B)
+    ASSERT_TRUE(S->write(batch(B)).isOk());
+  auto Took = std::chrono::steady_clock::now() - Start;
+  Reader.join();
+  EXPECT_GT(S->stats().MapResizes, 0u);
+  EXPECT_GE(Took, 300ms) << "the resize must wait for the open iterator";
+  EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 5000u);
+}
+
+TEST_F(LmdbStoreTest, GrowthWithOwnIteratorOpenFailsClearly) {
+  auto S = open(OpenMode::Update, 1 << 20);
+  ASSERT_TRUE(S);
+  auto It = S->scan(Table::Entities, "");
+  Status St;
+  int B = 0;
+  for (; B < 10 && St.isOk(); ++B)
+    St = S->write(batch(B));
+  ASSERT_FALSE(St.isOk()) << "a 1 MiB map cannot hold 10 MB";
+  EXPECT_THAT(St.message(), HasSubstr("open iterator"));
+  It.reset();
+  ASSERT_TRUE(S->write(batch(B - 1)).isOk());
+  EXPECT_GT(S->stats().MapResizes, 0u);
+}
+
+TEST_F(LmdbStoreTest, CommitCompactsTheFile) {
+  auto S = open(OpenMode::Rebuild);
+  ASSERT_TRUE(S);
+  for (int B = 0; B < 20; ++B)
+    ASSERT_TRUE(S->write(batch(B)).isOk());
+  for (int B = 0; B < 19; ++B) {
+    WriteBatch D;
+    for (int I = 0; I < 1000; ++I)
+      D.del(Table::Entities, "b" + std::to_string(B) + "/" + std::to_string(I));
+    ASSERT_TRUE(S->write(D).isOk());
+  }
+  std::string File = dataFile();
+  auto Before = std::filesystem::file_size(File);
+  ASSERT_GT(Before, 15u << 20);
+  ASSERT_TRUE(S->commit().isOk());
+  auto After = std::filesystem::file_size(File);
+  EXPECT_LT(After, Before / 5) << Before << " -> " << After;
+  EXPECT_LT(After, 64u << 20) << "not left at the map size";
+  EXPECT_FALSE(std::filesystem::exists(File + "/../compact.tmp"));
+  // Still readable through the same handle and after reopening.
+  EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 1000u);
+  S.reset();
+  auto R = open(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  EXPECT_EQ(scanAll(*R, Table::Entities, "b19/").size(), 1000u);
+}
+
+TEST_F(LmdbStoreTest, TruncatedFileIsCorruptionNotACrash) {
+  {
+    auto S = open(OpenMode::Update);
+    for (int B = 0; B < 5; ++B)
+      ASSERT_TRUE(S->write(batch(B)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::string File = dataFile();
+  auto Size = std::filesystem::file_size(File);
+  ASSERT_EQ(::truncate(File.c_str(), static_cast<off_t>(Size / 2)), 0);
+  for (OpenMode M : {OpenMode::ReadOnly, OpenMode::Update}) {
+    OpenOptions O;
+    O.Mode = M;
+    std::unique_ptr<Store> S;
+    Status St = openStore(StoreSpec{"lmdb", indexPath()}, O, &S);
+    EXPECT_TRUE(St.isCorruption()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+}
+
+TEST_F(LmdbStoreTest, ReaderAndWriterInOneProcessShareTheEnvironment) {
+  auto W = open(OpenMode::Update);
+  ASSERT_TRUE(W);
+  auto R = open(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  ASSERT_TRUE(W->write(batch(1)).isOk());
+  EXPECT_EQ(scanAll(*R, Table::Entities, "").size(), 1000u);
+  R.reset(); // must not break the writer's environment
+  ASSERT_TRUE(W->write(batch(2)).isOk());
+  ASSERT_TRUE(W->commit().isOk());
+  W.reset();
+  auto Again = open(OpenMode::ReadOnly);
+  EXPECT_EQ(scanAll(*Again, Table::Entities, "").size(), 2000u);
+}
+
+} // namespace

@@ -1,0 +1,183 @@
+//===- RocksDbStoreTest.cpp - RocksDB-specific behaviour ------------------===//
+//
+// The options file, damage inside SST files, and the generation's files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include "RocksDbStore.h"
+#include "codeindex/storage/Store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/utilities/options_util.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace codeindex::storage;
+using namespace codeindex::storage::testing;
+using ::testing::HasSubstr;
+
+namespace {
+
+class RocksDbStoreTest : public ::testing::Test {
+protected:
+  std::string indexPath() const { return Dir.path() + "/index"; }
+
+  Status open(OpenMode Mode, std::unique_ptr<Store> *S,
+              std::string OptionsFile = "") {
+    OpenOptions O;
+    O.Mode = Mode;
+    O.RocksDbOptionsFile = std::move(OptionsFile);
+    return openStore(StoreSpec{"rocksdb", indexPath()}, O, S);
+  }
+
+  std::string liveGeneration() const {
+    auto Gens = generations(indexPath());
+    EXPECT_EQ(Gens.size(), 1u);
+    return indexPath() + "/" + (Gens.empty() ? "" : Gens.back());
+  }
+
+  std::string writeFile(const std::string &Name, const std::string &Text) {
+    std::string P = Dir.path() + "/" + Name;
+    std::ofstream(P) << Text;
+    return P;
+  }
+
+  TempDir Dir;
+};
+
+TEST_F(RocksDbStoreTest, LoadsAnOptionsFileWithRocksDBsLoader) {
+  std::string File = writeFile("tuned.ini", R"([Version]
+  rocksdb_version=7.8.3
+  options_file_version=1.1
+[DBOptions]
+  max_background_jobs=3
+[CFOptions "default"]
+  write_buffer_size=1234567
+[CFOptions "entities"]
+  write_buffer_size=7654321
+)");
+  std::unique_ptr<Store> S;
+  Status St = open(OpenMode::Rebuild, &S, File);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  WriteBatch B;
+  B.put(Table::Entities, "e", "1");
+  ASSERT_TRUE(S->write(B).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  S.reset();
+
+  // RocksDB persists the options it ran with next to the data.
+  rocksdb::ConfigOptions Cfg;
+  rocksdb::DBOptions Db;
+  std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
+  ASSERT_TRUE(
+      rocksdb::LoadLatestOptions(Cfg, liveGeneration(), &Db, &Cfs).ok());
+  EXPECT_EQ(Db.max_background_jobs, 3);
+  int Checked = 0;
+  for (const auto &D : Cfs) {
+    if (D.name == "entities") {
+      EXPECT_EQ(D.options.write_buffer_size, 7654321u);
+      ++Checked;
+    } else if (D.name == "names" || D.name == "out_edges") {
+      EXPECT_EQ(D.options.write_buffer_size, 1234567u) << D.name;
+      ++Checked;
+    }
+  }
+  EXPECT_EQ(Checked, 3);
+}
+
+TEST_F(RocksDbStoreTest, UnloadableOptionsFilesAreInvalidArguments) {
+  std::string Garbage =
+      writeFile("bad.ini", "[DBOptions]\n  no_such_option=1\n");
+  std::string Missing = Dir.path() + "/missing.ini";
+  for (const std::string &File : {Garbage, Missing}) {
+    std::unique_ptr<Store> S;
+    Status St = open(OpenMode::Rebuild, &S, File);
+    EXPECT_EQ(St.code(), Status::Code::InvalidArgument) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("RocksDB options file"));
+    EXPECT_THAT(St.message(), HasSubstr(File));
+    EXPECT_FALSE(S);
+  }
+}
+
+TEST_F(RocksDbStoreTest, DefaultTuningIsApplied) {
+  std::unique_ptr<Store> S;
+  ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  S.reset();
+  rocksdb::ConfigOptions Cfg;
+  rocksdb::DBOptions Db;
+  std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
+  ASSERT_TRUE(
+      rocksdb::LoadLatestOptions(Cfg, liveGeneration(), &Db, &Cfs).ok());
+  detail::RocksDbTuning Defaults;
+  EXPECT_EQ(Db.max_background_jobs, Defaults.MaxBackgroundJobs);
+  EXPECT_EQ(Db.db_write_buffer_size, Defaults.DbWriteBufferBytes);
+  ASSERT_EQ(Cfs.size(), size_t(NumTables) + 1);
+  for (const auto &D : Cfs) {
+    if (D.name == "default")
+      continue;
+    EXPECT_EQ(D.options.write_buffer_size, Defaults.WriteBufferBytes);
+    EXPECT_EQ(D.options.compression, Defaults.Compression);
+  }
+}
+
+TEST_F(RocksDbStoreTest, DamagedSstIsCorruptionNotACrash) {
+  {
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+    WriteBatch B;
+    for (int I = 0; I < 20000; ++I)
+      B.put(Table::Entities, "key" + std::to_string(100000 + I),
+            std::string(100, static_cast<char>('a' + I % 26)));
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  // Scribble over the middle of every SST file: data blocks, not the footer.
+  int Damaged = 0;
+  for (const auto &E : std::filesystem::directory_iterator(liveGeneration())) {
+    if (E.path().extension() != ".sst" || E.file_size() < 8192)
+      continue;
+    std::fstream F(E.path(), std::ios::in | std::ios::out | std::ios::binary);
+    F.seekp(static_cast<std::streamoff>(E.file_size() / 4));
+    std::string Junk(E.file_size() / 4, '\x5a');
+    F.write(Junk.data(), static_cast<std::streamsize>(Junk.size()));
+    ++Damaged;
+  }
+  ASSERT_GT(Damaged, 0);
+  std::unique_ptr<Store> S;
+  Status St = open(OpenMode::ReadOnly, &S);
+  if (St.isOk()) {
+    // Open succeeded (only data blocks are damaged): reads must fail.
+    auto It = S->scan(Table::Entities, "");
+    size_t Seen = 0;
+    for (; It->valid(); It->next())
+      ++Seen;
+    St = It->status();
+    EXPECT_LT(Seen, 20000u);
+  }
+  EXPECT_TRUE(St.isCorruption()) << St.toString();
+  EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+}
+
+TEST_F(RocksDbStoreTest, RebuildWritesNoWalAndLeavesCompactedFiles) {
+  std::unique_ptr<Store> S;
+  ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+  WriteBatch B;
+  for (int I = 0; I < 5000; ++I)
+    B.put(Table::OutEdges, "k" + std::to_string(I), std::string(50, 'x'));
+  ASSERT_TRUE(S->write(B).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  uint64_t WalBytes = 0;
+  for (const auto &E : std::filesystem::directory_iterator(liveGeneration()))
+    if (E.path().extension() == ".log")
+      WalBytes += E.file_size();
+  EXPECT_LT(WalBytes, 4096u) << "a rebuild must not pay for a WAL";
+}
+
+} // namespace

@@ -1,0 +1,861 @@
+//===- StoreContractTest.cpp - One contract, every engine -----------------===//
+//
+// The behaviour Store.h promises, checked against each engine compiled in.
+// Tests that need persistence skip on "mem".
+//
+// The binary has its own main(): invoked as
+//   storage_contract_tests --storage-child MODE ENGINE PATH FD
+// it becomes the writer process of the kill tests.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include "codeindex/storage/BatchWriter.h"
+#include "codeindex/storage/Store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace codeindex::storage;
+using namespace codeindex::storage::testing;
+using ::testing::HasSubstr;
+
+// The engines, named so that CTest shows "StoreContract.Test<engine::lmdb>".
+// tests/unit/storage/CMakeLists.txt selects them by their index in Engines.
+namespace engine {
+struct mem {
+  static constexpr const char *Name = "mem";
+  static constexpr bool Persistent = false;
+};
+struct rocksdb {
+  static constexpr const char *Name = "rocksdb";
+  static constexpr bool Persistent = true;
+};
+struct lmdb {
+  static constexpr const char *Name = "lmdb";
+  static constexpr bool Persistent = true;
+};
+} // namespace engine
+
+namespace {
+
+using Engines = ::testing::Types<engine::mem
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+                                 ,
+                                 engine::rocksdb
+#endif
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+                                 ,
+                                 engine::lmdb
+#endif
+                                 >;
+
+std::string be64(uint64_t V) {
+  std::string S(8, '\0');
+  for (int I = 0; I < 8; ++I)
+    S[I] = static_cast<char>((V >> (56 - 8 * I)) & 0xff);
+  return S;
+}
+
+std::string childValue(uint64_t Batch) {
+  return "written by batch " + std::to_string(Batch);
+}
+
+template <typename E> class StoreContract : public ::testing::Test {
+protected:
+  StoreSpec spec() const {
+    if (!E::Persistent)
+      return StoreSpec{"mem", ""};
+    return StoreSpec{E::Name, indexPath()};
+  }
+  std::string indexPath() const { return Dir.path() + "/index"; }
+
+  Status open(std::unique_ptr<Store> *Out, OpenMode Mode = OpenMode::Update,
+              LockMode Lock = LockMode::Fail, std::string Owner = "test") {
+    OpenOptions O;
+    O.Mode = Mode;
+    O.Lock = Lock;
+    O.LockOwnerDescription = std::move(Owner);
+    return openStore(spec(), O, Out);
+  }
+
+  std::unique_ptr<Store> openOrDie(OpenMode Mode = OpenMode::Update) {
+    std::unique_ptr<Store> S;
+    Status St = open(&S, Mode);
+    EXPECT_TRUE(St.isOk()) << St.toString();
+    return S;
+  }
+
+  /// The live generation's directory.
+  std::string liveGeneration() const {
+    auto Gens = generations(indexPath());
+    EXPECT_EQ(Gens.size(), 1u);
+    return Gens.empty() ? "" : indexPath() + "/" + Gens.back();
+  }
+
+  /// Runs this binary as a writer child; returns its pid and the read end of
+  /// a pipe on which it writes one byte after WarmupBatches batches.
+  pid_t spawnChild(const char *Mode, int *ReadFd) {
+    int Fds[2];
+    EXPECT_EQ(::pipe(Fds), 0);
+    pid_t Pid = ::fork();
+    if (Pid == 0) {
+      ::close(Fds[0]);
+      std::string Fd = std::to_string(Fds[1]);
+      std::string Path = indexPath();
+      const char *Argv[] = {"/proc/self/exe", "--storage-child", Mode,
+                            E::Name,          Path.c_str(),      Fd.c_str(),
+                            nullptr};
+      ::execv("/proc/self/exe", const_cast<char *const *>(Argv));
+      ::_exit(127);
+    }
+    ::close(Fds[1]);
+    *ReadFd = Fds[0];
+    return Pid;
+  }
+
+  TempDir Dir;
+};
+
+TYPED_TEST_SUITE(StoreContract, Engines);
+
+TYPED_TEST(StoreContract, RoundTripOverwriteAndDelete) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  EXPECT_EQ(S->engine(), TypeParam::Name);
+  WriteBatch B;
+  B.put(Table::Entities, "a", "1");
+  B.put(Table::Entities, "b", "2");
+  B.put(Table::Files, "f", "");
+  ASSERT_TRUE(S->write(B).isOk());
+
+  std::string V;
+  ASSERT_TRUE(S->get(Table::Entities, "a", &V).isOk());
+  EXPECT_EQ(V, "1");
+  ASSERT_TRUE(S->get(Table::Files, "f", &V).isOk());
+  EXPECT_EQ(V, "");
+
+  WriteBatch C;
+  C.put(Table::Entities, "a", "one");
+  C.del(Table::Entities, "b");
+  C.del(Table::Entities, "never-there");
+  ASSERT_TRUE(S->write(C).isOk());
+  ASSERT_TRUE(S->get(Table::Entities, "a", &V).isOk());
+  EXPECT_EQ(V, "one");
+  Status Missing = S->get(Table::Entities, "b", &V);
+  EXPECT_TRUE(Missing.isNotFound()) << Missing.toString();
+}
+
+TYPED_TEST(StoreContract, TablesAreSeparateKeyspaces) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  for (int T = 0; T < NumTables; ++T)
+    B.put(static_cast<Table>(T), "same-key",
+          std::string(tableName(static_cast<Table>(T))));
+  ASSERT_TRUE(S->write(B).isOk());
+  for (int T = 0; T < NumTables; ++T) {
+    std::string V;
+    ASSERT_TRUE(S->get(static_cast<Table>(T), "same-key", &V).isOk());
+    EXPECT_EQ(V, tableName(static_cast<Table>(T)));
+  }
+  // The store's own marker lives in Meta and nowhere else.
+  std::string Marker;
+  EXPECT_TRUE(S->get(Table::Meta, StorageFormatKey, &Marker).isOk());
+  EXPECT_EQ(Marker, StorageFormat);
+  EXPECT_TRUE(S->get(Table::Entities, StorageFormatKey, &Marker).isNotFound());
+}
+
+TYPED_TEST(StoreContract, BinaryKeysAndValues) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  std::string K("\0\x01\xff\0", 4), V("\0\0value\xff", 8);
+  WriteBatch B;
+  B.put(Table::OutEdges, K, V);
+  ASSERT_TRUE(S->write(B).isOk());
+  std::string Got;
+  ASSERT_TRUE(S->get(Table::OutEdges, K, &Got).isOk());
+  EXPECT_EQ(Got, V);
+  EXPECT_TRUE(S->get(Table::OutEdges, K.substr(0, 3), &Got).isNotFound());
+}
+
+TYPED_TEST(StoreContract, EmptyKeyIsRejectedAndNothingIsApplied) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  B.put(Table::Names, "fine", "x");
+  B.put(Table::Names, "", "bad");
+  Status St = S->write(B);
+  EXPECT_EQ(St.code(), Status::Code::InvalidArgument) << St.toString();
+  EXPECT_THAT(St.message(), HasSubstr("empty key"));
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Names, "fine", &V).isNotFound());
+}
+
+TYPED_TEST(StoreContract, OperationsOnOneKeyApplyInOrder) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  B.put(Table::Units, "put-then-del", "x");
+  B.del(Table::Units, "put-then-del");
+  B.del(Table::Units, "del-then-put");
+  B.put(Table::Units, "del-then-put", "kept");
+  B.put(Table::Units, "twice", "first");
+  B.put(Table::Units, "twice", "second");
+  ASSERT_TRUE(S->write(B).isOk());
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Units, "put-then-del", &V).isNotFound());
+  ASSERT_TRUE(S->get(Table::Units, "del-then-put", &V).isOk());
+  EXPECT_EQ(V, "kept");
+  ASSERT_TRUE(S->get(Table::Units, "twice", &V).isOk());
+  EXPECT_EQ(V, "second");
+}
+
+TYPED_TEST(StoreContract, PrefixScansMatchAnOrderedModel) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(7);
+  // Short keys over a tiny alphabet including 0x00 and 0xff so that
+  // prefixes collide often and edge bytes matter.
+  const char Alphabet[] = {'\0',   '\x01', 'a',    'b',
+                           '\x7f', '\x80', '\xfe', '\xff'};
+  WriteBatch B;
+  for (int I = 0; I < 2000; ++I) {
+    std::string K;
+    int Len = 1 + static_cast<int>(Rng() % 5);
+    for (int J = 0; J < Len; ++J)
+      K.push_back(Alphabet[Rng() % sizeof(Alphabet)]);
+    std::string V = "v" + std::to_string(I);
+    B.put(Table::InEdges, K, V);
+    Model[K] = V;
+  }
+  ASSERT_TRUE(S->write(B).isOk());
+
+  std::vector<std::string> Prefixes = {"",
+                                       std::string("\0", 1),
+                                       "a",
+                                       "ab",
+                                       "\xff",
+                                       "\xff\xff",
+                                       "\xff\xff\xff\xff\xff\xff",
+                                       std::string("\x01\0", 2),
+                                       "\x7f\x80",
+                                       "zz"};
+  for (const std::string &P : Prefixes)
+    EXPECT_EQ(scanAll(*S, Table::InEdges, P), expectedScan(Model, P))
+        << "prefix of " << P.size() << " bytes";
+  // Other tables do not leak into the scan.
+  EXPECT_TRUE(scanAll(*S, Table::OutEdges, "").empty());
+}
+
+TYPED_TEST(StoreContract, LongKeysRoundTripAndScanInOrder) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(11);
+  std::string Shared(503, 'k'); // exactly LMDB's truncation point
+  std::string Long(600, 'p');
+  WriteBatch B;
+  auto Add = [&](std::string K, std::string V) {
+    B.put(Table::Names, K, V);
+    Model[std::move(K)] = std::move(V);
+  };
+  for (int I = 0; I < 60; ++I) {
+    // Long keys that only differ after byte 503, in random order.
+    std::string Tail;
+    for (int J = 0, N = 1 + static_cast<int>(Rng() % 200); J < N; ++J)
+      Tail.push_back(static_cast<char>('a' + Rng() % 3));
+    Add(Shared + Tail, "shared" + std::to_string(I));
+    Add(Long + std::to_string(I), "long" + std::to_string(I));
+  }
+  // Keys of 503..512 bytes around the limit, sharing the first 503 bytes.
+  for (size_t Len = 503; Len <= 512; ++Len)
+    Add(Shared + std::string(Len - 503, 'b'), "len" + std::to_string(Len));
+  Add(Shared.substr(0, 100), "short");
+  Add(std::string(5000, 'z'), "huge");
+  ASSERT_TRUE(S->write(B).isOk());
+
+  for (const auto &[K, V] : Model) {
+    std::string Got;
+    ASSERT_TRUE(S->get(Table::Names, K, &Got).isOk()) << K.size();
+    EXPECT_EQ(Got, V);
+  }
+  std::vector<std::string> Prefixes = {"",
+                                       "k",
+                                       Shared.substr(0, 400),
+                                       Shared,
+                                       Shared + "a",
+                                       Shared + "ab",
+                                       Shared + "bbbbbbbb",
+                                       Long.substr(0, 550),
+                                       Long + "1",
+                                       std::string(4000, 'z')};
+  for (const std::string &P : Prefixes)
+    EXPECT_EQ(scanAll(*S, Table::Names, P), expectedScan(Model, P))
+        << "prefix of " << P.size() << " bytes";
+
+  // A long key that was never written but shares the truncated prefix.
+  std::string Got;
+  EXPECT_TRUE(S->get(Table::Names, Shared + "zzzzzzzzzz", &Got).isNotFound());
+
+  WriteBatch D;
+  auto Victim = Model.begin();
+  std::advance(Victim, 3);
+  ASSERT_GE(Victim->first.size(), 511u);
+  D.del(Table::Names, Victim->first);
+  Model.erase(Victim);
+  ASSERT_TRUE(S->write(D).isOk());
+  EXPECT_EQ(scanAll(*S, Table::Names, ""), expectedScan(Model, ""));
+}
+
+TYPED_TEST(StoreContract, IteratorSeesASnapshot) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  B.put(Table::Files, "f1", "a");
+  B.put(Table::Files, "f2", "b");
+  ASSERT_TRUE(S->write(B).isOk());
+  auto It = S->scan(Table::Files, "f");
+  WriteBatch C;
+  C.put(Table::Files, "f0", "new");
+  C.put(Table::Files, "f1", "changed");
+  C.del(Table::Files, "f2");
+  ASSERT_TRUE(S->write(C).isOk());
+  std::vector<std::pair<std::string, std::string>> Seen;
+  for (; It->valid(); It->next())
+    Seen.emplace_back(std::string(It->key()), std::string(It->value()));
+  ASSERT_TRUE(It->status().isOk());
+  EXPECT_EQ(Seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"f1", "a"}, {"f2", "b"}}));
+  It.reset();
+  EXPECT_EQ(scanAll(*S, Table::Files, "f").size(), 2u);
+}
+
+TYPED_TEST(StoreContract, ConcurrentScansSeeWholeBatches) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  constexpr int Keys = 200;
+  auto Version = [&](int V) {
+    WriteBatch B;
+    for (int I = 0; I < Keys; ++I)
+      B.put(Table::Coverage, "k" + std::to_string(1000 + I), std::to_string(V));
+    return B;
+  };
+  ASSERT_TRUE(S->write(Version(0)).isOk());
+  std::atomic<bool> Stop{false};
+  std::atomic<int> Torn{0}, Scans{0};
+  std::vector<std::thread> Readers;
+  for (int R = 0; R < 3; ++R)
+    Readers.emplace_back([&] {
+      while (!Stop.load()) {
+        auto Rows = scanAll(*S, Table::Coverage, "k");
+        bool Same = Rows.size() == Keys;
+        for (const auto &Row : Rows)
+          Same &= Row.second == Rows.front().second;
+        Torn += Same ? 0 : 1;
+        ++Scans;
+        std::string V;
+        (void)S->get(Table::Coverage, "k1000", &V);
+      }
+    });
+  for (int V = 1; V <= 60; ++V)
+    ASSERT_TRUE(S->write(Version(V)).isOk());
+  while (Scans.load() < 10)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Stop = true;
+  for (auto &T : Readers)
+    T.join();
+  EXPECT_EQ(Torn.load(), 0);
+}
+
+TYPED_TEST(StoreContract, BatchWriterKeepsEveryRecordFromConcurrentProducers) {
+  auto S = this->openOrDie(OpenMode::Rebuild);
+  ASSERT_TRUE(S);
+  constexpr int Producers = 6, BatchesEach = 150, RecordsEach = 40;
+  BatchWriterOptions O;
+  O.MaxQueuedBatches = 8; // small, so producers block and coalescing happens
+  O.MaxQueuedBytes = 64 << 10;
+  O.MaxWriteRecords = 500;
+  O.MaxWriteBytes = 32 << 10;
+  BatchWriter W(*S, O);
+  std::vector<std::thread> Threads;
+  std::atomic<int> Failures{0};
+  for (int P = 0; P < Producers; ++P)
+    Threads.emplace_back([&, P] {
+      for (int B = 0; B < BatchesEach; ++B) {
+        WriteBatch Batch;
+        for (int R = 0; R < RecordsEach; ++R) {
+          std::string K = be64(P) + be64(B) + be64(R);
+          Batch.put(Table::OutEdges, K,
+                    std::string(50, static_cast<char>('a' + P)));
+          Batch.put(Table::InEdges, be64(R) + be64(B) + be64(P), "");
+        }
+        if (!W.submit(std::move(Batch)))
+          ++Failures;
+      }
+    });
+  for (auto &T : Threads)
+    T.join();
+  ASSERT_TRUE(W.finish().isOk());
+  EXPECT_EQ(Failures.load(), 0);
+  BatchWriterStats St = W.stats();
+  constexpr uint64_t Total =
+      uint64_t(Producers) * BatchesEach * RecordsEach * 2;
+  EXPECT_EQ(St.Submitted, uint64_t(Producers) * BatchesEach);
+  EXPECT_EQ(St.Records, Total);
+  EXPECT_LT(St.EngineWrites, St.Submitted); // small batches were coalesced
+  EXPECT_EQ(St.Engine.Records, Total + 1);  // + the format marker
+  EXPECT_LE(St.PeakQueuedBytes, O.MaxQueuedBytes);
+  ASSERT_TRUE(S->commit().isOk());
+
+  EXPECT_EQ(scanAll(*S, Table::OutEdges, "").size(),
+            size_t(Producers) * BatchesEach * RecordsEach);
+  EXPECT_EQ(scanAll(*S, Table::InEdges, "").size(),
+            size_t(Producers) * BatchesEach * RecordsEach);
+  std::string V;
+  ASSERT_TRUE(
+      S->get(Table::OutEdges, be64(5) + be64(149) + be64(39), &V).isOk());
+  EXPECT_EQ(V, std::string(50, 'f'));
+}
+
+TYPED_TEST(StoreContract, StatsCountWrites) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  WriteStats Before = S->stats();
+  WriteBatch B;
+  B.put(Table::Names, "abc", "12345");
+  B.del(Table::Names, "zz");
+  ASSERT_TRUE(S->write(B).isOk());
+  WriteStats After = S->stats();
+  EXPECT_EQ(After.Batches, Before.Batches + 1);
+  EXPECT_EQ(After.Records, Before.Records + 2);
+  EXPECT_EQ(After.Bytes, Before.Bytes + 10);
+}
+
+TYPED_TEST(StoreContract, WriteAfterCommitFails) {
+  auto S = this->openOrDie(OpenMode::Rebuild);
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  B.put(Table::Meta, "k", "v");
+  ASSERT_TRUE(S->write(B).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  EXPECT_TRUE(S->commit().isOk()); // idempotent
+  Status St = S->write(B);
+  EXPECT_EQ(St.code(), Status::Code::InvalidArgument) << St.toString();
+  // Reads still work after commit().
+  std::string V;
+  ASSERT_TRUE(S->get(Table::Meta, "k", &V).isOk());
+  EXPECT_EQ(V, "v");
+}
+
+TYPED_TEST(StoreContract, ReopenKeepsData) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem does not persist";
+  {
+    auto S = this->openOrDie();
+    ASSERT_TRUE(S);
+    WriteBatch B;
+    B.put(Table::Diagnostics, "d1", "warning");
+    B.put(Table::Names, std::string(700, 'n'), "long");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  for (OpenMode M : {OpenMode::ReadOnly, OpenMode::Update}) {
+    auto S = this->openOrDie(M);
+    ASSERT_TRUE(S);
+    std::string V;
+    ASSERT_TRUE(S->get(Table::Diagnostics, "d1", &V).isOk());
+    EXPECT_EQ(V, "warning");
+    ASSERT_TRUE(S->get(Table::Names, std::string(700, 'n'), &V).isOk());
+    EXPECT_EQ(V, "long");
+  }
+}
+
+TYPED_TEST(StoreContract, ReadOnlyRejectsWrites) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has nothing to open read-only";
+  {
+    ASSERT_TRUE(this->openOrDie());
+  }
+  auto S = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(S);
+  WriteBatch B;
+  B.put(Table::Meta, "k", "v");
+  EXPECT_EQ(S->write(B).code(), Status::Code::InvalidArgument);
+}
+
+TYPED_TEST(StoreContract, ReadOnlyWithoutIndexIsNotFound) {
+  std::unique_ptr<Store> S;
+  Status St = this->open(&S, OpenMode::ReadOnly);
+  EXPECT_TRUE(St.isNotFound()) << St.toString();
+  EXPECT_FALSE(S);
+  if (TypeParam::Persistent) {
+    EXPECT_THAT(St.message(), HasSubstr("no index at"));
+  }
+}
+
+TYPED_TEST(StoreContract, RebuildCommitSwapsInTheNewGeneration) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no generations";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    B.put(Table::Entities, "old", "1");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::string OldGen = this->liveGeneration();
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    ASSERT_TRUE(S);
+    WriteBatch B;
+    B.put(Table::Entities, "new", "2");
+    ASSERT_TRUE(S->write(B).isOk());
+    // Before commit() readers still see the old index.
+    auto R = this->openOrDie(OpenMode::ReadOnly);
+    std::string V;
+    EXPECT_TRUE(R->get(Table::Entities, "old", &V).isOk());
+    EXPECT_TRUE(R->get(Table::Entities, "new", &V).isNotFound());
+    R.reset();
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto Gens = generations(this->indexPath());
+  ASSERT_EQ(Gens.size(), 1u) << "the old generation must be deleted";
+  EXPECT_NE(this->indexPath() + "/" + Gens[0], OldGen);
+  auto S = this->openOrDie(OpenMode::ReadOnly);
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Entities, "new", &V).isOk());
+  EXPECT_TRUE(S->get(Table::Entities, "old", &V).isNotFound());
+}
+
+TYPED_TEST(StoreContract, RebuildWithoutCommitKeepsTheOldIndex) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no generations";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    B.put(Table::Entities, "old", "1");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    WriteBatch B;
+    B.put(Table::Entities, "new", "2");
+    ASSERT_TRUE(S->write(B).isOk());
+    // Destroyed without commit().
+  }
+  EXPECT_EQ(generations(this->indexPath()).size(), 1u);
+  auto S = this->openOrDie(OpenMode::ReadOnly);
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Entities, "old", &V).isOk());
+  EXPECT_TRUE(S->get(Table::Entities, "new", &V).isNotFound());
+}
+
+TYPED_TEST(StoreContract, ReaderKeepsItsGenerationAcrossARebuild) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no generations";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    B.put(Table::Entities, "old", "1");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto Reader = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(Reader);
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    WriteBatch B;
+    B.put(Table::Entities, "new", "2");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  // The pinned generation survived the commit and still reads.
+  std::string V;
+  EXPECT_TRUE(Reader->get(Table::Entities, "old", &V).isOk());
+  EXPECT_EQ(scanAll(*Reader, Table::Entities, "").size(), 1u);
+  EXPECT_EQ(generations(this->indexPath()).size(), 2u);
+  Reader.reset();
+  // The next writer removes it.
+  {
+    auto S = this->openOrDie();
+  }
+  EXPECT_EQ(generations(this->indexPath()).size(), 1u);
+}
+
+TYPED_TEST(StoreContract, ForeignFormatMarkerIsIncompatible) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem cannot be reopened";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    B.put(Table::Meta, StorageFormatKey, "codeindex-store/0");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  for (OpenMode M : {OpenMode::ReadOnly, OpenMode::Update}) {
+    std::unique_ptr<Store> S;
+    Status St = this->open(&S, M);
+    EXPECT_TRUE(St.isIncompatible()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("codeindex-store/0"));
+    EXPECT_THAT(St.message(), HasSubstr(std::string(StorageFormat)));
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+  // A rebuild replaces it.
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    ASSERT_TRUE(S);
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  EXPECT_TRUE(this->openOrDie(OpenMode::ReadOnly));
+}
+
+TYPED_TEST(StoreContract, MissingFormatMarkerIsIncompatible) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem cannot be reopened";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    B.del(Table::Meta, StorageFormatKey);
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::unique_ptr<Store> S;
+  Status St = this->open(&S, OpenMode::ReadOnly);
+  EXPECT_TRUE(St.isIncompatible()) << St.toString();
+  EXPECT_THAT(St.message(), HasSubstr("no storage format marker"));
+}
+
+TYPED_TEST(StoreContract, SecondWriterIsBusyAndNamesTheHolder) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no lock";
+  std::unique_ptr<Store> First;
+  ASSERT_TRUE(this->open(&First, OpenMode::Update, LockMode::Fail,
+                         "code-indexer extract --db here")
+                  .isOk());
+  for (OpenMode M : {OpenMode::Update, OpenMode::Rebuild}) {
+    std::unique_ptr<Store> Second;
+    Status St = this->open(&Second, M);
+    ASSERT_TRUE(St.isBusy()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("pid " + std::to_string(::getpid())));
+    EXPECT_THAT(St.message(), HasSubstr("code-indexer extract --db here"));
+    char Host[256] = {};
+    ::gethostname(Host, sizeof(Host) - 1);
+    EXPECT_THAT(St.message(), HasSubstr(Host));
+  }
+  // Readers are not blocked by a writer.
+  EXPECT_TRUE(this->openOrDie(OpenMode::ReadOnly));
+}
+
+TYPED_TEST(StoreContract, WaitingWriterGetsTheLockWhenReleased) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no lock";
+  auto First = this->openOrDie();
+  ASSERT_TRUE(First);
+  std::atomic<bool> Opened{false};
+  Status SecondStatus;
+  auto Start = std::chrono::steady_clock::now();
+  std::thread Waiter([&] {
+    std::unique_ptr<Store> Second;
+    SecondStatus = this->open(&Second, OpenMode::Update, LockMode::Wait);
+    Opened = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(Opened.load()) << "the waiter must block while the lock is held";
+  First.reset();
+  Waiter.join();
+  EXPECT_TRUE(SecondStatus.isOk()) << SecondStatus.toString();
+  EXPECT_GE(std::chrono::steady_clock::now() - Start,
+            std::chrono::milliseconds(300));
+}
+
+TYPED_TEST(StoreContract, KilledRebuildLeavesThePreviousIndexReadable) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem does not persist";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    for (int I = 0; I < 100; ++I)
+      B.put(Table::Entities, "old" + std::to_string(I), "v");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  int ReadFd = -1;
+  pid_t Child = this->spawnChild("rebuild", &ReadFd);
+  ASSERT_GT(Child, 0);
+  pollfd P{ReadFd, POLLIN, 0};
+  ASSERT_EQ(::poll(&P, 1, 60000), 1) << "the child never got going";
+  char Byte = 0;
+  ASSERT_EQ(::read(ReadFd, &Byte, 1), 1);
+  ::close(ReadFd);
+  // The child is writing its rebuild right now: kill it mid-stream.
+  ASSERT_EQ(::kill(Child, SIGKILL), 0);
+  int WaitStatus = 0;
+  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
+  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
+      << "child exited with " << WaitStatus;
+  EXPECT_EQ(generations(this->indexPath()).size(), 2u)
+      << "the killed rebuild's generation is left behind";
+
+  {
+    auto S = this->openOrDie(OpenMode::ReadOnly);
+    ASSERT_TRUE(S);
+    EXPECT_EQ(scanAll(*S, Table::Entities, "old").size(), 100u);
+    EXPECT_TRUE(scanAll(*S, Table::Entities, "child").empty());
+  }
+  // The lock died with the child; the next writer cleans up its leftovers.
+  auto W = this->openOrDie();
+  ASSERT_TRUE(W);
+  EXPECT_EQ(generations(this->indexPath()).size(), 1u);
+  EXPECT_EQ(scanAll(*W, Table::Entities, "old").size(), 100u);
+}
+
+TYPED_TEST(StoreContract, KilledUpdateKeepsEachBatchWhole) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem does not persist";
+  {
+    ASSERT_TRUE(this->openOrDie());
+  }
+  int ReadFd = -1;
+  pid_t Child = this->spawnChild("update", &ReadFd);
+  ASSERT_GT(Child, 0);
+  // In update mode the child SIGKILLs itself right after some write.
+  int WaitStatus = 0;
+  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
+  ::close(ReadFd);
+  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
+      << "child exited with " << WaitStatus;
+  auto S = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(S);
+  std::map<std::string, int> PerBatch;
+  for (const auto &[K, V] : scanAll(*S, Table::Entities, "child/")) {
+    EXPECT_EQ(
+        V, childValue(static_cast<uint64_t>(std::stoull(K.substr(6 + 8 + 1)))));
+    ++PerBatch[K.substr(0, 6 + 8)];
+  }
+  EXPECT_GE(PerBatch.size(), 10u) << "the child wrote before it died";
+  for (const auto &[Batch, N] : PerBatch)
+    EXPECT_EQ(N, 100) << "a batch was torn";
+}
+
+TYPED_TEST(StoreContract, GarbageCurrentIsCorruption) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no files";
+  {
+    ASSERT_TRUE(this->openOrDie());
+  }
+  fillWithGarbage(this->indexPath() + "/CURRENT", 3);
+  for (OpenMode M : {OpenMode::ReadOnly, OpenMode::Update, OpenMode::Rebuild}) {
+    std::unique_ptr<Store> S;
+    Status St = this->open(&S, M);
+    EXPECT_TRUE(St.isCorruption()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+}
+
+TYPED_TEST(StoreContract, GarbageEngineFilesAreCorruption) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no files";
+  {
+    auto S = this->openOrDie();
+    WriteBatch B;
+    for (int I = 0; I < 1000; ++I)
+      B.put(Table::Entities, "key" + std::to_string(I), std::string(100, 'v'));
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::string Gen = this->liveGeneration();
+  unsigned Seed = 1;
+  for (const auto &E : std::filesystem::directory_iterator(Gen))
+    if (E.is_regular_file() && E.path().filename() != "READERS")
+      fillWithGarbage(E.path().string(), Seed++);
+  for (OpenMode M : {OpenMode::ReadOnly, OpenMode::Update}) {
+    std::unique_ptr<Store> S;
+    Status St = this->open(&S, M);
+    EXPECT_TRUE(St.isCorruption()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+  // A rebuild recovers.
+  auto S = this->openOrDie(OpenMode::Rebuild);
+  ASSERT_TRUE(S);
+  ASSERT_TRUE(S->commit().isOk());
+}
+
+TYPED_TEST(StoreContract, RefusesADirectoryThatIsNotAnIndex) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no directory";
+  std::filesystem::create_directories(this->indexPath());
+  std::string Precious = this->indexPath() + "/notes.txt";
+  {
+    FILE *F = std::fopen(Precious.c_str(), "w");
+    ASSERT_NE(F, nullptr);
+    std::fputs("my notes", F);
+    std::fclose(F);
+  }
+  for (OpenMode M : {OpenMode::Update, OpenMode::Rebuild}) {
+    std::unique_ptr<Store> S;
+    Status St = this->open(&S, M);
+    EXPECT_EQ(St.code(), Status::Code::InvalidArgument) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("not a CodeIndex index"));
+  }
+  EXPECT_TRUE(std::filesystem::exists(Precious));
+  EXPECT_FALSE(std::filesystem::exists(this->indexPath() + "/LOCK"));
+}
+
+/// The writer process of the kill tests. Never returns normally.
+int runChild(const std::string &Mode, const std::string &Engine,
+             const std::string &Path, int Fd) {
+  OpenOptions O;
+  O.Mode = Mode == "rebuild" ? OpenMode::Rebuild : OpenMode::Update;
+  O.LockOwnerDescription = "kill-test child";
+  std::unique_ptr<Store> S;
+  Status St = openStore(StoreSpec{Engine, Path}, O, &S);
+  if (!St) {
+    std::fprintf(stderr, "child: %s\n", St.toString().c_str());
+    return 2;
+  }
+  for (uint64_t Batch = 0;; ++Batch) {
+    WriteBatch B;
+    for (int I = 0; I < 100; ++I)
+      B.put(Table::Entities,
+            "child/" + be64(Batch) + "/" + std::to_string(Batch) + "/" +
+                std::to_string(I),
+            childValue(Batch));
+    if (Status W = S->write(B); !W) {
+      std::fprintf(stderr, "child: %s\n", W.toString().c_str());
+      return 3;
+    }
+    if (Batch == 20) {
+      if (O.Mode == OpenMode::Update)
+        ::raise(SIGKILL); // dies right after a write, with no cleanup
+      char Byte = 'r';
+      if (::write(Fd, &Byte, 1) != 1)
+        return 4;
+    }
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc == 6 && std::strcmp(argv[1], "--storage-child") == 0)
+    return runChild(argv[2], argv[3], argv[4], std::atoi(argv[5]));
+  ::testing::InitGoogleMock(&argc, argv);
+  return RUN_ALL_TESTS();
+}
