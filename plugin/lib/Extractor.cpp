@@ -194,6 +194,7 @@ public:
   std::vector<FactoryCall> FactoryCalls;
 
   llvm::DenseMap<const Decl *, std::pair<Id, std::string>> UsrCache;
+  llvm::SmallPtrSet<const Decl *, 4> AnonNamespaces;
 
   FileState &fileState(FileID FID);
   FileState *fileStateFor(SourceLocation Loc) {
@@ -453,7 +454,7 @@ uint32_t flagsOf(const NamedDecl *D) {
       F |= flag::Deleted;
     if (FD->isExplicitlyDefaulted())
       F |= flag::Defaulted;
-    if (FD->isExternC())
+    if (FD->isExternC() && D->getASTContext().getLangOpts().CPlusPlus)
       F |= flag::ExternC;
     if (FD->getDescribedFunctionTemplate())
       F |= flag::Template;
@@ -487,7 +488,7 @@ uint32_t flagsOf(const NamedDecl *D) {
       F |= flag::Constexpr;
     if (VD->getType().isConstQualified())
       F |= flag::Const;
-    if (VD->isExternC())
+    if (VD->isExternC() && D->getASTContext().getLangOpts().CPlusPlus)
       F |= flag::ExternC;
     if (VD->getDescribedVarTemplate())
       F |= flag::Template;
@@ -515,7 +516,8 @@ uint32_t flagsOf(const NamedDecl *D) {
 }
 
 Access accessOf(const NamedDecl *D) {
-  if (!isa<RecordDecl>(D->getDeclContext()))
+  if (!isa<RecordDecl>(D->getDeclContext()) ||
+      !D->getASTContext().getLangOpts().CPlusPlus)
     return Access::None;
   switch (D->getAccess()) {
   case AS_public:
@@ -544,6 +546,29 @@ std::string nameOf(const NamedDecl *D) {
     return "(anonymous)";
   }
   return Name;
+}
+
+/// The qualified name; partial specializations print their arguments as
+/// written (`Box<T *>`), not canonically (`Box<type-parameter-0-0 *>`).
+std::string qualifiedNameOf(const NamedDecl *D) {
+  if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(D)) {
+    std::string S = P->getSpecializedTemplate()->getQualifiedNameAsString();
+    llvm::raw_string_ostream OS(S);
+    PrintingPolicy PP(D->getASTContext().getLangOpts());
+    printTemplateArgumentList(OS, P->getTemplateArgsAsWritten()->arguments(),
+                              PP);
+    return OS.str();
+  }
+  const DeclContext *DC = D->getDeclContext();
+  if (const auto *NS = dyn_cast<NamespaceDecl>(D); NS && NS->isAnonymousNamespace()) {
+    const auto *Outer = dyn_cast<NamedDecl>(Decl::castFromDeclContext(DC));
+    return Outer && !isa<TranslationUnitDecl>(DC)
+               ? qualifiedNameOf(Outer) + "::(anonymous namespace)"
+               : "(anonymous namespace)";
+  }
+  if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(DC))
+    return qualifiedNameOf(P) + "::" + D->getNameAsString();
+  return D->getQualifiedNameAsString();
 }
 
 std::string templatePrefix(const NamedDecl *D, const PrintingPolicy &PP) {
@@ -655,6 +680,8 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
   }
   if (const auto *RD = dyn_cast<RecordDecl>(D)) {
     std::string S = Prefix + RD->getKindName().str() + " " + QualName;
+    if (isa<ClassTemplatePartialSpecializationDecl>(RD))
+      return Prefix + RD->getKindName().str() + " " + QualName;
     if (const auto *CTS = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       std::string Args;
       llvm::raw_string_ostream OS(Args);
@@ -816,7 +843,7 @@ EntityFact &Collector::entityFact(UnitBuilder &U, const NamedDecl *D,
   F.Usr = Usr;
   F.Kind = *entityKind(D);
   F.Name = nameOf(D);
-  F.QualifiedName = D->getQualifiedNameAsString();
+  F.QualifiedName = qualifiedNameOf(D);
   if (F.QualifiedName.empty())
     F.QualifiedName = F.Name;
   F.Signature = signatureOf(D, F.QualifiedName);
@@ -887,8 +914,10 @@ bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
   if (IsDecl) {
     // Only the declaration itself, not e.g. the implicit instantiation
     // reported at the same place.
-    const NamedDecl *E = asEntity(D);
-    if (E && (unwrapTemplate(D) == E || D == E))
+    // The index passes the canonical declaration; OrigD is this one.
+    const Decl *Actual = ASTNode.OrigD ? ASTNode.OrigD : D;
+    const NamedDecl *E = asEntity(Actual);
+    if (E && (unwrapTemplate(Actual) == E || Actual == E))
       onDeclaration(E, Roles, Loc, *FS);
     return true;
   }
@@ -936,6 +965,12 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
 
   // contains: parent -> member, or file -> top-level entity.
   if (const NamedDecl *P = parentEntity(D)) {
+    // Clang's index does not report anonymous namespaces themselves.
+    if (const auto *NS = dyn_cast<NamespaceDecl>(P);
+        NS && NS->isAnonymousNamespace() && T.AnonNamespaces.insert(NS).second)
+      if (FileState *NFS = T.fileStateFor(NS->getLocation()); NFS && NFS->Owned)
+        onDeclaration(NS, static_cast<unsigned>(index::SymbolRole::Declaration),
+                      NS->getLocation(), *NFS);
     Id PI = idOf(P).first;
     addEdge(U, EdgeKind::Contains, PI, Self, Loc);
     noteTarget(U, P);
@@ -1056,6 +1091,14 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
       if (R.Roles & (static_cast<unsigned>(SymbolRole::RelationContainedBy) |
                      static_cast<unsigned>(SymbolRole::RelationCalledBy)))
         Container = R.RelatedSymbol;
+  // `Account::` in `int Account::count() {...}` names the class only to
+  // place the definition: not a use of the type.
+  if (EK == EdgeKind::UsesType)
+    if (const auto *DD = dyn_cast_or_null<DeclaratorDecl>(Container))
+      if (NestedNameSpecifierLoc Q = DD->getQualifierLoc())
+        if (!T.SM->isBeforeInTranslationUnit(Loc, Q.getBeginLoc()) &&
+            T.SM->isBeforeInTranslationUnit(Loc, DD->getLocation()))
+          return;
   Id From = sourceNode(U, Container);
   Id To = idOf(D).first;
   addEdge(U, EK, From, To, Loc, Virtual);
