@@ -1,0 +1,2 @@
+// Excluded from the index by the EXCLUDE glob of the sample.
+double legacyArea() { return 0; }

@@ -1,0 +1,5 @@
+#include "version.h"
+
+namespace build_info {
+Version currentVersion() { return Version{1, 2}; }
+} // namespace build_info

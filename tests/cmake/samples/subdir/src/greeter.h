@@ -1,0 +1,9 @@
+#ifndef GREETER_H
+#define GREETER_H
+namespace greet {
+template <typename T> struct Named {
+  T Value;
+};
+int greetingLength(const char *Who);
+} // namespace greet
+#endif
