@@ -173,10 +173,6 @@ include_guard(GLOBAL)
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.19...3.28)
 
-# Compiled target types, whose compile commands the extractor reads.
-set(_CODE_INDEX_COMPILED_TYPES
-  EXECUTABLE STATIC_LIBRARY SHARED_LIBRARY MODULE_LIBRARY OBJECT_LIBRARY)
-
 function(_code_index_declare_options)
   # Paths are STRING entries: CMake would make a relative PATH given with -D
   # absolute against the current working directory, not the build tree.
@@ -511,6 +507,11 @@ endfunction()
 function(_code_index_finalize name)
   get_property(ours GLOBAL PROPERTY CODE_INDEX_TARGETS)
   _code_index_collect_targets(targets)
+  # The target types whose compile commands the extractor reads. (A local:
+  # this runs in the top-level directory, which may not see the variables of
+  # the directory that included the module.)
+  set(compiled_types
+    EXECUTABLE STATIC_LIBRARY SHARED_LIBRARY MODULE_LIBRARY OBJECT_LIBRARY)
 
   set(generators "")
   set(opted_out "")
@@ -523,7 +524,7 @@ function(_code_index_finalize name)
     if(name IN_LIST manual)
       continue() # depends on the index: waiting for it would be a cycle
     endif()
-    if(type IN_LIST _CODE_INDEX_COMPILED_TYPES)
+    if(type IN_LIST compiled_types)
       get_property(export TARGET ${target} PROPERTY EXPORT_COMPILE_COMMANDS)
       if("${export}" STREQUAL "")
         set_property(TARGET ${target} PROPERTY EXPORT_COMPILE_COMMANDS ON)
