@@ -52,8 +52,8 @@ function(_code_index_inject_finalize)
   if(existing)
     string(REPLACE ";" ", " listed "${existing}")
     message(STATUS
-      "code-index: the project adds its own target (${listed}); "
-      "CodeIndexInject adds none")
+      "code-index: the project calls code_index_add_target() itself "
+      "(${listed}); CodeIndexInject adds no target")
     return()
   endif()
   set(name code-index)

@@ -6,14 +6,14 @@
 sample_configure()
 if(INJECTED_TOO)
   expect_match("${CONFIGURE_OUTPUT}"
-    "the project adds its own target \\(code-index\\); CodeIndexInject adds none"
+    "calls code_index_add_target\\(\\) itself \\(code-index, extra-index\\). CodeIndexInject adds no target"
     "configure output")
 endif()
 
 sample_build(code-index output)
 expect_match("${output}" "Indexing Basic with code-indexer" "build output")
 expect_match("${output}"
-  "code-indexer: 3 TUs \\(3 parsed, 0 unchanged, 0 failed, 0 with errors, 1 excluded\\), 4 files, [0-9]+ entities, [0-9]+ edges"
+  "code-indexer: 4 TUs \\(4 parsed, 0 unchanged, 0 failed, 0 with errors, 1 excluded\\), 5 files, [0-9]+ entities, [0-9]+ edges"
   "summary line")
 expect_exists("${BUILD}/code-index/index")
 expect_exists("${BUILD}/code-index/errors.txt")
@@ -28,6 +28,7 @@ graph_expect_entity(shapes::Shape KIND class FILE include/shapes/shapes.h)
 graph_expect_entity(shapes::Square::area KIND method FILE src/shapes.cpp)
 graph_expect_entity(shapes::totalArea KIND function FILE src/shapes.cpp)
 graph_expect_entity(main KIND function FILE src/main.cpp)
+graph_expect_entity(extraAnswer KIND function FILE extra/extra.cpp)
 graph_expect_edge(calls main shapes::totalArea)
 graph_expect_edge(calls shapes::totalArea shapes::Shape::area)
 graph_expect_edge(inherits shapes::Circle shapes::Shape)
@@ -38,13 +39,20 @@ graph_expect_no_entity(squareAreaIsSideSquared)
 
 # Nothing changed: the extractor parses nothing.
 sample_build(code-index output)
-expect_match("${output}" "3 TUs \\(0 parsed, 3 unchanged" "second run")
+expect_match("${output}" "4 TUs \\(0 parsed, 4 unchanged" "second run")
 
 # An edited source is parsed again, alone.
 file(APPEND "${SRC}/src/shapes.cpp"
   "namespace shapes {\ndouble perimeterOfSquare(double Side) { return 4 * Side; }\n}\n")
 sample_build(code-index output)
-expect_match("${output}" "3 TUs \\(1 parsed, 2 unchanged" "run after an edit")
+expect_match("${output}" "4 TUs \\(1 parsed, 3 unchanged" "run after an edit")
 graph_load("${BUILD}/code-index/graph.json")
 graph_expect_entity(shapes::perimeterOfSquare KIND function FILE src/shapes.cpp)
 graph_expect_entity(shapes::totalArea KIND function FILE src/shapes.cpp)
+
+# The second target: same project, its own output directory.
+sample_build(extra-index output)
+expect_match("${output}" "index: [a-z]+:${BUILD}/extra-out/index" "index spec")
+graph_load("${BUILD}/extra-out/graph.json")
+graph_expect_entity(shapes::perimeterOfSquare KIND function FILE src/shapes.cpp)
+graph_expect_entity(extraAnswer KIND function FILE extra/extra.cpp)

@@ -1,0 +1,1 @@
+int extraAnswer() { return 42; }
