@@ -113,7 +113,9 @@ Commands
   or with ``AUTOMOC``, ``AUTOUIC`` or ``AUTORCC`` on, and every custom target
   that a compiled target depends on (:command:`add_dependencies`).  Such a
   target is built in full.  A custom target that generates files but that no
-  compiled target depends on must be named in ``DEPENDS``.
+  compiled target depends on must be named in ``DEPENDS``.  Targets that
+  depend on this one through :command:`add_dependencies`, directly or not,
+  are left out, to avoid a cycle.
 
   The target always runs, as custom targets do.  ``code-indexer`` is
   incremental: it re-parses only the translation units whose command or
@@ -372,6 +374,7 @@ function(code_index_add_target)
   if(unsupported)
     # Allowed by CODE_INDEX_ALLOW_UNSUPPORTED_GENERATOR: a target that
     # explains, and no search for an extractor this build cannot use.
+    string(REPLACE "\n" " " unsupported "${unsupported}")
     add_custom_target(${arg_NAME}
       COMMAND "${CMAKE_COMMAND}" -E echo "code-index: ${unsupported}"
       COMMAND "${CMAKE_COMMAND}" -E false
@@ -513,6 +516,26 @@ function(_code_index_finalize name)
   set(compiled_types
     EXECUTABLE STATIC_LIBRARY SHARED_LIBRARY MODULE_LIBRARY OBJECT_LIBRARY)
 
+  # Targets that wait for the index (add_dependencies(), directly or not):
+  # waiting for them would be a cycle.
+  set(dependents ${name})
+  set(grown TRUE)
+  while(grown)
+    set(grown FALSE)
+    foreach(target IN LISTS targets)
+      if(NOT target IN_LIST dependents)
+        get_property(manual TARGET ${target} PROPERTY MANUALLY_ADDED_DEPENDENCIES)
+        foreach(dependency IN LISTS manual)
+          if(dependency IN_LIST dependents)
+            list(APPEND dependents ${target})
+            set(grown TRUE)
+            break()
+          endif()
+        endforeach()
+      endif()
+    endforeach()
+  endwhile()
+
   set(generators "")
   set(opted_out "")
   foreach(target IN LISTS targets)
@@ -521,9 +544,6 @@ function(_code_index_finalize name)
     endif()
     get_property(type TARGET ${target} PROPERTY TYPE)
     get_property(manual TARGET ${target} PROPERTY MANUALLY_ADDED_DEPENDENCIES)
-    if(name IN_LIST manual)
-      continue() # depends on the index: waiting for it would be a cycle
-    endif()
     if(type IN_LIST compiled_types)
       get_property(export TARGET ${target} PROPERTY EXPORT_COMPILE_COMMANDS)
       if("${export}" STREQUAL "")
@@ -531,14 +551,17 @@ function(_code_index_finalize name)
       elseif(NOT export)
         list(APPEND opted_out ${target})
       endif()
+    endif()
+    if(target IN_LIST dependents)
+      continue()
+    endif()
+    if(type IN_LIST compiled_types)
       # Custom targets that a compiled target waits for generate its inputs.
       foreach(dependency IN LISTS manual)
-        if(TARGET ${dependency} AND NOT dependency IN_LIST ours)
+        if(TARGET ${dependency} AND NOT dependency IN_LIST ours
+            AND NOT dependency IN_LIST dependents)
           get_property(dependency_type TARGET ${dependency} PROPERTY TYPE)
-          get_property(dependency_manual TARGET ${dependency}
-            PROPERTY MANUALLY_ADDED_DEPENDENCIES)
-          if(dependency_type STREQUAL "UTILITY"
-              AND NOT name IN_LIST dependency_manual)
+          if(dependency_type STREQUAL "UTILITY")
             list(APPEND generators ${dependency})
           endif()
         endif()

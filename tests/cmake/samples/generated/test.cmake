@@ -5,13 +5,17 @@
 
 set(BUILD "${SRC}/build")
 sample_configure()
+# Not report: it waits for the index.
 expect_match("${CONFIGURE_OUTPUT}"
-  "code-index: code-index builds first the 2 target\\(s\\) that generate sources: [a-z_, ]*(version, make_tables|make_tables, version)"
+  "code-index: code-index builds first the 2 target\\(s\\) that generate sources: (version, make_tables|make_tables, version)\n"
+  "configure output")
+expect_match("${CONFIGURE_OUTPUT}"
+  "code-index: code-index skips targets whose EXPORT_COMPILE_COMMANDS is off: private_impl\n"
   "configure output")
 
 sample_build(code-index output)
 expect_match("${output}"
-  "code-indexer: 2 TUs \\(2 parsed, 0 unchanged, 0 failed, 0 with errors, 0 excluded\\)"
+  "code-indexer: 3 TUs \\(3 parsed, 0 unchanged, 0 failed, 0 with errors, 0 excluded\\)"
   "summary line")
 
 graph_load("${BUILD}/code-index/graph.json")
@@ -25,3 +29,10 @@ graph_expect_entity(build_info::currentVersion KIND function FILE gen/version.cp
 graph_expect_entity(squareOf KIND function FILE build/app/tables/tables.h)
 graph_expect_edge(calls main squareOf)
 graph_expect_edge(calls main build_info::currentVersion)
+graph_expect_entity(reportMain KIND function FILE report/report.cpp)
+graph_expect_no_entity(privateHelper)
+
+# The consumer of the index builds after it.
+sample_build(report output)
+file(READ "${BUILD}/report/generated/report.h" report)
+expect_match("${report}" "#define INDEXED_ENTITIES [1-9][0-9]*" "report.h")

@@ -1,0 +1,1 @@
+int privateHelper() { return 7; }

@@ -1,0 +1,3 @@
+int reportMain() { return 0; }
+
+int main() { return reportMain(); }
