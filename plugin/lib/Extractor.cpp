@@ -233,7 +233,11 @@ FileState &TuState::fileState(FileID FID) {
   FS.Abs = Abs;
   FS.Path = Ctx.Paths.display(Abs);
   bool System = SM->isInSystemHeader(SM->getLocForStartOfFile(FID));
-  bool Outside = !Ctx.Paths.insideRoot(Abs);
+  // Generated files live in the build directory, often outside the source
+  // root: they are still the project's own files.
+  bool InBuild = !Ctx.Options.BuildDir.empty() &&
+                 PathMapper(Ctx.Options.BuildDir).insideRoot(Abs);
+  bool Outside = !Ctx.Paths.insideRoot(Abs) && !InBuild;
   for (const llvm::GlobPattern &G : Ctx.Options.Exclude)
     if (!Outside && G.match(FS.Path))
       FS.Excluded = true;
