@@ -17,8 +17,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LmdbStore.h"
+
 #include "Engines.h"
 #include "IndexDir.h"
+#include "SortedRuns.h"
 
 #include <lmdb.h>
 
@@ -27,6 +30,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -252,7 +256,7 @@ public:
   /// Returns the environment of GenDir, opening it if this process has none.
   static Status acquire(const std::string &GenDir, const std::string &Root,
                         OpenMode Mode, bool Fresh, uint64_t InitialMapBytes,
-                        std::shared_ptr<SharedEnv> *Out);
+                        unsigned Flags, std::shared_ptr<SharedEnv> *Out);
 
   MDB_dbi dbi(Table T) const { return Dbis[static_cast<size_t>(T)]; }
   const std::string &root() const { return Root; }
@@ -267,6 +271,12 @@ public:
   /// replaying on MDB_MAP_FULL. Serialised: LMDB has one writer.
   Status write(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
                std::atomic<uint64_t> &MapResizes);
+  /// Loads everything Runs holds, in key order, with appends where the key
+  /// sorts after the table's last key, in transactions of ChunkRecords;
+  /// sizes the map up front and grows it on MDB_MAP_FULL (replaying the
+  /// current transaction).
+  Status load(SortedRuns &Runs, const LmdbTuning &Tuning,
+              std::atomic<uint64_t> &MapResizes);
   /// Flushes everything to disk.
   Status sync();
   /// Replaces data.mdb by a compacted copy (MDB_CP_COMPACT) and reopens it.
@@ -285,7 +295,7 @@ private:
       : GenDir(std::move(GenDir)), Root(std::move(Root)),
         InitialMapBytes(InitialMapBytes), Key(Key) {}
 
-  Status openEnv(bool Fresh, OpenMode Mode);
+  Status openEnv(bool Fresh, OpenMode Mode, unsigned Flags);
   void closeEnv();
   Status applyOnce(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
                    int *MdbRc);
@@ -320,7 +330,7 @@ std::map<SharedEnv::Id, std::weak_ptr<SharedEnv>> SharedEnv::Registry;
 
 Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
                           OpenMode Mode, bool Fresh, uint64_t InitialMapBytes,
-                          std::shared_ptr<SharedEnv> *Out) {
+                          unsigned Flags, std::shared_ptr<SharedEnv> *Out) {
   struct stat St;
   if (::stat(GenDir.c_str(), &St) != 0)
     return Status::ioError("cannot stat '" + GenDir +
@@ -363,7 +373,7 @@ Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
         }
         delete P;
       });
-  if (Status S = E->openEnv(Fresh, Mode); !S) {
+  if (Status S = E->openEnv(Fresh, Mode, Flags); !S) {
     Lock.unlock(); // the deleter takes it
     return S;
   }
@@ -374,7 +384,7 @@ Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
 
 SharedEnv::~SharedEnv() { closeEnv(); }
 
-Status SharedEnv::openEnv(bool Fresh, OpenMode Mode) {
+Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags) {
   int Rc = mdb_env_create(&Env);
   if (Rc) {
     Env = nullptr;
@@ -399,16 +409,6 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode) {
   MapBytes = (MapBytes + Page - 1) / Page * Page;
   mdb_env_set_mapsize(Env, MapBytes);
 
-  unsigned Flags = MDB_NOTLS;
-  if (Mode == OpenMode::Rebuild) {
-    // The generation is discarded unless commit() runs, and commit() writes
-    // a compacted, fsync'ed copy: no need to sync per transaction.
-    Flags |= MDB_NOSYNC | MDB_NOMETASYNC;
-  } else {
-    // Data pages are synced per transaction, the meta page at commit(): a
-    // system crash may lose the last batches but never breaks the file.
-    Flags |= MDB_NOMETASYNC;
-  }
   // Readers open read-write when they may, so that a writer of this process
   // can share the environment later (see acquire()).
   EnvReadOnly =
@@ -623,6 +623,285 @@ Status SharedEnv::write(const WriteBatch &Batch,
   }
 }
 
+namespace {
+
+/// Records handed from the merging thread to the loading thread. Also the
+/// replay log of the current transaction.
+struct RecordBlock {
+  struct Rec {
+    Table T;
+    bool IsDelete;
+    uint32_t KeyLen, ValLen;
+    size_t Off;
+  };
+  std::string Arena;
+  std::vector<Rec> Recs;
+
+  static constexpr size_t TargetBytes = 4u << 20;
+  bool full() const { return Arena.size() >= TargetBytes; }
+  void clear() {
+    Arena.clear();
+    Recs.clear();
+  }
+  void add(Table T, std::string_view K, std::string_view V, bool IsDelete) {
+    Recs.push_back({T, IsDelete, static_cast<uint32_t>(K.size()),
+                    static_cast<uint32_t>(V.size()), Arena.size()});
+    Arena.append(K);
+    Arena.append(V);
+  }
+  std::string_view key(const Rec &R) const {
+    return std::string_view(Arena).substr(R.Off, R.KeyLen);
+  }
+  std::string_view value(const Rec &R) const {
+    return std::string_view(Arena).substr(R.Off + R.KeyLen, R.ValLen);
+  }
+};
+
+/// A small bounded queue of blocks between the two threads of a load.
+class BlockQueue {
+public:
+  /// Producer side. False if the consumer gave up.
+  bool push(std::unique_ptr<RecordBlock> B) {
+    std::unique_lock Lock(M);
+    Cv.wait(Lock, [&] { return Full.size() < Depth || Cancelled; });
+    if (Cancelled)
+      return false;
+    Full.push_back(std::move(B));
+    Cv.notify_all();
+    return true;
+  }
+  void close(Status S) {
+    std::lock_guard Lock(M);
+    Closed = true;
+    Result = std::move(S);
+    Cv.notify_all();
+  }
+  /// Consumer side; null at the end.
+  std::unique_ptr<RecordBlock> pop() {
+    std::unique_lock Lock(M);
+    Cv.wait(Lock, [&] { return !Full.empty() || Closed; });
+    if (Full.empty())
+      return nullptr;
+    auto B = std::move(Full.front());
+    Full.pop_front();
+    Cv.notify_all();
+    return B;
+  }
+  void cancel() {
+    std::lock_guard Lock(M);
+    Cancelled = true;
+    Cv.notify_all();
+  }
+  /// Recycled blocks, to avoid reallocating 4 MiB arenas.
+  std::unique_ptr<RecordBlock> spare() {
+    std::lock_guard Lock(M);
+    if (Spare.empty())
+      return std::make_unique<RecordBlock>();
+    auto B = std::move(Spare.back());
+    Spare.pop_back();
+    return B;
+  }
+  void recycle(std::unique_ptr<RecordBlock> B) {
+    B->clear();
+    std::lock_guard Lock(M);
+    Spare.push_back(std::move(B));
+  }
+  Status result() {
+    std::lock_guard Lock(M);
+    return Result;
+  }
+
+private:
+  static constexpr size_t Depth = 4;
+  std::mutex M;
+  std::condition_variable Cv;
+  std::deque<std::unique_ptr<RecordBlock>> Full;
+  std::vector<std::unique_ptr<RecordBlock>> Spare;
+  bool Closed = false, Cancelled = false;
+  Status Result;
+};
+
+} // namespace
+
+Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
+                       std::atomic<uint64_t> &MapResizes) {
+  std::lock_guard Lock(WriteMutex);
+  if (!Env)
+    return Status::ioError("the store at '" + Root + "' is closed");
+  // Sorted appends fill pages completely; leave room for node headers and
+  // branch pages, so that the load normally needs no resize at all.
+  MDB_envinfo Info;
+  MDB_stat Stat;
+  mdb_env_info(Env, &Info);
+  mdb_env_stat(Env, &Stat);
+  uint64_t Used =
+      (static_cast<uint64_t>(Info.me_last_pgno) + 1) * Stat.ms_psize;
+  uint64_t Need =
+      Used + Runs.pendingBytes() / 4 * 5 + Runs.pendingOps() * 16 + (16u << 20);
+  if (Tuning.PresizeForLoad && Need > MapBytes) {
+    if (Status S = growMap(Need - MapBytes); !S)
+      return S;
+    MapResizes.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Merging the runs and writing LMDB take about as long as each other, so
+  // they run in two threads: this one owns the write transaction (LMDB
+  // transactions belong to one thread), the other merges into blocks.
+  BlockQueue Queue;
+  std::thread Merger([&] {
+    auto Block = Queue.spare();
+    Status S = Runs.drain([&](Table T, std::string_view K, std::string_view V,
+                              bool IsDelete) -> Status {
+      Block->add(T, K, V, IsDelete);
+      if (Block->full()) {
+        if (!Queue.push(std::move(Block)))
+          return Status::aborted("bulk load cancelled");
+        Block = Queue.spare();
+      }
+      return Status::ok();
+    });
+    if (S && !Block->Recs.empty() && !Queue.push(std::move(Block)))
+      S = Status::aborted("bulk load cancelled");
+    Queue.close(S);
+  });
+
+  MDB_txn *Txn = nullptr;
+  MDB_cursor *Cursors[NumTables] = {};
+  std::string KeyBuf;
+  // Blocks applied in the current transaction, kept for a replay.
+  std::vector<std::unique_ptr<RecordBlock>> InTxn;
+  size_t TxnRecords = 0;
+
+  auto Begin = [&]() -> int {
+    std::fill(std::begin(Cursors), std::end(Cursors), nullptr);
+    return mdb_txn_begin(Env, nullptr, 0, &Txn);
+  };
+  auto Abort = [&] {
+    if (Txn)
+      mdb_txn_abort(Txn);
+    Txn = nullptr;
+  };
+  auto Apply = [&](Table T, std::string_view K, std::string_view V,
+                   bool IsDelete) -> int {
+    MDB_val Key = mdbVal(storedKey(K, KeyBuf));
+    MDB_dbi D = dbi(T);
+    if (IsDelete) {
+      int Rc = mdb_del(Txn, D, &Key, nullptr);
+      return Rc == MDB_NOTFOUND ? MDB_SUCCESS : Rc;
+    }
+    MDB_cursor *&C = Cursors[static_cast<size_t>(T)];
+    if (!C)
+      if (int Rc = mdb_cursor_open(Txn, D, &C))
+        return Rc;
+    if (!isLongKey(K)) {
+      MDB_val Val = mdbVal(V);
+      int Rc = mdb_cursor_put(C, &Key, &Val, MDB_APPEND);
+      if (Rc == MDB_KEYEXIST) // not after the last key: a normal insert
+        Rc = mdb_cursor_put(C, &Key, &Val, 0);
+      return Rc;
+    }
+    std::string_view Tail = K.substr(TruncatedLength);
+    MDB_val Val{varintLength(Tail.size()) + Tail.size() + V.size(), nullptr};
+    int Rc = mdb_cursor_put(C, &Key, &Val, MDB_APPEND | MDB_RESERVE);
+    if (Rc == MDB_KEYEXIST)
+      Rc = mdb_cursor_put(C, &Key, &Val, MDB_RESERVE);
+    if (Rc == MDB_SUCCESS) {
+      char *P = putVarint(static_cast<char *>(Val.mv_data), Tail.size());
+      std::memcpy(P, Tail.data(), Tail.size());
+      if (!V.empty())
+        std::memcpy(P + Tail.size(), V.data(), V.size());
+    }
+    return Rc;
+  };
+  // Applies records [0, Upto) of every block in InTxn (all of them for all
+  // but the last block).
+  auto ApplyBlocks = [&](size_t LastUpto) -> int {
+    for (size_t BI = 0; BI < InTxn.size(); ++BI) {
+      const RecordBlock &B = *InTxn[BI];
+      size_t N = BI + 1 == InTxn.size() ? LastUpto : B.Recs.size();
+      for (size_t I = 0; I < N; ++I)
+        if (int Rc = Apply(B.Recs[I].T, B.key(B.Recs[I]), B.value(B.Recs[I]),
+                           B.Recs[I].IsDelete))
+          return Rc;
+    }
+    return MDB_SUCCESS;
+  };
+  // MDB_MAP_FULL: abort, grow the map, replay the transaction so far.
+  auto Recover = [&](size_t LastUpto) -> Status {
+    for (int Attempt = 0; Attempt < 32; ++Attempt) {
+      Abort();
+      uint64_t Bytes = 0;
+      for (const auto &B : InTxn)
+        Bytes += B->Arena.size();
+      if (Status S = growMap(Bytes * 2 + (TxnRecords << 6)); !S)
+        return S;
+      MapResizes.fetch_add(1, std::memory_order_relaxed);
+      int Rc = Begin();
+      if (Rc == MDB_SUCCESS)
+        Rc = ApplyBlocks(LastUpto);
+      if (Rc == MDB_SUCCESS)
+        return Status::ok();
+      if (Rc != MDB_MAP_FULL) {
+        Abort();
+        return fromMdb(Rc, Root, "bulk load failed");
+      }
+    }
+    Abort();
+    return Status::ioError("the LMDB map of '" + Root + "' keeps overflowing");
+  };
+  auto Commit = [&]() -> Status {
+    for (;;) {
+      int Rc = mdb_txn_commit(Txn);
+      Txn = nullptr;
+      if (Rc == MDB_SUCCESS)
+        break;
+      if (Rc != MDB_MAP_FULL)
+        return fromMdb(Rc, Root, "bulk load commit failed");
+      if (Status S = Recover(InTxn.empty() ? 0 : InTxn.back()->Recs.size()); !S)
+        return S;
+    }
+    for (auto &B : InTxn)
+      Queue.recycle(std::move(B));
+    InTxn.clear();
+    TxnRecords = 0;
+    return Status::ok();
+  };
+
+  Status Result;
+  while (Result) {
+    std::unique_ptr<RecordBlock> Block = Queue.pop();
+    if (!Block)
+      break;
+    if (!Txn)
+      if (int Rc = Begin()) {
+        Result = fromMdb(Rc, Root, "cannot begin a write transaction");
+        break;
+      }
+    InTxn.push_back(std::move(Block));
+    const RecordBlock &B = *InTxn.back();
+    for (size_t I = 0; I < B.Recs.size() && Result; ++I) {
+      int Rc = Apply(B.Recs[I].T, B.key(B.Recs[I]), B.value(B.Recs[I]),
+                     B.Recs[I].IsDelete);
+      if (Rc == MDB_MAP_FULL)
+        Result = Recover(I + 1); // replays this record too
+      else if (Rc)
+        Result = fromMdb(Rc, Root, "bulk load failed");
+    }
+    TxnRecords += B.Recs.size();
+    if (Result && TxnRecords >= Tuning.LoadChunkRecords)
+      Result = Commit();
+  }
+  if (Result && Txn)
+    Result = Commit();
+  Abort();
+  if (!Result)
+    Queue.cancel();
+  Merger.join();
+  if (Result)
+    Result = Queue.result();
+  return Result;
+}
+
 Status SharedEnv::sync() {
   std::lock_guard Lock(WriteMutex);
   if (!Env)
@@ -664,7 +943,8 @@ Status SharedEnv::compactAndReopen() {
   if (Status S = syncPath(GenDir); !S)
     return S;
   // Serve reads after commit() from the compacted file; no more writes.
-  return openEnv(/*Fresh=*/false, OpenMode::Update);
+  return openEnv(/*Fresh=*/false, OpenMode::Update,
+                 lmdbEnvFlags(LmdbTuning(), OpenMode::Update));
 }
 
 class LmdbIterator final : public Iterator {
@@ -712,13 +992,15 @@ private:
 
 class LmdbStore final : public Store {
 public:
-  LmdbStore(std::unique_ptr<IndexDir> Dir, const OpenOptions &Options)
+  LmdbStore(std::unique_ptr<IndexDir> Dir, const OpenOptions &Options,
+            const LmdbTuning &Tuning)
       : Dir(std::move(Dir)), Mode(Options.Mode), Root(this->Dir->root()),
-        InitialMapBytes(
-            std::max<uint64_t>(Options.LmdbInitialMapBytes, 1u << 20)) {}
+        Tuning(Tuning), InitialMapBytes(std::max<uint64_t>(
+                            Options.LmdbInitialMapBytes, 1u << 20)) {}
 
   ~LmdbStore() override {
-    E.reset(); // closes the environment unless another store shares it
+    Bulk.reset(); // removes its run files
+    E.reset();    // closes the environment unless another store shares it
     if (Mode == OpenMode::Rebuild && !Committed.load())
       Dir->discard();
   }
@@ -750,16 +1032,35 @@ private:
   std::unique_ptr<IndexDir> Dir;
   OpenMode Mode;
   std::string Root;
+  /// Loads buffered Rebuild writes into LMDB (before reads and commit()).
+  Status loadBulk();
+  /// One write transaction for Batch.
+  Status writeDirect(const WriteBatch &Batch);
+
+  LmdbTuning Tuning;
   uint64_t InitialMapBytes;
   std::shared_ptr<SharedEnv> E;
+  std::mutex BulkMutex;
+  std::unique_ptr<SortedRuns> Bulk; ///< Rebuild mode: writes not yet loaded
   std::mutex CommitMutex;
   std::atomic<bool> Committed{false};
   std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0}, MapResizes{0};
 };
 
+Status LmdbStore::loadBulk() {
+  std::lock_guard Lock(BulkMutex);
+  if (!Bulk || Bulk->empty())
+    return Status::ok();
+  return E->load(*Bulk, Tuning, MapResizes);
+}
+
 Status LmdbStore::open() {
-  if (Status S = SharedEnv::acquire(Dir->genDir(), Root, Mode, Dir->fresh(),
-                                    InitialMapBytes, &E);
+  if (Mode == OpenMode::Rebuild && Tuning.BulkRunBytes > 0)
+    Bulk = std::make_unique<SortedRuns>(Dir->genDir() + "/bulk.tmp",
+                                        Tuning.BulkRunBytes);
+  if (Status S =
+          SharedEnv::acquire(Dir->genDir(), Root, Mode, Dir->fresh(),
+                             InitialMapBytes, lmdbEnvFlags(Tuning, Mode), &E);
       !S)
     return S;
   if (Dir->fresh()) {
@@ -776,6 +1077,8 @@ Status LmdbStore::open() {
 }
 
 Status LmdbStore::get(Table T, std::string_view Key, std::string *Value) {
+  if (Status S = loadBulk(); !S)
+    return S;
   MDB_txn *Txn = nullptr;
   if (Status S = E->beginRead(&Txn); !S)
     return S;
@@ -822,6 +1125,8 @@ private:
 };
 
 std::unique_ptr<Iterator> LmdbStore::scan(Table T, std::string_view Prefix) {
+  if (Status S = loadBulk(); !S)
+    return std::make_unique<FailedIterator>(std::move(S));
   MDB_txn *Txn = nullptr;
   if (Status S = E->beginRead(&Txn); !S)
     return std::make_unique<FailedIterator>(std::move(S));
@@ -841,19 +1146,13 @@ Status LmdbStore::write(const WriteBatch &Batch) {
   if (Batch.empty())
     return Status::ok();
   try {
-    // Apply in key order per table: B-tree inserts in order touch each page
-    // once. A stable sort keeps several operations on one key in order.
-    // Sorting happens before taking the write lock.
-    const auto &Ops = Batch.ops();
-    std::vector<uint32_t> Order(Ops.size());
-    std::iota(Order.begin(), Order.end(), 0u);
-    std::stable_sort(Order.begin(), Order.end(), [&](uint32_t A, uint32_t B) {
-      if (Ops[A].T != Ops[B].T)
-        return Ops[A].T < Ops[B].T;
-      return Ops[A].Key < Ops[B].Key;
-    });
-    if (Status S = E->write(Batch, Order, MapResizes); !S)
+    if (Bulk) {
+      std::lock_guard Lock(BulkMutex);
+      if (Status S = Bulk->add(Batch); !S)
+        return S;
+    } else if (Status S = writeDirect(Batch); !S) {
       return S;
+    }
   } catch (const std::exception &Ex) {
     return Status::ioError("write failed (index at '" + Root +
                            "'): " + Ex.what());
@@ -862,6 +1161,24 @@ Status LmdbStore::write(const WriteBatch &Batch) {
   Records.fetch_add(Batch.count(), std::memory_order_relaxed);
   Bytes.fetch_add(Batch.byteSize(), std::memory_order_relaxed);
   return Status::ok();
+}
+
+Status LmdbStore::writeDirect(const WriteBatch &Batch) {
+  {
+    // Apply in key order per table: B-tree inserts in order touch each page
+    // once. A stable sort keeps several operations on one key in order.
+    // Sorting happens before taking the write lock.
+    const auto &Ops = Batch.ops();
+    std::vector<uint32_t> Order(Ops.size());
+    std::iota(Order.begin(), Order.end(), 0u);
+    if (Tuning.SortWrites)
+      std::stable_sort(Order.begin(), Order.end(), [&](uint32_t A, uint32_t B) {
+        if (Ops[A].T != Ops[B].T)
+          return Ops[A].T < Ops[B].T;
+        return Ops[A].Key < Ops[B].Key;
+      });
+    return E->write(Batch, Order, MapResizes);
+  }
 }
 
 Status LmdbStore::commit() {
@@ -876,6 +1193,8 @@ Status LmdbStore::commit() {
     Committed.store(true);
     return Status::ok();
   }
+  if (Status S = loadBulk(); !S)
+    return S;
   // Refuse writes from now on; undone if the commit fails.
   Committed.store(true);
   Status S = E->compactAndReopen();
@@ -1002,19 +1321,40 @@ void LmdbIterator::next() {
 
 } // namespace
 
+unsigned lmdbEnvFlags(const LmdbTuning &Tuning, OpenMode Mode) {
+  unsigned Flags = MDB_NOTLS;
+  if (Mode == OpenMode::Rebuild) {
+    // The generation is discarded unless commit() runs, and commit() writes
+    // a compacted, fsync'ed copy: no need to sync per transaction.
+    Flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+    if (Tuning.WriteMapOnRebuild)
+      Flags |= MDB_WRITEMAP;
+  } else {
+    // Data pages are synced per transaction, the meta page at commit(): a
+    // system crash may lose the last batches but never breaks the file.
+    Flags |= MDB_NOMETASYNC;
+  }
+  return Flags;
+}
+
 Status openLmdbStore(const std::string &Path, const OpenOptions &Options,
-                     std::unique_ptr<Store> *Out) {
+                     const LmdbTuning &Tuning, std::unique_ptr<Store> *Out) {
   std::unique_ptr<IndexDir> Dir;
   Status S = Options.Mode == OpenMode::ReadOnly
                  ? IndexDir::openReader(Path, &Dir)
                  : IndexDir::openWriter(Path, Options, &Dir);
   if (!S)
     return S;
-  auto Store = std::make_unique<LmdbStore>(std::move(Dir), Options);
+  auto Store = std::make_unique<LmdbStore>(std::move(Dir), Options, Tuning);
   if (S = Store->open(); !S)
     return S;
   *Out = std::move(Store);
   return Status::ok();
+}
+
+Status openLmdbStore(const std::string &Path, const OpenOptions &Options,
+                     std::unique_ptr<Store> *Out) {
+  return openLmdbStore(Path, Options, LmdbTuning(), Out);
 }
 
 } // namespace codeindex::storage::detail

@@ -16,6 +16,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/listener.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
@@ -27,6 +28,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <numeric>
 
 namespace codeindex::storage::detail {
 namespace {
@@ -210,8 +212,23 @@ public:
       return Status::invalidArgument("write after commit() to the store at '" +
                                      Root + "'");
     try {
+      // Insert in key order per table: the memtable skip list then finds
+      // each position near the previous one instead of searching from the
+      // top (see docs/storage.md). The stable sort keeps several operations
+      // on one key in order. Vector memtables sort at flush instead.
+      const auto &Ops = Batch.ops();
+      std::vector<uint32_t> Order(Ops.size());
+      std::iota(Order.begin(), Order.end(), 0u);
+      if (SortWrites)
+        std::stable_sort(Order.begin(), Order.end(),
+                         [&](uint32_t A, uint32_t B) {
+                           if (Ops[A].T != Ops[B].T)
+                             return Ops[A].T < Ops[B].T;
+                           return Ops[A].Key < Ops[B].Key;
+                         });
       rocksdb::WriteBatch Wb(Batch.byteSize() + Batch.count() * 24 + 64);
-      for (const WriteBatch::Op &O : Batch.ops()) {
+      for (uint32_t I : Order) {
+        const WriteBatch::Op &O = Ops[I];
         rocksdb::ColumnFamilyHandle *Cf = handle(O.T);
         rocksdb::Status S =
             O.IsDelete ? Wb.Delete(Cf, O.Key) : Wb.Put(Cf, O.Key, O.Value);
@@ -289,7 +306,8 @@ private:
   rocksdb::WriteOptions WriteOpts;
   std::shared_ptr<StallListener> Listener;
   bool BulkLoad = false;
-  bool CompactAtCommit = false;
+  int CompactL0Files = -1;
+  bool SortWrites = true;
   std::atomic<bool> Committed{false};
   std::mutex CommitMutex;
   std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0};
@@ -335,7 +353,7 @@ Status RocksDbStore::open(const OpenOptions &Options,
     // The file replaces our tuning; only Rebuild's WAL-less writes remain,
     // which are about atomicity, not tuning.
     BulkLoad = false;
-    CompactAtCommit = false;
+    CompactL0Files = -1;
   } else {
     RocksDbTuning Tuning = Hooks.Tuning ? *Hooks.Tuning : RocksDbTuning();
     rocksdb::ColumnFamilyOptions CfOpts;
@@ -343,7 +361,8 @@ Status RocksDbStore::open(const OpenOptions &Options,
     for (int I = 0; I < NumTables; ++I)
       Cfs.emplace_back(std::string(tableName(static_cast<Table>(I))), CfOpts);
     BulkLoad = Options.Mode == OpenMode::Rebuild && Tuning.BulkLoad;
-    CompactAtCommit = BulkLoad && Tuning.CompactAtCommit;
+    CompactL0Files = BulkLoad ? Tuning.CompactAtCommitL0Files : -1;
+    SortWrites = !usesVectorMemtable(Tuning, Options.Mode);
   }
 
   DbOpts.env = Env;
@@ -412,18 +431,11 @@ Status RocksDbStore::commit() {
                                                       Handles.end());
     if (Status S = fromRocks(Db->Flush(Fo, Tables), Root, "cannot flush"); !S)
       return S;
-    if (CompactAtCommit) {
-      rocksdb::CompactRangeOptions Co;
-      Co.allow_write_stall = true;
-      Co.bottommost_level_compaction =
-          rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter;
-      Co.change_level = true;
-      for (rocksdb::ColumnFamilyHandle *H : Tables)
-        if (Status S = fromRocks(Db->CompactRange(Co, H, nullptr, nullptr),
-                                 Root, "cannot compact");
-            !S)
-          return S;
-    }
+    if (CompactL0Files >= 0)
+      if (Status S = fromRocks(compactAfterBulkLoad(Db, Tables, CompactL0Files),
+                               Root, "cannot compact");
+          !S)
+        return S;
     if (Status S = syncPath(Dir->genDir()); !S)
       return S;
     if (Status S = Dir->publish(); !S)
@@ -438,10 +450,40 @@ Status RocksDbStore::commit() {
 
 } // namespace
 
+rocksdb::Status
+compactAfterBulkLoad(rocksdb::DB *Db,
+                     const std::vector<rocksdb::ColumnFamilyHandle *> &Tables,
+                     int L0FilesThreshold) {
+  if (L0FilesThreshold < 0)
+    return rocksdb::Status::OK();
+  rocksdb::CompactRangeOptions Co;
+  Co.allow_write_stall = true;
+  Co.change_level = true;
+  for (rocksdb::ColumnFamilyHandle *H : Tables) {
+    uint64_t L0Files = 0;
+    if (!Db->GetIntProperty(H, "rocksdb.num-files-at-level0", &L0Files) ||
+        L0Files <= static_cast<uint64_t>(L0FilesThreshold))
+      continue;
+    if (rocksdb::Status S = Db->CompactRange(Co, H, nullptr, nullptr); !S.ok())
+      return S;
+  }
+  return rocksdb::Status::OK();
+}
+
+bool usesVectorMemtable(const RocksDbTuning &T, OpenMode Mode) {
+  return Mode == OpenMode::Rebuild && T.BulkLoad && T.VectorMemtable;
+}
+
 void applyRocksDbTuning(const RocksDbTuning &T, OpenMode Mode,
                         rocksdb::DBOptions *Db,
                         rocksdb::ColumnFamilyOptions *Cf) {
   Db->max_background_jobs = T.MaxBackgroundJobs;
+  if (T.MaxBackgroundFlushes > 0) {
+    // Setting one of the legacy limits makes RocksDB use both of them.
+    Db->max_background_flushes = T.MaxBackgroundFlushes;
+    Db->max_background_compactions =
+        std::max(1, T.MaxBackgroundJobs - T.MaxBackgroundFlushes);
+  }
   Db->max_subcompactions = static_cast<uint32_t>(T.MaxSubcompactions);
   Db->db_write_buffer_size = T.DbWriteBufferBytes;
   Db->keep_log_file_num = 3;
@@ -460,6 +502,11 @@ void applyRocksDbTuning(const RocksDbTuning &T, OpenMode Mode,
   Cf->max_bytes_for_level_base = T.TargetFileSizeBytes * 4;
   Cf->compression = T.Compression;
   Cf->disable_auto_compactions = Mode == OpenMode::Rebuild && T.BulkLoad;
+  if (usesVectorMemtable(T, Mode)) {
+    Cf->memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+    // Vector memtables do not support concurrent inserts.
+    Db->allow_concurrent_memtable_write = false;
+  }
 
   static std::shared_ptr<rocksdb::Cache> SharedCache;
   static std::mutex CacheMutex;

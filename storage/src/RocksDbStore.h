@@ -12,11 +12,13 @@
 #include "codeindex/storage/Status.h"
 #include "codeindex/storage/Store.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace codeindex::storage::detail {
 
@@ -30,6 +32,9 @@ struct RocksDbTuning {
   /// column families, per-family limits alone would allow gigabytes.
   uint64_t DbWriteBufferBytes = 256ull << 20;
   int MaxBackgroundJobs = 4;
+  /// Background threads for flushes; -1 lets RocksDB derive it from
+  /// MaxBackgroundJobs (a quarter of them).
+  int MaxBackgroundFlushes = -1;
   int MaxSubcompactions = 2;
   int L0CompactionTrigger = 8;
   int L0SlowdownTrigger = 40;
@@ -40,13 +45,22 @@ struct RocksDbTuning {
   /// Rebuild mode only: no automatic compactions while loading (L0 files
   /// pile up without write stalls), one full compaction in commit().
   bool BulkLoad = true;
-  /// Rebuild mode only: compact every table in commit() (only matters with
-  /// BulkLoad; without it, reads would have to merge many L0 files).
-  bool CompactAtCommit = true;
+  /// Rebuild mode with BulkLoad only: commit() compacts each table that was
+  /// left with more than this many (overlapping) L0 files, so that reads
+  /// and the next Update do not meet a pile of them. -1: never compact.
+  int CompactAtCommitL0Files = 8;
+  /// Rebuild mode with BulkLoad only: vector memtables (appends; sorted once
+  /// at flush) instead of skip lists (a search per insert). Reads of the
+  /// memtable during the load get slow (each sorts a copy), which a rebuild
+  /// does not need.
+  bool VectorMemtable = true;
 };
 
 /// Fills in the options RocksDbStore opens with in Mode (without the
 /// listener and the Env, which the store adds).
+/// True if Tuning in Mode uses vector memtables (then write order does not
+/// matter and RocksDbStore does not sort batches).
+bool usesVectorMemtable(const RocksDbTuning &Tuning, OpenMode Mode);
 void applyRocksDbTuning(const RocksDbTuning &Tuning, OpenMode Mode,
                         rocksdb::DBOptions *DbOptions,
                         rocksdb::ColumnFamilyOptions *CfOptions);
@@ -58,6 +72,13 @@ struct RocksDbHooks {
   /// Used instead of RocksDbTuning{} (ignored with an options file).
   const RocksDbTuning *Tuning = nullptr;
 };
+
+/// What RocksDbStore::commit() does to a bulk-loaded database after the
+/// final flush (shared with the benchmark's raw baseline).
+rocksdb::Status
+compactAfterBulkLoad(rocksdb::DB *Db,
+                     const std::vector<rocksdb::ColumnFamilyHandle *> &Tables,
+                     int L0FilesThreshold);
 
 Status openRocksDbStore(const std::string &Path, const OpenOptions &Options,
                         const RocksDbHooks &Hooks, std::unique_ptr<Store> *Out);

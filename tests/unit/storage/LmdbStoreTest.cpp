@@ -7,6 +7,8 @@
 
 #include "TestUtil.h"
 
+#include "LmdbStore.h"
+
 #include "codeindex/storage/BatchWriter.h"
 #include "codeindex/storage/Store.h"
 
@@ -16,6 +18,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <random>
 #include <thread>
 
 #include <unistd.h>
@@ -61,23 +65,76 @@ protected:
 };
 
 TEST_F(LmdbStoreTest, MapGrowsFromATinyInitialMap) {
-  {
-    auto S = open(OpenMode::Rebuild, 1 << 20); // 1 MiB
+  for (OpenMode M : {OpenMode::Update, OpenMode::Rebuild}) {
+    {
+      auto S = open(M, 1 << 20); // 1 MiB
+      ASSERT_TRUE(S);
+      BatchWriter W(*S);
+      for (int B = 0; B < 30; ++B) // ~30 MB
+        ASSERT_TRUE(W.submit(batch(B)).isOk());
+      ASSERT_TRUE(W.finish().isOk());
+      // A rebuild buffers sorted runs and loads (and grows) at commit().
+      EXPECT_EQ(S->stats().MapResizes > 0, M == OpenMode::Update);
+      ASSERT_TRUE(S->commit().isOk());
+      EXPECT_GT(S->stats().MapResizes, 0u);
+      EXPECT_EQ(W.stats().Engine.MapResizes, S->stats().MapResizes);
+    }
+    auto S = open(OpenMode::ReadOnly);
     ASSERT_TRUE(S);
-    BatchWriter W(*S);
-    for (int B = 0; B < 30; ++B) // ~30 MB
-      ASSERT_TRUE(W.submit(batch(B)).isOk());
-    ASSERT_TRUE(W.finish().isOk());
-    EXPECT_GT(S->stats().MapResizes, 0u);
-    EXPECT_EQ(W.stats().Engine.MapResizes, S->stats().MapResizes);
-    ASSERT_TRUE(S->commit().isOk());
+    EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 30000u);
+    std::string V;
+    ASSERT_TRUE(S->get(Table::Entities, "b29/999", &V).isOk());
+    EXPECT_EQ(V, std::string(1000, 'd'));
   }
-  auto S = open(OpenMode::ReadOnly);
-  ASSERT_TRUE(S);
-  EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 30000u);
-  std::string V;
-  ASSERT_TRUE(S->get(Table::Entities, "b29/999", &V).isOk());
-  EXPECT_EQ(V, std::string(1000, 'd'));
+}
+
+/// The Rebuild bulk path with tiny runs: many spills, overwrites and
+/// deletes across runs, long keys, reads in the middle, and map growth in
+/// the middle of a load.
+TEST_F(LmdbStoreTest, BulkRebuildMatchesAModel) {
+  detail::LmdbTuning Tuning;
+  Tuning.BulkRunBytes = 64 << 10;
+  Tuning.LoadChunkRecords = 500;
+  Tuning.PresizeForLoad = false;
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
+  O.LmdbInitialMapBytes = 1 << 20;
+  std::unique_ptr<Store> S;
+  ASSERT_TRUE(detail::openLmdbStore(indexPath(), O, Tuning, &S).isOk());
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(5);
+  auto Key = [&] {
+    std::string K = "k" + std::to_string(Rng() % 5000);
+    if (Rng() % 20 == 0)
+      K = std::string(600, 'L') + K; // long keys too
+    return K;
+  };
+  for (int Round = 0; Round < 3; ++Round) {
+    for (int B = 0; B < 40; ++B) {
+      WriteBatch W;
+      for (int I = 0; I < 200; ++I) {
+        std::string K = Key();
+        if (Rng() % 5 == 0) {
+          W.del(Table::Names, K);
+          Model.erase(K);
+        } else {
+          std::string V(50 + Rng() % 300, static_cast<char>('a' + Rng() % 26));
+          W.put(Table::Names, K, V);
+          Model[K] = V;
+        }
+      }
+      ASSERT_TRUE(S->write(W).isOk());
+    }
+    // A read in the middle loads what was buffered so far.
+    EXPECT_EQ(scanAll(*S, Table::Names, ""), expectedScan(Model, ""));
+  }
+  ASSERT_TRUE(S->commit().isOk());
+  EXPECT_GT(S->stats().MapResizes, 0u);
+  EXPECT_EQ(scanAll(*S, Table::Names, ""), expectedScan(Model, ""));
+  EXPECT_FALSE(std::filesystem::exists(dataFile() + "/../bulk.tmp"));
+  S.reset();
+  auto R = open(OpenMode::ReadOnly);
+  EXPECT_EQ(scanAll(*R, Table::Names, ""), expectedScan(Model, ""));
 }
 
 TEST_F(LmdbStoreTest, GrowthWaitsForAnotherThreadsIterator) {

@@ -58,7 +58,7 @@ detail::RocksDbTuning tinyTuning() {
   T.DbWriteBufferBytes = 0;
   T.MaxBackgroundJobs = 2;
   T.BulkLoad = true;
-  T.CompactAtCommit = false;
+  T.CompactAtCommitL0Files = -1;
   return T;
 }
 

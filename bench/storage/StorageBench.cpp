@@ -1,0 +1,925 @@
+//===- StorageBench.cpp - Bulk-load benchmark of the storage engines ------===//
+//
+// Writes a synthetic code graph (N entities with a name each, E edges stored
+// twice: out_edges and in_edges, plus per-unit rows) into each engine through
+// BatchWriter, one WriteBatch per translation unit, and next to it the same
+// bytes through the raw engine API in sorted order:
+//   rocksdb: plain rocksdb::WriteBatch puts, same options, same final
+//            flush + compaction as RocksDbStore::commit();
+//   lmdb:    plain mdb_put per table in key order, same environment flags,
+//            a map big enough up front, same compacting copy at the end.
+// Each run happens in a forked child so that peak RSS is per run.
+//
+//   storage_bench [--quick] [--entities N] [--edges N] [--engines a,b]
+//                 [--dir PATH] [--producers N] [--writer-threads N]
+//                 [--max-write-records N] [--max-write-bytes N]
+//                 [--max-queued-bytes N] [--only ours|raw]
+//                 [--rocksdb-bulk 0|1] [--rocksdb-compact 1+L0FILES (0: never)]
+//                 [--rocksdb-write-buffer-mb N] [--rocksdb-jobs N]
+//                 [--rocksdb-compression none|lz4|snappy|zstd]
+//   storage_bench --stall [--entities N] ...   slow-.sst-file experiment
+//
+//===----------------------------------------------------------------------===//
+
+#include "codeindex/storage/BatchWriter.h"
+#include "codeindex/storage/Store.h"
+
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+#include "RocksDbStore.h"
+#include "SlowFileSystem.h"
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#endif
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+#include "LmdbStore.h"
+#include <lmdb.h>
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace codeindex::storage;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point T) {
+  return std::chrono::duration<double>(Clock::now() - T).count();
+}
+
+//===----------------------------------------------------------------------===//
+// The synthetic graph
+//===----------------------------------------------------------------------===//
+
+uint64_t mix(uint64_t X) {
+  X ^= X >> 33;
+  X *= 0xff51afd7ed558ccdull;
+  X ^= X >> 33;
+  X *= 0xc4ceb9fe1a85ec53ull;
+  X ^= X >> 33;
+  return X;
+}
+
+void appendBe64(std::string &S, uint64_t V) {
+  for (int I = 7; I >= 0; --I)
+    S.push_back(static_cast<char>((V >> (8 * I)) & 0xff));
+}
+
+void appendBe32(std::string &S, uint32_t V) {
+  for (int I = 3; I >= 0; --I)
+    S.push_back(static_cast<char>((V >> (8 * I)) & 0xff));
+}
+
+/// Printable pseudo-random bytes, deterministic in Seed.
+void fillValue(std::string &S, uint64_t Seed, size_t Len) {
+  S.resize(Len);
+  uint64_t X = mix(Seed) | 1;
+  for (size_t I = 0; I < Len; ++I) {
+    X ^= X << 13;
+    X ^= X >> 7;
+    X ^= X << 17;
+    S[I] = static_cast<char>(' ' + (X % 95));
+  }
+}
+
+constexpr int NumWords = 64;
+const char *word(int I) {
+  static const char *Words[NumWords] = {
+      "get",    "set",    "make",    "build",   "parse",   "read",   "write",
+      "open",   "close",  "find",    "insert",  "erase",   "visit",  "handle",
+      "emit",   "load",   "store",   "check",   "compute", "create", "destroy",
+      "update", "lookup", "append",  "resolve", "lower",   "print",  "dump",
+      "run",    "init",   "reset",   "flush",   "merge",   "split",  "scan",
+      "match",  "apply",  "convert", "encode",  "decode",  "hash",   "compare",
+      "copy",   "move",   "swap",    "sort",    "push",    "pop",    "begin",
+      "end",    "size",   "empty",   "clear",   "reserve", "resize", "front",
+      "back",   "next",   "prev",    "start",   "stop",    "wait",   "notify",
+      "yield"};
+  return Words[I];
+}
+
+struct Graph {
+  uint64_t Entities; ///< ids 1..Entities
+  uint64_t Degree;   ///< out-edges per entity
+  uint64_t PerUnit;  ///< entities per translation unit
+
+  uint64_t units() const { return (Entities + PerUnit - 1) / PerUnit; }
+
+  uint8_t entityKind(uint64_t Id) const { return mix(Id * 3 + 1) % 12; }
+  int nameWord(uint64_t Id) const { return mix(Id * 5 + 2) % NumWords; }
+  uint64_t target(uint64_t From, uint64_t J) const {
+    return mix(From * 131 + J) % Entities + 1;
+  }
+  uint8_t edgeKind(uint64_t From, uint64_t J) const {
+    return mix(From * 7 + J * 3) % 4;
+  }
+  uint32_t unitOf(uint64_t Id) const {
+    return static_cast<uint32_t>((Id - 1) / PerUnit);
+  }
+
+  void entityKey(std::string &K, uint64_t Id) const {
+    K.clear();
+    appendBe64(K, Id);
+    K.push_back(static_cast<char>(entityKind(Id)));
+  }
+  void entityValue(std::string &V, uint64_t Id) const {
+    fillValue(V, Id, 40 + mix(Id) % 81); // 40..120 bytes
+  }
+  void nameKey(std::string &K, uint64_t Id) const {
+    K.assign(word(nameWord(Id)));
+    char Buf[24];
+    std::snprintf(Buf, sizeof(Buf), "_%08llx",
+                  static_cast<unsigned long long>(mix(Id * 11) & 0xffffffff));
+    K.append(Buf);
+    K.push_back('\0');
+    appendBe64(K, Id);
+  }
+  void nameValue(std::string &V, uint64_t Id) const {
+    V.assign(1, static_cast<char>(entityKind(Id)));
+  }
+  void edgeKey(std::string &K, uint8_t Kind, uint64_t A, uint64_t B) const {
+    K.clear();
+    K.push_back(static_cast<char>(Kind));
+    appendBe64(K, A);
+    appendBe64(K, B);
+  }
+  void edgeValue(std::string &V, uint64_t From, uint64_t J) const {
+    fillValue(V, From * 977 + J, 40 + mix(From ^ J) % 21); // 40..60 bytes
+  }
+
+  /// Everything one translation unit contributes.
+  void unitBatch(uint64_t Unit, WriteBatch &B) const {
+    std::string K, V;
+    uint64_t First = Unit * PerUnit + 1;
+    uint64_t Last = std::min(Entities, First + PerUnit - 1);
+    for (uint64_t Id = First; Id <= Last; ++Id) {
+      entityKey(K, Id);
+      entityValue(V, Id);
+      B.put(Table::Entities, K, V);
+      nameKey(K, Id);
+      nameValue(V, Id);
+      B.put(Table::Names, K, V);
+      for (uint64_t J = 0; J < Degree; ++J) {
+        uint64_t To = target(Id, J);
+        uint8_t Kind = edgeKind(Id, J);
+        edgeValue(V, Id, J);
+        edgeKey(K, Kind, Id, To);
+        B.put(Table::OutEdges, K, V);
+        edgeKey(K, Kind, To, Id);
+        B.put(Table::InEdges, K, V);
+      }
+    }
+    K.clear();
+    appendBe32(K, static_cast<uint32_t>(Unit));
+    fillValue(V, Unit, 64);
+    B.put(Table::Units, K, V);
+    B.put(Table::TuState, K, V.substr(0, 32));
+    B.put(Table::Files, K, V);
+  }
+
+  /// Calls Emit(Table, Key, Value) for every record, each table in key
+  /// order (for the raw baselines). Duplicate edges (same kind, from, to)
+  /// collapse to the last one, as they do in a store.
+  void sortedRecords(
+      const std::function<void(Table, const std::string &, const std::string &)>
+          &Emit) const {
+    std::string K, V;
+    // Tables in enum order, so LMDB's raw load can go table by table too.
+    for (uint64_t U = 0; U < units(); ++U) { // files
+      K.clear();
+      appendBe32(K, static_cast<uint32_t>(U));
+      fillValue(V, U, 64);
+      Emit(Table::Files, K, V);
+    }
+    for (uint64_t Id = 1; Id <= Entities; ++Id) {
+      entityKey(K, Id);
+      entityValue(V, Id);
+      Emit(Table::Entities, K, V);
+    }
+    struct Edge {
+      uint64_t Other;
+      uint32_t J;
+    };
+    std::vector<Edge> Row;
+    for (uint8_t Kind = 0; Kind < 4; ++Kind)
+      for (uint64_t From = 1; From <= Entities; ++From) {
+        Row.clear();
+        for (uint64_t J = 0; J < Degree; ++J)
+          if (edgeKind(From, J) == Kind)
+            Row.push_back({target(From, J), static_cast<uint32_t>(J)});
+        std::stable_sort(
+            Row.begin(), Row.end(),
+            [](const Edge &A, const Edge &B) { return A.Other < B.Other; });
+        for (size_t I = 0; I < Row.size(); ++I) {
+          if (I + 1 < Row.size() && Row[I + 1].Other == Row[I].Other)
+            continue; // a later J overwrites
+          edgeKey(K, Kind, From, Row[I].Other);
+          edgeValue(V, From, Row[I].J);
+          Emit(Table::OutEdges, K, V);
+        }
+      }
+    {
+      // Incoming edges need the graph inverted: a CSR index by target.
+      std::vector<uint64_t> Start(Entities + 2, 0);
+      for (uint64_t From = 1; From <= Entities; ++From)
+        for (uint64_t J = 0; J < Degree; ++J)
+          ++Start[target(From, J) + 1];
+      for (uint64_t I = 1; I < Start.size(); ++I)
+        Start[I] += Start[I - 1];
+      std::vector<uint64_t> Fill(Start.begin(), Start.end() - 1);
+      std::vector<std::pair<uint64_t, uint32_t>> Sources(Entities * Degree);
+      for (uint64_t From = 1; From <= Entities; ++From)
+        for (uint64_t J = 0; J < Degree; ++J)
+          Sources[Fill[target(From, J)]++] = {From, static_cast<uint32_t>(J)};
+      std::vector<std::pair<uint64_t, uint32_t>> In;
+      for (uint8_t Kind = 0; Kind < 4; ++Kind)
+        for (uint64_t To = 1; To <= Entities; ++To) {
+          In.clear();
+          for (uint64_t I = Start[To]; I < Start[To + 1]; ++I)
+            if (edgeKind(Sources[I].first, Sources[I].second) == Kind)
+              In.push_back(Sources[I]);
+          std::stable_sort(In.begin(), In.end(),
+                           [](auto &A, auto &B) { return A.first < B.first; });
+          for (size_t I = 0; I < In.size(); ++I) {
+            if (I + 1 < In.size() && In[I + 1].first == In[I].first)
+              continue;
+            edgeKey(K, Kind, To, In[I].first);
+            edgeValue(V, In[I].first, In[I].second);
+            Emit(Table::InEdges, K, V);
+          }
+        }
+    }
+    // Names need sorting by word then hash: collect (key order) per word.
+    std::vector<int> Words(NumWords);
+    for (int W = 0; W < NumWords; ++W)
+      Words[W] = W;
+    // No word is a prefix of another, so word order is name order.
+    std::sort(Words.begin(), Words.end(),
+              [](int A, int B) { return std::strcmp(word(A), word(B)) < 0; });
+    std::vector<std::pair<std::string, uint64_t>> Names;
+    for (int W : Words) {
+      Names.clear();
+      for (uint64_t Id = 1; Id <= Entities; ++Id)
+        if (nameWord(Id) == W) {
+          nameKey(K, Id);
+          Names.emplace_back(K, Id);
+        }
+      std::sort(Names.begin(), Names.end());
+      for (auto &[Key, Id] : Names) {
+        nameValue(V, Id);
+        Emit(Table::Names, Key, V);
+      }
+    }
+    for (uint64_t U = 0; U < units(); ++U) {
+      K.clear();
+      appendBe32(K, static_cast<uint32_t>(U));
+      fillValue(V, U, 64);
+      Emit(Table::Units, K, V);
+      Emit(Table::TuState, K, V.substr(0, 32));
+    }
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Results, passed from the child to the parent as "key=value" lines.
+//===----------------------------------------------------------------------===//
+
+struct Result {
+  std::map<std::string, double> Values;
+  std::string Error;
+  long PeakRssKb = 0;
+
+  double get(const std::string &K) const {
+    auto It = Values.find(K);
+    return It == Values.end() ? 0 : It->second;
+  }
+};
+
+/// Runs Body in a child process; Body fills a map written back via a pipe.
+Result runInChild(const std::function<void(Result &)> &Body) {
+  int Fds[2];
+  if (::pipe(Fds) != 0) {
+    Result R;
+    R.Error = "pipe failed";
+    return R;
+  }
+  std::fflush(stdout);
+  pid_t Pid = ::fork();
+  if (Pid == 0) {
+    ::close(Fds[0]);
+    Result R;
+    Body(R);
+    std::string Out;
+    for (auto &[K, V] : R.Values)
+      Out += K + "=" + std::to_string(V) + "\n";
+    if (!R.Error.empty())
+      Out += "error=" + R.Error + "\n";
+    if (::write(Fds[1], Out.data(), Out.size()) < 0) {
+    }
+    ::_exit(0);
+  }
+  ::close(Fds[1]);
+  std::string In;
+  char Buf[4096];
+  ssize_t N;
+  while ((N = ::read(Fds[0], Buf, sizeof(Buf))) > 0)
+    In.append(Buf, static_cast<size_t>(N));
+  ::close(Fds[0]);
+  int WaitStatus = 0;
+  struct rusage Usage{};
+  ::wait4(Pid, &WaitStatus, 0, &Usage);
+  Result R;
+  R.PeakRssKb = Usage.ru_maxrss;
+  size_t Pos = 0;
+  while (Pos < In.size()) {
+    size_t End = In.find('\n', Pos);
+    if (End == std::string::npos)
+      End = In.size();
+    std::string Line = In.substr(Pos, End - Pos);
+    Pos = End + 1;
+    size_t Eq = Line.find('=');
+    if (Eq == std::string::npos)
+      continue;
+    std::string K = Line.substr(0, Eq), V = Line.substr(Eq + 1);
+    if (K == "error")
+      R.Error = V;
+    else
+      R.Values[K] = std::atof(V.c_str());
+  }
+  if (!WIFEXITED(WaitStatus) && R.Error.empty())
+    R.Error = "child died";
+  return R;
+}
+
+uint64_t directoryBytes(const std::string &Path) {
+  uint64_t Total = 0;
+  std::error_code Ec;
+  for (auto It = std::filesystem::recursive_directory_iterator(Path, Ec);
+       It != std::filesystem::recursive_directory_iterator(); It.increment(Ec))
+    if (It->is_regular_file(Ec))
+      Total += It->file_size(Ec);
+  return Total;
+}
+
+//===----------------------------------------------------------------------===//
+// Configuration
+//===----------------------------------------------------------------------===//
+
+struct Config {
+  uint64_t Entities = 1'000'000;
+  uint64_t Edges = 5'000'000;
+  uint64_t PerUnit = 500;
+  std::vector<std::string> Engines;
+  std::string Dir;
+  unsigned Producers = 1;
+  BatchWriterOptions Writer;
+  std::string Only;
+  bool Stall = false;
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+  detail::RocksDbTuning Tuning;
+#endif
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+  detail::LmdbTuning Lmdb;
+#endif
+};
+
+Graph graphOf(const Config &C) {
+  return Graph{C.Entities, std::max<uint64_t>(1, C.Edges / C.Entities),
+               C.PerUnit};
+}
+
+//===----------------------------------------------------------------------===//
+// Our pipeline
+//===----------------------------------------------------------------------===//
+
+/// openStore (Rebuild) + BatchWriter fed by Producers threads, one batch per
+/// unit, then commit().
+void runOurs(
+    const Config &C, const std::string &Engine, const std::string &Path,
+    Result &R,
+    const std::function<Status(std::unique_ptr<Store> *)> &Open = nullptr) {
+  Graph G = graphOf(C);
+  std::unique_ptr<Store> S;
+  Status St;
+  if (Open) {
+    St = Open(&S);
+  } else {
+    OpenOptions O;
+    O.Mode = OpenMode::Rebuild;
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+    if (Engine == "lmdb")
+      St = detail::openLmdbStore(Path, O, C.Lmdb, &S);
+    else
+#endif
+      St = openStore(StoreSpec{Engine, Path}, O, &S);
+  }
+  if (!St) {
+    R.Error = St.toString();
+    return;
+  }
+  std::atomic<uint64_t> Stalls{0};
+  BatchWriterOptions WO = C.Writer;
+  WO.OnStall = [&](bool Active, uint64_t, std::string_view) {
+    if (Active)
+      ++Stalls;
+  };
+  auto Start = Clock::now();
+  BatchWriter W(*S, WO);
+  std::atomic<uint64_t> NextUnit{0};
+  std::vector<std::thread> Producers;
+  std::atomic<bool> Failed{false};
+  for (unsigned P = 0; P < C.Producers; ++P)
+    Producers.emplace_back([&] {
+      for (uint64_t U; (U = NextUnit++) < G.units();) {
+        WriteBatch B;
+        G.unitBatch(U, B);
+        if (!W.submit(std::move(B)))
+          Failed = true;
+      }
+    });
+  for (auto &T : Producers)
+    T.join();
+  St = W.finish();
+  double Load = secondsSince(Start);
+  if (!St || Failed) {
+    R.Error = St.toString();
+    return;
+  }
+  auto CommitStart = Clock::now();
+  St = S->commit();
+  double Commit = secondsSince(CommitStart);
+  if (!St) {
+    R.Error = St.toString();
+    return;
+  }
+  BatchWriterStats WS = W.stats();
+  R.Values["records"] = static_cast<double>(WS.Records);
+  R.Values["bytes"] = static_cast<double>(WS.Bytes);
+  R.Values["load_s"] = Load;
+  R.Values["commit_s"] = Commit;
+  R.Values["stall_ms"] = static_cast<double>(WS.Engine.StallMillis);
+  R.Values["longest_stall_ms"] =
+      static_cast<double>(WS.Engine.LongestStallMillis);
+  R.Values["blocked_ms"] = static_cast<double>(WS.ProducerBlockedMillis);
+  R.Values["peak_queued"] = static_cast<double>(WS.PeakQueuedBytes);
+  R.Values["engine_writes"] = static_cast<double>(WS.EngineWrites);
+  R.Values["write_ms"] = static_cast<double>(WS.WriteMillis);
+  R.Values["map_resizes"] = static_cast<double>(WS.Engine.MapResizes);
+  R.Values["stall_reports"] = static_cast<double>(Stalls.load());
+  S.reset();
+  R.Values["disk"] = static_cast<double>(directoryBytes(Path));
+}
+
+//===----------------------------------------------------------------------===//
+// Raw baselines
+//===----------------------------------------------------------------------===//
+
+constexpr size_t RawBatchRecords = 10000;
+
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+void runRawRocksDb(const Config &C, const std::string &Path, Result &R) {
+  Graph G = graphOf(C);
+  rocksdb::DBOptions Db;
+  rocksdb::ColumnFamilyOptions Cf;
+  detail::applyRocksDbTuning(C.Tuning, OpenMode::Rebuild, &Db, &Cf);
+  Db.create_if_missing = true;
+  Db.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
+  Cfs.emplace_back(rocksdb::kDefaultColumnFamilyName,
+                   rocksdb::ColumnFamilyOptions());
+  for (int T = 0; T < NumTables; ++T)
+    Cfs.emplace_back(std::string(tableName(static_cast<Table>(T))), Cf);
+  std::vector<rocksdb::ColumnFamilyHandle *> H;
+  rocksdb::DB *Raw = nullptr;
+  std::filesystem::create_directories(Path);
+  rocksdb::Status S = rocksdb::DB::Open(Db, Path, Cfs, &H, &Raw);
+  if (!S.ok()) {
+    R.Error = S.ToString();
+    return;
+  }
+  rocksdb::WriteOptions Wo;
+  Wo.disableWAL = true; // as RocksDbStore does in Rebuild mode
+  rocksdb::WriteBatch Batch;
+  uint64_t Records = 0, Bytes = 0;
+  auto Start = Clock::now();
+  G.sortedRecords([&](Table T, const std::string &K, const std::string &V) {
+    Batch.Put(H[static_cast<size_t>(T) + 1], K, V);
+    ++Records;
+    Bytes += K.size() + V.size();
+    if (Batch.Count() >= static_cast<int>(RawBatchRecords)) {
+      if (rocksdb::Status W = Raw->Write(Wo, &Batch); !W.ok())
+        R.Error = W.ToString();
+      Batch.Clear();
+    }
+  });
+  Raw->Write(Wo, &Batch);
+  double Load = secondsSince(Start);
+  auto CommitStart = Clock::now();
+  rocksdb::FlushOptions Fo;
+  std::vector<rocksdb::ColumnFamilyHandle *> Tables(H.begin() + 1, H.end());
+  Raw->Flush(Fo, Tables);
+  if (C.Tuning.BulkLoad)
+    detail::compactAfterBulkLoad(Raw, Tables, C.Tuning.CompactAtCommitL0Files);
+  double Commit = secondsSince(CommitStart);
+  for (auto *X : H)
+    Raw->DestroyColumnFamilyHandle(X);
+  Raw->Close();
+  delete Raw;
+  R.Values["records"] = static_cast<double>(Records);
+  R.Values["bytes"] = static_cast<double>(Bytes);
+  R.Values["load_s"] = Load;
+  R.Values["commit_s"] = Commit;
+  R.Values["disk"] = static_cast<double>(directoryBytes(Path));
+}
+#endif
+
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+void runRawLmdb(const Config &C, const std::string &Path, Result &R) {
+  Graph G = graphOf(C);
+  std::filesystem::create_directories(Path);
+  MDB_env *Env = nullptr;
+  mdb_env_create(&Env);
+  mdb_env_set_maxdbs(Env, NumTables + 4);
+  // Big enough up front: the baseline never resizes.
+  uint64_t Estimate = (C.Entities * 200 + C.Edges * 2 * 150) * 3 + (256u << 20);
+  mdb_env_set_mapsize(Env, Estimate);
+  int Rc = mdb_env_open(Env, Path.c_str(),
+                        detail::lmdbEnvFlags(C.Lmdb, OpenMode::Rebuild), 0644);
+  if (Rc) {
+    R.Error = mdb_strerror(Rc);
+    return;
+  }
+  MDB_dbi Dbis[NumTables];
+  MDB_txn *Txn = nullptr;
+  mdb_txn_begin(Env, nullptr, 0, &Txn);
+  for (int T = 0; T < NumTables; ++T)
+    mdb_dbi_open(Txn, std::string(tableName(static_cast<Table>(T))).c_str(),
+                 MDB_CREATE, &Dbis[T]);
+  mdb_txn_commit(Txn);
+  uint64_t Records = 0, Bytes = 0, InTxn = 0;
+  auto Start = Clock::now();
+  mdb_txn_begin(Env, nullptr, 0, &Txn);
+  G.sortedRecords([&](Table T, const std::string &K, const std::string &V) {
+    MDB_val Kv{K.size(), const_cast<char *>(K.data())};
+    MDB_val Vv{V.size(), const_cast<char *>(V.data())};
+    if (int E = mdb_put(Txn, Dbis[static_cast<size_t>(T)], &Kv, &Vv, 0))
+      R.Error = mdb_strerror(E);
+    ++Records;
+    Bytes += K.size() + V.size();
+    if (++InTxn >= RawBatchRecords * 10) {
+      mdb_txn_commit(Txn);
+      mdb_txn_begin(Env, nullptr, 0, &Txn);
+      InTxn = 0;
+    }
+  });
+  mdb_txn_commit(Txn);
+  double Load = secondsSince(Start);
+  auto CommitStart = Clock::now();
+  mdb_env_sync(Env, 1);
+  std::string Compact = Path + "/compact";
+  std::filesystem::create_directories(Compact);
+  mdb_env_copy2(Env, Compact.c_str(), MDB_CP_COMPACT);
+  double Commit = secondsSince(CommitStart);
+  mdb_env_close(Env);
+  R.Values["records"] = static_cast<double>(Records);
+  R.Values["bytes"] = static_cast<double>(Bytes);
+  R.Values["load_s"] = Load;
+  R.Values["commit_s"] = Commit;
+  R.Values["disk"] = static_cast<double>(directoryBytes(Compact));
+}
+#endif
+
+//===----------------------------------------------------------------------===//
+// Reporting
+//===----------------------------------------------------------------------===//
+
+void printRow(const std::string &Label, const Result &R) {
+  if (!R.Error.empty()) {
+    std::printf("%-16s FAILED: %s\n", Label.c_str(), R.Error.c_str());
+    return;
+  }
+  double Total = R.get("load_s") + R.get("commit_s");
+  double Records = R.get("records"), MB = R.get("bytes") / 1e6;
+  std::printf("%-16s %9.0f rec/s %7.1f MB/s  load %6.2fs commit %6.2fs total "
+              "%6.2fs  rss %6.0f MB  disk %6.0f MB",
+              Label.c_str(), Records / Total, MB / Total, R.get("load_s"),
+              R.get("commit_s"), Total, R.PeakRssKb / 1024.0,
+              R.get("disk") / 1e6);
+  if (R.Values.count("stall_ms"))
+    std::printf("  stalls %.0f ms (longest %.0f, %0.f reports)  blocked %.0f "
+                "ms  in writes %.0f ms  peak queue %.1f MB  writes %.0f  "
+                "resizes %.0f",
+                R.get("stall_ms"), R.get("longest_stall_ms"),
+                R.get("stall_reports"), R.get("blocked_ms"), R.get("write_ms"),
+                R.get("peak_queued") / 1e6, R.get("engine_writes"),
+                R.get("map_resizes"));
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+bool KeepFiles = false;
+
+void removeTree(const std::string &P) {
+  if (KeepFiles)
+    return;
+  std::error_code Ec;
+  std::filesystem::remove_all(P, Ec);
+}
+
+int runThroughput(const Config &C) {
+  Graph G = graphOf(C);
+  std::printf("graph: %llu entities, %llu edges (x2: out and in), %llu units; "
+              "producers %u\n",
+              (unsigned long long)C.Entities,
+              (unsigned long long)(C.Entities * G.Degree),
+              (unsigned long long)G.units(), C.Producers);
+  for (const std::string &Engine : C.Engines) {
+    std::string Base = C.Dir + "/" + Engine;
+    Result Ours, Raw;
+    if (C.Only != "raw") {
+      removeTree(Base + "-ours");
+      Ours =
+          runInChild([&](Result &R) { runOurs(C, Engine, Base + "-ours", R); });
+      printRow(Engine + " ours", Ours);
+      removeTree(Base + "-ours");
+    }
+    if (C.Only != "ours") {
+      removeTree(Base + "-raw");
+      Raw = runInChild([&](Result &R) {
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+        if (Engine == "rocksdb")
+          runRawRocksDb(C, Base + "-raw", R);
+#endif
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+        if (Engine == "lmdb")
+          runRawLmdb(C, Base + "-raw", R);
+#endif
+      });
+      printRow(Engine + " raw", Raw);
+      removeTree(Base + "-raw");
+    }
+    if (Ours.Error.empty() && Raw.Error.empty() && C.Only.empty()) {
+      double OursT = Ours.get("load_s") + Ours.get("commit_s");
+      double RawT = Raw.get("load_s") + Raw.get("commit_s");
+      std::printf("%-16s ours/raw throughput %.2f (load only %.2f)\n",
+                  (Engine + " ratio").c_str(), RawT / OursT,
+                  Raw.get("load_s") / Ours.get("load_s"));
+    }
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// The write-stall experiment
+//===----------------------------------------------------------------------===//
+
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+/// A writer without backpressure: producers append to an unbounded queue and
+/// one thread drains it.
+void runNaive(const Config &C, Store &S, Result &R) {
+  Graph G = graphOf(C);
+  std::mutex M;
+  std::condition_variable Cv;
+  std::deque<WriteBatch> Queue;
+  uint64_t Queued = 0, Peak = 0;
+  unsigned Done = 0;
+  auto Start = Clock::now();
+  std::thread Writer([&] {
+    std::unique_lock Lock(M);
+    for (;;) {
+      Cv.wait(Lock, [&] { return !Queue.empty() || Done == C.Producers; });
+      if (Queue.empty())
+        return;
+      WriteBatch B = std::move(Queue.front());
+      Queue.pop_front();
+      Lock.unlock();
+      if (Status St = S.write(B); !St)
+        R.Error = St.toString();
+      Lock.lock();
+      Queued -= B.byteSize();
+    }
+  });
+  std::atomic<uint64_t> NextUnit{0};
+  std::vector<std::thread> Producers;
+  for (unsigned P = 0; P < C.Producers; ++P)
+    Producers.emplace_back([&] {
+      for (uint64_t U; (U = NextUnit++) < G.units();) {
+        WriteBatch B;
+        G.unitBatch(U, B);
+        std::lock_guard Lock(M);
+        Queued += B.byteSize();
+        Peak = std::max(Peak, Queued);
+        Queue.push_back(std::move(B));
+        Cv.notify_one();
+      }
+      std::lock_guard Lock(M);
+      ++Done;
+      Cv.notify_one();
+    });
+  for (auto &T : Producers)
+    T.join();
+  Writer.join();
+  R.Values["load_s"] = secondsSince(Start);
+  auto CommitStart = Clock::now();
+  S.commit();
+  R.Values["commit_s"] = secondsSince(CommitStart);
+  WriteStats WS = S.stats();
+  R.Values["records"] = static_cast<double>(WS.Records);
+  R.Values["bytes"] = static_cast<double>(WS.Bytes);
+  R.Values["stall_ms"] = static_cast<double>(WS.StallMillis);
+  R.Values["longest_stall_ms"] = static_cast<double>(WS.LongestStallMillis);
+  R.Values["peak_queued"] = static_cast<double>(Peak);
+}
+
+int runStall(const Config &C) {
+  std::printf("write-stall experiment: every new .sst file takes 300 ms to "
+              "create; %llu entities, %llu edges\n",
+              (unsigned long long)C.Entities, (unsigned long long)C.Edges);
+  auto OpenSlow = [&](const std::string &Path,
+                      std::unique_ptr<rocksdb::Env> &Env,
+                      std::unique_ptr<Store> *S) {
+    auto Fs = std::make_shared<SlowSstFileSystem>(
+        rocksdb::FileSystem::Default(), std::chrono::milliseconds(300));
+    Env = rocksdb::NewCompositeEnv(Fs);
+    OpenOptions O;
+    O.Mode = OpenMode::Rebuild;
+    detail::RocksDbHooks Hooks;
+    Hooks.Env = Env.get();
+    Hooks.Tuning = &C.Tuning;
+    return detail::openRocksDbStore(Path, O, Hooks, S);
+  };
+  std::string Base = C.Dir + "/stall";
+  removeTree(Base + "-naive");
+  Result Naive = runInChild([&](Result &R) {
+    std::unique_ptr<rocksdb::Env> Env;
+    std::unique_ptr<Store> S;
+    if (Status St = OpenSlow(Base + "-naive", Env, &S); !St) {
+      R.Error = St.toString();
+      return;
+    }
+    runNaive(C, *S, R);
+  });
+  printRow("naive unbounded", Naive);
+  removeTree(Base + "-naive");
+  removeTree(Base + "-ours");
+  Result Ours = runInChild([&](Result &R) {
+    std::unique_ptr<rocksdb::Env> Env;
+    runOurs(C, "rocksdb", Base + "-ours", R, [&](std::unique_ptr<Store> *S) {
+      return OpenSlow(Base + "-ours", Env, S);
+    });
+  });
+  printRow("BatchWriter", Ours);
+  removeTree(Base + "-ours");
+  return 0;
+}
+#endif
+
+bool parseSize(const char *Text, uint64_t *Out) {
+  char *End = nullptr;
+  unsigned long long V = std::strtoull(Text, &End, 10);
+  if (!End || End == Text)
+    return false;
+  if (*End == 'k' || *End == 'K')
+    V <<= 10;
+  else if (*End == 'm' || *End == 'M')
+    V <<= 20;
+  else if (*End == 'g' || *End == 'G')
+    V <<= 30;
+  *Out = V;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Config C;
+  for (std::string_view E : availableEngines())
+    if (E != "mem")
+      C.Engines.emplace_back(E);
+  const char *Tmp = std::getenv("TMPDIR");
+  C.Dir = std::string(Tmp && *Tmp ? Tmp : "/tmp") +
+          "/codeindex-storage-bench-" + std::to_string(::getpid());
+  for (int I = 1; I < argc; ++I) {
+    std::string A = argv[I];
+    auto Next = [&]() -> const char * {
+      if (I + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", A.c_str());
+        std::exit(2);
+      }
+      return argv[++I];
+    };
+    uint64_t V = 0;
+    if (A == "--quick") {
+      C.Entities = 100'000;
+      C.Edges = 500'000;
+    } else if (A == "--keep") {
+      KeepFiles = true;
+    } else if (A == "--stall") {
+      C.Stall = true;
+    } else if (A == "--entities" && parseSize(Next(), &V)) {
+      C.Entities = V;
+    } else if (A == "--edges" && parseSize(Next(), &V)) {
+      C.Edges = V;
+    } else if (A == "--per-unit" && parseSize(Next(), &V)) {
+      C.PerUnit = V;
+    } else if (A == "--engines") {
+      C.Engines.clear();
+      std::string L = Next();
+      for (size_t P = 0; P <= L.size();) {
+        size_t Comma = L.find(',', P);
+        if (Comma == std::string::npos)
+          Comma = L.size();
+        C.Engines.push_back(L.substr(P, Comma - P));
+        P = Comma + 1;
+      }
+    } else if (A == "--dir") {
+      C.Dir = Next();
+    } else if (A == "--producers" && parseSize(Next(), &V)) {
+      C.Producers = static_cast<unsigned>(V);
+    } else if (A == "--writer-threads" && parseSize(Next(), &V)) {
+      C.Writer.WriterThreads = static_cast<unsigned>(V);
+    } else if (A == "--max-write-records" && parseSize(Next(), &V)) {
+      C.Writer.MaxWriteRecords = V;
+    } else if (A == "--max-write-bytes" && parseSize(Next(), &V)) {
+      C.Writer.MaxWriteBytes = V;
+    } else if (A == "--max-queued-bytes" && parseSize(Next(), &V)) {
+      C.Writer.MaxQueuedBytes = V;
+    } else if (A == "--max-queued-batches" && parseSize(Next(), &V)) {
+      C.Writer.MaxQueuedBatches = V;
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+    } else if (A == "--lmdb-writemap" && parseSize(Next(), &V)) {
+      C.Lmdb.WriteMapOnRebuild = V != 0;
+    } else if (A == "--lmdb-run-bytes" && parseSize(Next(), &V)) {
+      C.Lmdb.BulkRunBytes = V;
+    } else if (A == "--lmdb-chunk" && parseSize(Next(), &V)) {
+      C.Lmdb.LoadChunkRecords = V;
+    } else if (A == "--lmdb-sort" && parseSize(Next(), &V)) {
+      C.Lmdb.SortWrites = V != 0;
+#endif
+    } else if (A == "--only") {
+      C.Only = Next();
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+    } else if (A == "--rocksdb-bulk" && parseSize(Next(), &V)) {
+      C.Tuning.BulkLoad = V != 0;
+    } else if (A == "--rocksdb-vector" && parseSize(Next(), &V)) {
+      C.Tuning.VectorMemtable = V != 0;
+    } else if (A == "--rocksdb-compact" && parseSize(Next(), &V)) {
+      C.Tuning.CompactAtCommitL0Files = static_cast<int>(V) - 1;
+    } else if (A == "--rocksdb-write-buffer-mb" && parseSize(Next(), &V)) {
+      C.Tuning.WriteBufferBytes = V << 20;
+    } else if (A == "--rocksdb-db-write-buffer-mb" && parseSize(Next(), &V)) {
+      C.Tuning.DbWriteBufferBytes = V << 20;
+    } else if (A == "--rocksdb-buffers" && parseSize(Next(), &V)) {
+      C.Tuning.MaxWriteBufferNumber = static_cast<int>(V);
+    } else if (A == "--rocksdb-flushes" && parseSize(Next(), &V)) {
+      C.Tuning.MaxBackgroundFlushes = static_cast<int>(V);
+    } else if (A == "--rocksdb-jobs" && parseSize(Next(), &V)) {
+      C.Tuning.MaxBackgroundJobs = static_cast<int>(V);
+    } else if (A == "--rocksdb-compression") {
+      std::string N = Next();
+      C.Tuning.Compression = N == "none"     ? rocksdb::kNoCompression
+                             : N == "snappy" ? rocksdb::kSnappyCompression
+                             : N == "zstd"   ? rocksdb::kZSTD
+                                             : rocksdb::kLZ4Compression;
+#endif
+    } else {
+      std::fprintf(stderr, "unknown or malformed argument: %s\n", A.c_str());
+      return 2;
+    }
+  }
+  if (C.Entities == 0 || C.Edges < C.Entities) {
+    std::fprintf(stderr, "need at least one edge per entity\n");
+    return 2;
+  }
+  std::filesystem::create_directories(C.Dir);
+  int Rc = 0;
+  if (C.Stall) {
+#ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
+    Rc = runStall(C);
+#else
+    std::fprintf(stderr, "--stall needs RocksDB\n");
+    Rc = 2;
+#endif
+  } else {
+    Rc = runThroughput(C);
+  }
+  removeTree(C.Dir);
+  return Rc;
+}

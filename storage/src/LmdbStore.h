@@ -1,0 +1,48 @@
+//===- LmdbStore.h - LMDB engine internals ----------------------*- C++ -*-===//
+//
+// Private to the storage library, its tests and benchmarks: the tuning knobs
+// of LmdbStore, so the benchmark's raw baseline uses the same environment
+// flags and alternatives can be measured.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_STORAGE_SRC_LMDBSTORE_H
+#define CODEINDEX_STORAGE_SRC_LMDBSTORE_H
+
+#include "codeindex/storage/Status.h"
+#include "codeindex/storage/Store.h"
+
+#include <memory>
+#include <string>
+
+namespace codeindex::storage::detail {
+
+struct LmdbTuning {
+  /// Rebuild mode only: MDB_WRITEMAP. Writes go straight into the shared
+  /// mapping instead of being copied from malloc'ed pages with pwrite() at
+  /// every commit. The file is then as large as the map until commit()
+  /// writes the compacted copy.
+  bool WriteMapOnRebuild = true;
+  /// Apply each write in key order per table (B-tree inserts in order touch
+  /// each page once per write).
+  bool SortWrites = true;
+  /// Rebuild mode only: buffer writes in sorted runs of this many bytes
+  /// (spilled to gen-NNNNNN/bulk.tmp/) and load them in key order, with
+  /// appends, when commit() or a read needs them. 0 writes each batch
+  /// directly in its own transaction.
+  size_t BulkRunBytes = 64u << 20;
+  /// Records per write transaction while loading sorted runs.
+  size_t LoadChunkRecords = 100000;
+  /// Grow the map before a load to fit what it will write (tests turn it
+  /// off to exercise growth in the middle of a load).
+  bool PresizeForLoad = true;
+};
+
+/// The environment flags LmdbStore opens with in Mode (without MDB_RDONLY).
+unsigned lmdbEnvFlags(const LmdbTuning &Tuning, OpenMode Mode);
+
+Status openLmdbStore(const std::string &Path, const OpenOptions &Options,
+                     const LmdbTuning &Tuning, std::unique_ptr<Store> *Out);
+
+} // namespace codeindex::storage::detail
+
+#endif // CODEINDEX_STORAGE_SRC_LMDBSTORE_H

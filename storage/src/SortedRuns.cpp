@@ -1,0 +1,413 @@
+//===- SortedRuns.cpp - External sort of write batches --------------------===//
+//
+// Run file format, one record after another, in (table, key) order with one
+// record per key:  table:u8  is_delete:u8  varint key_len  varint value_len
+//                  key  value
+// Runs are private temporary files of one process; they are never read by
+// another version, so the format carries no header.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SortedRuns.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <queue>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace codeindex::storage::detail {
+namespace {
+
+uint64_t loadPrefix(std::string_view Key, size_t From) {
+  uint64_t V = 0;
+  for (size_t I = 0; I < 8; ++I) {
+    V <<= 8;
+    if (From + I < Key.size())
+      V |= static_cast<unsigned char>(Key[From + I]);
+  }
+  return V;
+}
+
+int compareKeys(std::string_view A, std::string_view B) {
+  size_t N = std::min(A.size(), B.size());
+  if (int C = N ? std::memcmp(A.data(), B.data(), N) : 0)
+    return C;
+  return A.size() < B.size() ? -1 : (A.size() > B.size() ? 1 : 0);
+}
+
+void putVarint(std::string &Out, uint64_t V) {
+  while (V >= 0x80) {
+    Out.push_back(static_cast<char>((V & 0x7f) | 0x80));
+    V >>= 7;
+  }
+  Out.push_back(static_cast<char>(V));
+}
+
+Status ioError(const std::string &What, const std::string &Path, int Err) {
+  return Status::ioError(What + " '" + Path + "': " + std::strerror(Err));
+}
+
+/// Appends to a file through a large buffer.
+class FileWriter {
+public:
+  ~FileWriter() {
+    if (Fd >= 0)
+      ::close(Fd);
+  }
+  Status open(const std::string &P) {
+    Path = P;
+    Fd = ::open(P.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (Fd < 0)
+      return ioError("cannot create", P, errno);
+    Buf.reserve(Capacity);
+    return Status::ok();
+  }
+  Status append(std::string_view S) {
+    if (Buf.size() + S.size() > Capacity)
+      if (Status St = flush(); !St)
+        return St;
+    if (S.size() > Capacity)
+      return writeAll(S);
+    Buf.append(S);
+    return Status::ok();
+  }
+  std::string &scratch() { return Buf; }
+  Status maybeFlush() {
+    return Buf.size() >= Capacity ? flush() : Status::ok();
+  }
+  Status flush() {
+    Status St = writeAll(Buf);
+    Buf.clear();
+    return St;
+  }
+  Status close() {
+    Status St = flush();
+    if (::close(Fd) != 0 && St)
+      St = ioError("cannot close", Path, errno);
+    Fd = -1;
+    return St;
+  }
+
+private:
+  Status writeAll(std::string_view S) {
+    while (!S.empty()) {
+      ssize_t N = ::write(Fd, S.data(), S.size());
+      if (N < 0) {
+        if (errno == EINTR)
+          continue;
+        return ioError("cannot write", Path, errno);
+      }
+      S.remove_prefix(static_cast<size_t>(N));
+    }
+    return Status::ok();
+  }
+
+  static constexpr size_t Capacity = 1 << 20;
+  std::string Path;
+  int Fd = -1;
+  std::string Buf;
+};
+
+} // namespace
+
+/// One sorted input of the merge: a spilled run or the in-memory buffer.
+class SortedRuns::Source {
+public:
+  virtual ~Source() = default;
+  /// Moves to the next record; false at the end or on error (see status()).
+  virtual bool next() = 0;
+  virtual Status status() const { return Status::ok(); }
+
+  Table T = Table::Meta;
+  bool IsDelete = false;
+  std::string_view Key, Value;
+  size_t Rank = 0; ///< newer sources have higher ranks and win ties
+};
+
+class SortedRuns::MemorySource final : public SortedRuns::Source {
+public:
+  MemorySource(const std::vector<Entry> &Entries, const std::string &Arena)
+      : Entries(Entries), Arena(Arena) {}
+
+  bool next() override {
+    if (Pos >= Entries.size())
+      return false;
+    // Equal keys are adjacent and ordered by Seq: emit the last of a run.
+    while (Pos + 1 < Entries.size() && sameKey(Entries[Pos], Entries[Pos + 1]))
+      ++Pos;
+    const Entry &E = Entries[Pos++];
+    T = E.T;
+    IsDelete = E.IsDelete;
+    Key = std::string_view(Arena.data() + E.Off, E.KeyLen);
+    Value = std::string_view(Arena.data() + E.Off + E.KeyLen, E.ValLen);
+    return true;
+  }
+
+private:
+  bool sameKey(const Entry &A, const Entry &B) const {
+    return A.T == B.T && A.P1 == B.P1 && A.P2 == B.P2 && A.KeyLen == B.KeyLen &&
+           std::memcmp(Arena.data() + A.Off, Arena.data() + B.Off, A.KeyLen) ==
+               0;
+  }
+
+  const std::vector<Entry> &Entries;
+  const std::string &Arena;
+  size_t Pos = 0;
+};
+
+class SortedRuns::FileSource final : public SortedRuns::Source {
+public:
+  ~FileSource() override {
+    if (Fd >= 0)
+      ::close(Fd);
+  }
+
+  Status open(const std::string &P) {
+    Path = P;
+    Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
+    if (Fd < 0)
+      return ioError("cannot open", P, errno);
+    Buf.resize(1 << 20);
+    return Status::ok();
+  }
+
+  bool next() override {
+    // Header: two bytes and two varints (at most 10 bytes each).
+    if (!fill(22) && Begin == End)
+      return false;
+    size_t P = Begin;
+    if (End - P < 4)
+      return corrupt();
+    T = static_cast<Table>(Buf[P]);
+    IsDelete = Buf[P + 1] != 0;
+    P += 2;
+    uint64_t KeyLen = 0, ValLen = 0;
+    if (!varint(P, KeyLen) || !varint(P, ValLen))
+      return corrupt();
+    size_t Need = (P - Begin) + KeyLen + ValLen;
+    if (End - Begin < Need) {
+      size_t HeaderLen = P - Begin;
+      if (!fill(Need))
+        return corrupt();
+      P = Begin + HeaderLen;
+    }
+    Key = std::string_view(Buf.data() + P, KeyLen);
+    Value = std::string_view(Buf.data() + P + KeyLen, ValLen);
+    Begin = P + KeyLen + ValLen;
+    return true;
+  }
+
+  Status status() const override { return St; }
+
+private:
+  bool corrupt() {
+    if (St.isOk())
+      St = Status::ioError("sorted run '" + Path + "' is truncated");
+    return false;
+  }
+
+  bool varint(size_t &P, uint64_t &V) {
+    V = 0;
+    for (int Shift = 0; Shift < 64 && P < End; Shift += 7) {
+      unsigned char B = static_cast<unsigned char>(Buf[P++]);
+      V |= static_cast<uint64_t>(B & 0x7f) << Shift;
+      if (!(B & 0x80))
+        return true;
+    }
+    return false;
+  }
+
+  /// Makes at least N unread bytes available if the file has them; the
+  /// unread bytes move to the front of the buffer.
+  bool fill(size_t N) {
+    if (End - Begin >= N)
+      return true;
+    if (Begin > 0) {
+      std::memmove(Buf.data(), Buf.data() + Begin, End - Begin);
+      End -= Begin;
+      Begin = 0;
+    }
+    if (Buf.size() < N)
+      Buf.resize(N);
+    while (End < N && !Eof) {
+      ssize_t R = ::read(Fd, Buf.data() + End, Buf.size() - End);
+      if (R < 0) {
+        if (errno == EINTR)
+          continue;
+        St = ioError("cannot read", Path, errno);
+        return false;
+      }
+      if (R == 0)
+        Eof = true;
+      End += static_cast<size_t>(R);
+    }
+    return End - Begin >= N;
+  }
+
+  std::string Path;
+  int Fd = -1;
+  std::vector<char> Buf;
+  size_t Begin = 0, End = 0;
+  bool Eof = false;
+  Status St;
+};
+
+SortedRuns::SortedRuns(std::string Dir, size_t RunBytes)
+    : Dir(std::move(Dir)), RunBytes(std::max<size_t>(RunBytes, 1 << 16)) {}
+
+SortedRuns::~SortedRuns() { removeFiles(); }
+
+Status SortedRuns::add(const WriteBatch &Batch) {
+  if (Arena.size() + Batch.byteSize() >= (size_t(1) << 32) - 1)
+    if (Status S = spill(); !S)
+      return S;
+  for (const WriteBatch::Op &O : Batch.ops()) {
+    Entry E;
+    E.P1 = loadPrefix(O.Key, 0);
+    E.P2 = loadPrefix(O.Key, 8);
+    E.Off = static_cast<uint32_t>(Arena.size());
+    E.KeyLen = static_cast<uint32_t>(O.Key.size());
+    E.ValLen = static_cast<uint32_t>(O.IsDelete ? 0 : O.Value.size());
+    E.Seq = static_cast<uint32_t>(Entries.size());
+    E.T = O.T;
+    E.IsDelete = O.IsDelete;
+    Arena.append(O.Key);
+    if (!O.IsDelete)
+      Arena.append(O.Value);
+    Entries.push_back(E);
+  }
+  PendingBytes += Batch.byteSize();
+  PendingOps += Batch.count();
+  if (Arena.size() >= RunBytes)
+    return spill();
+  return Status::ok();
+}
+
+void SortedRuns::sortBuffer() {
+  const char *A = Arena.data();
+  std::sort(
+      Entries.begin(), Entries.end(), [A](const Entry &X, const Entry &Y) {
+        if (X.T != Y.T)
+          return X.T < Y.T;
+        if (X.P1 != Y.P1)
+          return X.P1 < Y.P1;
+        if (X.P2 != Y.P2)
+          return X.P2 < Y.P2;
+        if (int C = compareKeys({A + X.Off, X.KeyLen}, {A + Y.Off, Y.KeyLen}))
+          return C < 0;
+        return X.Seq < Y.Seq;
+      });
+}
+
+Status SortedRuns::spill() {
+  if (Entries.empty())
+    return Status::ok();
+  sortBuffer();
+  std::error_code Ec;
+  fs::create_directories(Dir, Ec);
+  char Name[32];
+  std::snprintf(Name, sizeof(Name), "/run-%06zu", Runs.size());
+  std::string Path = Dir + Name;
+  FileWriter W;
+  if (Status S = W.open(Path); !S)
+    return S;
+  Runs.push_back(Path);
+  MemorySource Src(Entries, Arena);
+  std::string Header;
+  while (Src.next()) {
+    Header.clear();
+    Header.push_back(static_cast<char>(Src.T));
+    Header.push_back(Src.IsDelete ? 1 : 0);
+    putVarint(Header, Src.Key.size());
+    putVarint(Header, Src.Value.size());
+    if (Status S = W.append(Header); !S)
+      return S;
+    if (Status S = W.append(Src.Key); !S)
+      return S;
+    if (Status S = W.append(Src.Value); !S)
+      return S;
+  }
+  if (Status S = W.close(); !S)
+    return S;
+  clearBuffer();
+  return Status::ok();
+}
+
+void SortedRuns::clearBuffer() {
+  Arena.clear();
+  Entries.clear();
+}
+
+void SortedRuns::removeFiles() {
+  std::error_code Ec;
+  for (const std::string &R : Runs)
+    fs::remove(R, Ec);
+  Runs.clear();
+  fs::remove(Dir, Ec); // only if empty
+}
+
+Status SortedRuns::drain(const Sink &Out) {
+  if (!Entries.empty())
+    sortBuffer();
+  std::vector<std::unique_ptr<Source>> Sources;
+  for (const std::string &R : Runs) {
+    auto F = std::make_unique<FileSource>();
+    if (Status S = F->open(R); !S)
+      return S;
+    Sources.push_back(std::move(F));
+  }
+  if (!Entries.empty())
+    Sources.push_back(std::make_unique<MemorySource>(Entries, Arena));
+
+  auto Greater = [](const Source *A, const Source *B) {
+    if (A->T != B->T)
+      return A->T > B->T;
+    if (int C = compareKeys(A->Key, B->Key))
+      return C > 0;
+    return A->Rank < B->Rank; // the newest on top among equals
+  };
+  std::priority_queue<Source *, std::vector<Source *>, decltype(Greater)> Heap(
+      Greater);
+  for (size_t I = 0; I < Sources.size(); ++I) {
+    Sources[I]->Rank = I;
+    if (Sources[I]->next())
+      Heap.push(Sources[I].get());
+    else if (Status S = Sources[I]->status(); !S)
+      return S;
+  }
+  std::vector<Source *> Same;
+  while (!Heap.empty()) {
+    Source *Top = Heap.top();
+    Heap.pop();
+    // Older sources holding the same key lose: skip their records.
+    Same.clear();
+    while (!Heap.empty() && Heap.top()->T == Top->T &&
+           Heap.top()->Key == Top->Key) {
+      Same.push_back(Heap.top());
+      Heap.pop();
+    }
+    if (Status S = Out(Top->T, Top->Key, Top->Value, Top->IsDelete); !S)
+      return S;
+    Same.push_back(Top);
+    for (Source *S : Same) {
+      if (S->next())
+        Heap.push(S);
+      else if (Status St = S->status(); !St)
+        return St;
+    }
+  }
+  clearBuffer();
+  removeFiles();
+  PendingBytes = 0;
+  PendingOps = 0;
+  return Status::ok();
+}
+
+} // namespace codeindex::storage::detail
