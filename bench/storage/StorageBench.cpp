@@ -759,7 +759,9 @@ int runStall(const Config &C) {
         rocksdb::FileSystem::Default(), std::chrono::milliseconds(300));
     Env = rocksdb::NewCompositeEnv(Fs);
     OpenOptions O;
-    O.Mode = OpenMode::Rebuild;
+    // Update mode writes through memtables and flushes; a rebuild ingests
+    // sorted SST files instead and does not stall this way.
+    O.Mode = OpenMode::Update;
     detail::RocksDbHooks Hooks;
     Hooks.Env = Env.get();
     Hooks.Tuning = &C.Tuning;
@@ -878,6 +880,8 @@ int main(int argc, char **argv) {
 #ifdef CODEINDEX_STORAGE_HAVE_ROCKSDB
     } else if (A == "--rocksdb-bulk" && parseSize(Next(), &V)) {
       C.Tuning.BulkLoad = V != 0;
+    } else if (A == "--rocksdb-run-bytes" && parseSize(Next(), &V)) {
+      C.Tuning.BulkRunBytes = V;
     } else if (A == "--rocksdb-vector" && parseSize(Next(), &V)) {
       C.Tuning.VectorMemtable = V != 0;
     } else if (A == "--rocksdb-compact" && parseSize(Next(), &V)) {

@@ -258,6 +258,10 @@ void BatchWriter::Impl::monitorLoop() {
                  " producer(s) waiting for the disk";
     }
 
+    // The engine's own reason is the most specific, even for a stall that
+    // has not reached the threshold by itself.
+    if (Start && Engine.Active && !Engine.Reason.empty())
+      Reason = Engine.Reason;
     if (Start) {
       if (!Reporting) {
         Reporting = true;

@@ -623,106 +623,6 @@ Status SharedEnv::write(const WriteBatch &Batch,
   }
 }
 
-namespace {
-
-/// Records handed from the merging thread to the loading thread. Also the
-/// replay log of the current transaction.
-struct RecordBlock {
-  struct Rec {
-    Table T;
-    bool IsDelete;
-    uint32_t KeyLen, ValLen;
-    size_t Off;
-  };
-  std::string Arena;
-  std::vector<Rec> Recs;
-
-  static constexpr size_t TargetBytes = 4u << 20;
-  bool full() const { return Arena.size() >= TargetBytes; }
-  void clear() {
-    Arena.clear();
-    Recs.clear();
-  }
-  void add(Table T, std::string_view K, std::string_view V, bool IsDelete) {
-    Recs.push_back({T, IsDelete, static_cast<uint32_t>(K.size()),
-                    static_cast<uint32_t>(V.size()), Arena.size()});
-    Arena.append(K);
-    Arena.append(V);
-  }
-  std::string_view key(const Rec &R) const {
-    return std::string_view(Arena).substr(R.Off, R.KeyLen);
-  }
-  std::string_view value(const Rec &R) const {
-    return std::string_view(Arena).substr(R.Off + R.KeyLen, R.ValLen);
-  }
-};
-
-/// A small bounded queue of blocks between the two threads of a load.
-class BlockQueue {
-public:
-  /// Producer side. False if the consumer gave up.
-  bool push(std::unique_ptr<RecordBlock> B) {
-    std::unique_lock Lock(M);
-    Cv.wait(Lock, [&] { return Full.size() < Depth || Cancelled; });
-    if (Cancelled)
-      return false;
-    Full.push_back(std::move(B));
-    Cv.notify_all();
-    return true;
-  }
-  void close(Status S) {
-    std::lock_guard Lock(M);
-    Closed = true;
-    Result = std::move(S);
-    Cv.notify_all();
-  }
-  /// Consumer side; null at the end.
-  std::unique_ptr<RecordBlock> pop() {
-    std::unique_lock Lock(M);
-    Cv.wait(Lock, [&] { return !Full.empty() || Closed; });
-    if (Full.empty())
-      return nullptr;
-    auto B = std::move(Full.front());
-    Full.pop_front();
-    Cv.notify_all();
-    return B;
-  }
-  void cancel() {
-    std::lock_guard Lock(M);
-    Cancelled = true;
-    Cv.notify_all();
-  }
-  /// Recycled blocks, to avoid reallocating 4 MiB arenas.
-  std::unique_ptr<RecordBlock> spare() {
-    std::lock_guard Lock(M);
-    if (Spare.empty())
-      return std::make_unique<RecordBlock>();
-    auto B = std::move(Spare.back());
-    Spare.pop_back();
-    return B;
-  }
-  void recycle(std::unique_ptr<RecordBlock> B) {
-    B->clear();
-    std::lock_guard Lock(M);
-    Spare.push_back(std::move(B));
-  }
-  Status result() {
-    std::lock_guard Lock(M);
-    return Result;
-  }
-
-private:
-  static constexpr size_t Depth = 4;
-  std::mutex M;
-  std::condition_variable Cv;
-  std::deque<std::unique_ptr<RecordBlock>> Full;
-  std::vector<std::unique_ptr<RecordBlock>> Spare;
-  bool Closed = false, Cancelled = false;
-  Status Result;
-};
-
-} // namespace
-
 Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
                        std::atomic<uint64_t> &MapResizes) {
   std::lock_guard Lock(WriteMutex);
@@ -746,24 +646,8 @@ Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
 
   // Merging the runs and writing LMDB take about as long as each other, so
   // they run in two threads: this one owns the write transaction (LMDB
-  // transactions belong to one thread), the other merges into blocks.
-  BlockQueue Queue;
-  std::thread Merger([&] {
-    auto Block = Queue.spare();
-    Status S = Runs.drain([&](Table T, std::string_view K, std::string_view V,
-                              bool IsDelete) -> Status {
-      Block->add(T, K, V, IsDelete);
-      if (Block->full()) {
-        if (!Queue.push(std::move(Block)))
-          return Status::aborted("bulk load cancelled");
-        Block = Queue.spare();
-      }
-      return Status::ok();
-    });
-    if (S && !Block->Recs.empty() && !Queue.push(std::move(Block)))
-      S = Status::aborted("bulk load cancelled");
-    Queue.close(S);
-  });
+  // transactions belong to one thread), a BlockStream merges.
+  BlockStream Stream(Runs);
 
   MDB_txn *Txn = nullptr;
   MDB_cursor *Cursors[NumTables] = {};
@@ -861,7 +745,7 @@ Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
         return S;
     }
     for (auto &B : InTxn)
-      Queue.recycle(std::move(B));
+      Stream.recycle(std::move(B));
     InTxn.clear();
     TxnRecords = 0;
     return Status::ok();
@@ -869,7 +753,7 @@ Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
 
   Status Result;
   while (Result) {
-    std::unique_ptr<RecordBlock> Block = Queue.pop();
+    std::unique_ptr<RecordBlock> Block = Stream.next();
     if (!Block)
       break;
     if (!Txn)
@@ -894,12 +778,8 @@ Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
   if (Result && Txn)
     Result = Commit();
   Abort();
-  if (!Result)
-    Queue.cancel();
-  Merger.join();
-  if (Result)
-    Result = Queue.result();
-  return Result;
+  Status Merged = Stream.finish();
+  return Result ? Merged : Result;
 }
 
 Status SharedEnv::sync() {

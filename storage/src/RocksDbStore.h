@@ -49,11 +49,18 @@ struct RocksDbTuning {
   /// left with more than this many (overlapping) L0 files, so that reads
   /// and the next Update do not meet a pile of them. -1: never compact.
   int CompactAtCommitL0Files = 8;
-  /// Rebuild mode with BulkLoad only: vector memtables (appends; sorted once
-  /// at flush) instead of skip lists (a search per insert). Reads of the
-  /// memtable during the load get slow (each sorts a copy), which a rebuild
-  /// does not need.
+  /// Rebuild mode with BulkLoad and without ingestion only: vector
+  /// memtables (appends; sorted once at flush) instead of skip lists (a
+  /// search per insert). Reads of the memtable during the load get slow
+  /// (each sorts a copy), which a rebuild does not need.
   bool VectorMemtable = true;
+  /// Rebuild mode: buffer writes in sorted runs of this many bytes (spilled
+  /// to gen-NNNNNN/bulk.tmp/), then write them as SST files and ingest them
+  /// (IngestExternalFile) when commit() or a read needs them. No memtable,
+  /// flush or compaction work at all. 0: write through memtables.
+  size_t BulkRunBytes = 64u << 20;
+  /// Target size of each ingested SST file.
+  uint64_t IngestFileBytes = 256ull << 20;
 };
 
 /// Fills in the options RocksDbStore opens with in Mode (without the

@@ -410,4 +410,77 @@ Status SortedRuns::drain(const Sink &Out) {
   return Status::ok();
 }
 
+BlockStream::BlockStream(SortedRuns &Runs) {
+  Merger = std::thread([this, &Runs] {
+    auto Block = spare();
+    Status S = Runs.drain([&](Table T, std::string_view K, std::string_view V,
+                              bool IsDelete) -> Status {
+      Block->add(T, K, V, IsDelete);
+      if (Block->full()) {
+        if (!push(std::move(Block)))
+          return Status::aborted("bulk load cancelled");
+        Block = spare();
+      }
+      return Status::ok();
+    });
+    if (S && !Block->Recs.empty() && !push(std::move(Block)))
+      S = Status::aborted("bulk load cancelled");
+    std::lock_guard Lock(M);
+    Closed = true;
+    Result = S;
+    Cv.notify_all();
+  });
+}
+
+BlockStream::~BlockStream() { (void)finish(); }
+
+bool BlockStream::push(std::unique_ptr<RecordBlock> B) {
+  std::unique_lock Lock(M);
+  Cv.wait(Lock, [&] { return Full.size() < Depth || Cancelled; });
+  if (Cancelled)
+    return false;
+  Full.push_back(std::move(B));
+  Cv.notify_all();
+  return true;
+}
+
+std::unique_ptr<RecordBlock> BlockStream::next() {
+  std::unique_lock Lock(M);
+  Cv.wait(Lock, [&] { return !Full.empty() || Closed; });
+  if (Full.empty())
+    return nullptr;
+  auto B = std::move(Full.front());
+  Full.pop_front();
+  Cv.notify_all();
+  return B;
+}
+
+std::unique_ptr<RecordBlock> BlockStream::spare() {
+  std::lock_guard Lock(M);
+  if (Spare.empty())
+    return std::make_unique<RecordBlock>();
+  auto B = std::move(Spare.back());
+  Spare.pop_back();
+  return B;
+}
+
+void BlockStream::recycle(std::unique_ptr<RecordBlock> B) {
+  B->clear();
+  std::lock_guard Lock(M);
+  Spare.push_back(std::move(B));
+}
+
+Status BlockStream::finish() {
+  {
+    std::lock_guard Lock(M);
+    if (!Closed)
+      Cancelled = true; // the consumer gave up early
+    Cv.notify_all();
+  }
+  if (Merger.joinable())
+    Merger.join();
+  std::lock_guard Lock(M);
+  return Result;
+}
+
 } // namespace codeindex::storage::detail

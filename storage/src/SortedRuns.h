@@ -18,10 +18,15 @@
 #include "codeindex/storage/Status.h"
 #include "codeindex/storage/Store.h"
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace codeindex::storage::detail {
@@ -78,6 +83,71 @@ private:
   std::vector<std::string> Runs; ///< run files, oldest first
   uint64_t PendingBytes = 0;
   uint64_t PendingOps = 0;
+};
+
+/// A slice of a drained stream: records with their bytes in one arena.
+struct RecordBlock {
+  struct Rec {
+    Table T;
+    bool IsDelete;
+    uint32_t KeyLen, ValLen;
+    size_t Off;
+  };
+  std::string Arena;
+  std::vector<Rec> Recs;
+
+  static constexpr size_t TargetBytes = 4u << 20;
+  bool full() const { return Arena.size() >= TargetBytes; }
+  void clear() {
+    Arena.clear();
+    Recs.clear();
+  }
+  void add(Table T, std::string_view K, std::string_view V, bool IsDelete) {
+    Recs.push_back({T, IsDelete, static_cast<uint32_t>(K.size()),
+                    static_cast<uint32_t>(V.size()), Arena.size()});
+    Arena.append(K);
+    Arena.append(V);
+  }
+  std::string_view key(const Rec &R) const {
+    return std::string_view(Arena).substr(R.Off, R.KeyLen);
+  }
+  std::string_view value(const Rec &R) const {
+    return std::string_view(Arena).substr(R.Off + R.KeyLen, R.ValLen);
+  }
+};
+
+/// Drains a SortedRuns in a helper thread, handing the merged stream over
+/// in blocks: merging and writing the engine then use two cores. The
+/// consumer owns each block until it recycles it (LMDB keeps the blocks of
+/// a transaction for a replay after MDB_MAP_FULL).
+class BlockStream {
+public:
+  explicit BlockStream(SortedRuns &Runs);
+  /// Cancels the merge if the consumer stops early, and joins.
+  ~BlockStream();
+  BlockStream(const BlockStream &) = delete;
+  BlockStream &operator=(const BlockStream &) = delete;
+
+  /// The next block, or null at the end (or after a merge error).
+  std::unique_ptr<RecordBlock> next();
+  /// Gives a block back for reuse.
+  void recycle(std::unique_ptr<RecordBlock> B);
+  /// Waits for the merge and returns its status. Call after next() returned
+  /// null, or to abandon the stream.
+  Status finish();
+
+private:
+  bool push(std::unique_ptr<RecordBlock> B);
+  std::unique_ptr<RecordBlock> spare();
+
+  static constexpr size_t Depth = 4;
+  std::mutex M;
+  std::condition_variable Cv;
+  std::deque<std::unique_ptr<RecordBlock>> Full;
+  std::vector<std::unique_ptr<RecordBlock>> Spare;
+  bool Closed = false, Cancelled = false;
+  Status Result;
+  std::thread Merger;
 };
 
 } // namespace codeindex::storage::detail

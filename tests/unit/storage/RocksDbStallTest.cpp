@@ -50,15 +50,17 @@ WriteBatch makeBatch(int P, int B) {
 }
 
 /// Small memtables and no compactions: every ~256 KB is one flush, one new
-/// .sst, one 300 ms stall once both memtables are full.
+/// .sst, one 300 ms stall once both memtables are full. (Update mode: a
+/// rebuild does not write through memtables at all, see RocksDbTuning.)
 detail::RocksDbTuning tinyTuning() {
   detail::RocksDbTuning T;
   T.WriteBufferBytes = 256 << 10;
   T.MaxWriteBufferNumber = 2;
   T.DbWriteBufferBytes = 0;
   T.MaxBackgroundJobs = 2;
-  T.BulkLoad = true;
-  T.CompactAtCommitL0Files = -1;
+  T.L0CompactionTrigger = 1000;
+  T.L0SlowdownTrigger = 1000;
+  T.L0StopTrigger = 1000;
   return T;
 }
 
@@ -81,7 +83,7 @@ protected:
 
   std::unique_ptr<Store> open(const std::string &Name, StallCallback OnStall) {
     OpenOptions O;
-    O.Mode = OpenMode::Rebuild;
+    O.Mode = OpenMode::Update;
     O.OnStall = std::move(OnStall);
     detail::RocksDbHooks Hooks;
     Hooks.Env = Env.get();

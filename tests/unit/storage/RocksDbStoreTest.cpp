@@ -17,6 +17,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 
 using namespace codeindex::storage;
 using namespace codeindex::storage::testing;
@@ -178,6 +180,53 @@ TEST_F(RocksDbStoreTest, RebuildWritesNoWalAndLeavesCompactedFiles) {
     if (E.path().extension() == ".log")
       WalBytes += E.file_size();
   EXPECT_LT(WalBytes, 4096u) << "a rebuild must not pay for a WAL";
+}
+
+/// The Rebuild ingestion path with tiny runs: many spills, overwrites and
+/// deletes across runs, reads in the middle (which ingest into a database
+/// that already holds the same keys), several SST files per table.
+TEST_F(RocksDbStoreTest, BulkRebuildMatchesAModel) {
+  detail::RocksDbTuning Tuning;
+  Tuning.BulkRunBytes = 64 << 10;
+  Tuning.IngestFileBytes = 32 << 10;
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
+  std::unique_ptr<Store> S;
+  ASSERT_TRUE(detail::openRocksDbStore(
+                  indexPath(), O, detail::RocksDbHooks{nullptr, &Tuning}, &S)
+                  .isOk());
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(9);
+  for (int Round = 0; Round < 3; ++Round) {
+    for (int B = 0; B < 40; ++B) {
+      WriteBatch W;
+      for (int I = 0; I < 200; ++I) {
+        std::string K = "k" + std::to_string(Rng() % 5000);
+        if (Rng() % 20 == 0)
+          K = std::string(600, 'L') + K;
+        if (Rng() % 5 == 0) {
+          W.del(Table::Names, K);
+          Model.erase(K);
+        } else {
+          std::string V(50 + Rng() % 300, static_cast<char>('a' + Rng() % 26));
+          W.put(Table::Names, K, V);
+          Model[K] = V;
+        }
+      }
+      ASSERT_TRUE(S->write(W).isOk());
+    }
+    EXPECT_EQ(scanAll(*S, Table::Names, ""), expectedScan(Model, ""));
+  }
+  ASSERT_TRUE(S->commit().isOk());
+  EXPECT_EQ(scanAll(*S, Table::Names, ""), expectedScan(Model, ""));
+  EXPECT_FALSE(std::filesystem::exists(liveGeneration() + "/bulk.tmp"));
+  EXPECT_FALSE(std::filesystem::exists(liveGeneration() + "/ingest.tmp"));
+  S.reset();
+  std::unique_ptr<Store> R;
+  ASSERT_TRUE(open(OpenMode::ReadOnly, &R).isOk());
+  EXPECT_EQ(scanAll(*R, Table::Names, ""), expectedScan(Model, ""));
+  std::string V;
+  EXPECT_TRUE(R->get(Table::Meta, StorageFormatKey, &V).isOk());
 }
 
 } // namespace
