@@ -133,8 +133,7 @@ public:
 
 class SortedRuns::MemorySource final : public SortedRuns::Source {
 public:
-  MemorySource(const std::vector<Entry> &Entries, const std::string &Arena)
-      : Entries(Entries), Arena(Arena) {}
+  explicit MemorySource(const Buffer &B) : Entries(B.Entries), Arena(B.Arena) {}
 
   bool next() override {
     if (Pos >= Entries.size())
@@ -260,40 +259,44 @@ private:
 };
 
 SortedRuns::SortedRuns(std::string Dir, size_t RunBytes)
-    : Dir(std::move(Dir)), RunBytes(std::max<size_t>(RunBytes, 1 << 16)) {}
+    : Dir(std::move(Dir)),
+      BufferBytes(std::max<size_t>(RunBytes / 2, 1 << 15)) {}
 
-SortedRuns::~SortedRuns() { removeFiles(); }
+SortedRuns::~SortedRuns() {
+  (void)waitSpill();
+  removeFiles();
+}
 
 Status SortedRuns::add(const WriteBatch &Batch) {
-  if (Arena.size() + Batch.byteSize() >= (size_t(1) << 32) - 1)
-    if (Status S = spill(); !S)
+  if (Active.Arena.size() + Batch.byteSize() >= (size_t(1) << 32) - 1)
+    if (Status S = startSpill(); !S)
       return S;
   for (const WriteBatch::Op &O : Batch.ops()) {
     Entry E;
     E.P1 = loadPrefix(O.Key, 0);
     E.P2 = loadPrefix(O.Key, 8);
-    E.Off = static_cast<uint32_t>(Arena.size());
+    E.Off = static_cast<uint32_t>(Active.Arena.size());
     E.KeyLen = static_cast<uint32_t>(O.Key.size());
     E.ValLen = static_cast<uint32_t>(O.IsDelete ? 0 : O.Value.size());
-    E.Seq = static_cast<uint32_t>(Entries.size());
+    E.Seq = static_cast<uint32_t>(Active.Entries.size());
     E.T = O.T;
     E.IsDelete = O.IsDelete;
-    Arena.append(O.Key);
+    Active.Arena.append(O.Key);
     if (!O.IsDelete)
-      Arena.append(O.Value);
-    Entries.push_back(E);
+      Active.Arena.append(O.Value);
+    Active.Entries.push_back(E);
   }
   PendingBytes += Batch.byteSize();
   PendingOps += Batch.count();
-  if (Arena.size() >= RunBytes)
-    return spill();
+  if (Active.Arena.size() >= BufferBytes)
+    return startSpill();
   return Status::ok();
 }
 
-void SortedRuns::sortBuffer() {
-  const char *A = Arena.data();
+void SortedRuns::sortBuffer(Buffer &B) {
+  const char *A = B.Arena.data();
   std::sort(
-      Entries.begin(), Entries.end(), [A](const Entry &X, const Entry &Y) {
+      B.Entries.begin(), B.Entries.end(), [A](const Entry &X, const Entry &Y) {
         if (X.T != Y.T)
           return X.T < Y.T;
         if (X.P1 != Y.P1)
@@ -306,20 +309,12 @@ void SortedRuns::sortBuffer() {
       });
 }
 
-Status SortedRuns::spill() {
-  if (Entries.empty())
-    return Status::ok();
-  sortBuffer();
-  std::error_code Ec;
-  fs::create_directories(Dir, Ec);
-  char Name[32];
-  std::snprintf(Name, sizeof(Name), "/run-%06zu", Runs.size());
-  std::string Path = Dir + Name;
+Status SortedRuns::writeRun(Buffer &B, const std::string &Path) {
+  sortBuffer(B);
   FileWriter W;
   if (Status S = W.open(Path); !S)
     return S;
-  Runs.push_back(Path);
-  MemorySource Src(Entries, Arena);
+  MemorySource Src(B);
   std::string Header;
   while (Src.next()) {
     Header.clear();
@@ -336,13 +331,33 @@ Status SortedRuns::spill() {
   }
   if (Status S = W.close(); !S)
     return S;
-  clearBuffer();
+  B.clear();
   return Status::ok();
 }
 
-void SortedRuns::clearBuffer() {
-  Arena.clear();
-  Entries.clear();
+Status SortedRuns::waitSpill() {
+  if (Spiller.joinable())
+    Spiller.join();
+  return SpillStatus;
+}
+
+Status SortedRuns::startSpill() {
+  if (Active.Entries.empty())
+    return Status::ok();
+  if (Status S = waitSpill(); !S)
+    return S;
+  std::error_code Ec;
+  fs::create_directories(Dir, Ec);
+  char Name[32];
+  std::snprintf(Name, sizeof(Name), "/run-%06zu", Runs.size());
+  Runs.push_back(Dir + Name);
+  std::swap(Active, Spilling);
+  Active.clear();
+  // Sorting and writing a run takes as long as producing it; a helper
+  // thread does it while the next run fills up.
+  Spiller = std::thread(
+      [this, Path = Runs.back()] { SpillStatus = writeRun(Spilling, Path); });
+  return Status::ok();
 }
 
 void SortedRuns::removeFiles() {
@@ -354,8 +369,10 @@ void SortedRuns::removeFiles() {
 }
 
 Status SortedRuns::drain(const Sink &Out) {
-  if (!Entries.empty())
-    sortBuffer();
+  if (Status S = waitSpill(); !S)
+    return S;
+  if (!Active.Entries.empty())
+    sortBuffer(Active);
   std::vector<std::unique_ptr<Source>> Sources;
   for (const std::string &R : Runs) {
     auto F = std::make_unique<FileSource>();
@@ -363,8 +380,8 @@ Status SortedRuns::drain(const Sink &Out) {
       return S;
     Sources.push_back(std::move(F));
   }
-  if (!Entries.empty())
-    Sources.push_back(std::make_unique<MemorySource>(Entries, Arena));
+  if (!Active.Entries.empty())
+    Sources.push_back(std::make_unique<MemorySource>(Active));
 
   auto Greater = [](const Source *A, const Source *B) {
     if (A->T != B->T)
@@ -403,7 +420,7 @@ Status SortedRuns::drain(const Sink &Out) {
         return St;
     }
   }
-  clearBuffer();
+  Active.clear();
   removeFiles();
   PendingBytes = 0;
   PendingOps = 0;

@@ -34,8 +34,9 @@ namespace codeindex::storage::detail {
 class SortedRuns {
 public:
   /// Run files go into Dir (created on first spill, removed by drain() and
-  /// the destructor). RunBytes bounds the in-memory buffer (keys + values;
-  /// the index adds about 40 bytes per operation).
+  /// the destructor). RunBytes bounds the memory held (keys + values; the
+  /// index adds about 40 bytes per operation): two buffers of RunBytes / 2,
+  /// one filling while a helper thread sorts and writes the other.
   SortedRuns(std::string Dir, size_t RunBytes);
   ~SortedRuns();
   SortedRuns(const SortedRuns &) = delete;
@@ -45,7 +46,7 @@ public:
   /// and over everything added before). May spill a run to disk.
   Status add(const WriteBatch &Batch);
 
-  bool empty() const { return Entries.empty() && Runs.empty(); }
+  bool empty() const { return Active.Entries.empty() && Runs.empty(); }
   /// Key and value bytes added since the last drain().
   uint64_t pendingBytes() const { return PendingBytes; }
   uint64_t pendingOps() const { return PendingOps; }
@@ -67,19 +68,33 @@ private:
     Table T;
     bool IsDelete;
   };
+  struct Buffer {
+    std::string Arena;
+    std::vector<Entry> Entries;
+    void clear() {
+      Arena.clear();
+      Entries.clear();
+    }
+  };
   class Source;
   class MemorySource;
   class FileSource;
 
-  void sortBuffer();
-  Status spill();
-  void clearBuffer();
+  static void sortBuffer(Buffer &B);
+  static Status writeRun(Buffer &B, const std::string &Path);
+  /// Hands the active buffer to the spill thread (after the previous spill
+  /// finished).
+  Status startSpill();
+  /// Waits for the spill in progress; its status.
+  Status waitSpill();
   void removeFiles();
 
   std::string Dir;
-  size_t RunBytes;
-  std::string Arena;
-  std::vector<Entry> Entries;
+  size_t BufferBytes;
+  Buffer Active;
+  Buffer Spilling;
+  std::thread Spiller;
+  Status SpillStatus;
   std::vector<std::string> Runs; ///< run files, oldest first
   uint64_t PendingBytes = 0;
   uint64_t PendingOps = 0;
