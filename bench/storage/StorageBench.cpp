@@ -2,22 +2,16 @@
 //
 // Writes a synthetic code graph (N entities with a name each, E edges stored
 // twice: out_edges and in_edges, plus per-unit rows) into each engine through
-// BatchWriter, one WriteBatch per translation unit, and next to it the same
-// bytes through the raw engine API in sorted order:
+// BatchWriter, one WriteBatch per translation unit, into a store opened in
+// Rebuild mode, and next to it the same bytes through the raw engine API in
+// sorted order:
 //   rocksdb: plain rocksdb::WriteBatch puts, same options, same final
 //            flush + compaction as RocksDbStore::commit();
 //   lmdb:    plain mdb_put per table in key order, same environment flags,
 //            a map big enough up front, same compacting copy at the end.
 // Each run happens in a forked child so that peak RSS is per run.
 //
-//   storage_bench [--quick] [--entities N] [--edges N] [--engines a,b]
-//                 [--dir PATH] [--producers N] [--writer-threads N]
-//                 [--max-write-records N] [--max-write-bytes N]
-//                 [--max-queued-bytes N] [--only ours|raw]
-//                 [--mode rebuild|update]
-//                 [--rocksdb-bulk 0|1] [--rocksdb-compact 1+L0FILES (0: never)]
-//                 [--rocksdb-write-buffer-mb N] [--rocksdb-jobs N]
-//                 [--rocksdb-compression none|lz4|snappy|zstd]
+//   storage_bench [--quick] [--help] [options]     (see --help)
 // By default both the throughput comparison and the write-stall experiment
 // (slow .sst creation, naive writer vs BatchWriter, on half the graph) run;
 // --stall runs only the latter, --no-stall only the former.
@@ -851,6 +845,25 @@ int main(int argc, char **argv) {
       return argv[++I];
     };
     uint64_t V = 0;
+    if (A == "--help" || A == "-h") {
+      std::printf(
+          "storage_bench [--quick] [--entities N] [--edges N] [--per-unit N]\n"
+          "  [--engines rocksdb,lmdb] [--dir PATH] [--keep] [--producers N]\n"
+          "  [--mode rebuild|update] [--only ours|raw] [--stall | --no-stall]\n"
+          "  [--writer-threads N] [--max-write-records N] [--max-write-bytes "
+          "N]\n"
+          "  [--max-queued-bytes N] [--max-queued-batches N]\n"
+          "  [--rocksdb-run-bytes N] [--rocksdb-bulk 0|1] [--rocksdb-vector "
+          "0|1]\n"
+          "  [--rocksdb-compact 1+L0FILES (0: never)] [--rocksdb-jobs N]\n"
+          "  [--rocksdb-flushes N] [--rocksdb-buffers N]\n"
+          "  [--rocksdb-write-buffer-mb N] [--rocksdb-db-write-buffer-mb N]\n"
+          "  [--rocksdb-compression none|lz4|snappy|zstd]\n"
+          "  [--lmdb-writemap 0|1] [--lmdb-sort 0|1] [--lmdb-run-bytes N]\n"
+          "  [--lmdb-chunk N]\n"
+          "Sizes take k, m, g suffixes (powers of 1024).\n");
+      return 0;
+    }
     if (A == "--quick") {
       C.Entities = 100'000;
       C.Edges = 500'000;

@@ -234,8 +234,8 @@ Status takeLock(const std::string &Root, const OpenOptions &Options,
       (void)readSmallFile(Path, 4096, &Content, &Missing);
       return Status::busy("index at '" + Root + "' is locked by " +
                           describeHolder(Content) +
-                          "; wait for that run to finish, or ask to wait "
-                          "for the lock");
+                          "; wait for that run to finish, or run again "
+                          "with --wait to wait for the lock");
     }
     return ioError("cannot lock", Path, Err);
   }
