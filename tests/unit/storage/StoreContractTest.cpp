@@ -37,15 +37,15 @@ using ::testing::HasSubstr;
 // The engines, named so that CTest shows "StoreContract.Test<engine::lmdb>".
 // tests/unit/storage/CMakeLists.txt selects them by their index in Engines.
 namespace engine {
-struct mem {
+struct mem { // NOLINT(readability-identifier-naming): shown in test names
   static constexpr const char *Name = "mem";
   static constexpr bool Persistent = false;
 };
-struct rocksdb {
+struct rocksdb { // NOLINT(readability-identifier-naming)
   static constexpr const char *Name = "rocksdb";
   static constexpr bool Persistent = true;
 };
-struct lmdb {
+struct lmdb { // NOLINT(readability-identifier-naming)
   static constexpr const char *Name = "lmdb";
   static constexpr bool Persistent = true;
 };
