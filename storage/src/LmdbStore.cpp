@@ -206,6 +206,9 @@ public:
     Waiting = true;
     bool Ok = Cv.wait_for(Lock, Timeout, [&] { return Active == 0; });
     Waiting = false;
+    uint64_t Waited = millisSince(WaitingSince);
+    WaitedMillis += Waited;
+    LongestWaitMillis = std::max(LongestWaitMillis, Waited);
     if (!Ok) {
       Closed = false;
       Cv.notify_all();
@@ -220,6 +223,13 @@ public:
     std::lock_guard Lock(M);
     Closed = false;
     Cv.notify_all();
+  }
+
+  /// Time resizes and compactions spent waiting for readers (stall time).
+  void waitTotals(uint64_t *Total, uint64_t *Longest) const {
+    std::lock_guard Lock(M);
+    *Total = WaitedMillis;
+    *Longest = LongestWaitMillis;
   }
 
   /// A resize waiting for readers, as a stall.
@@ -242,6 +252,7 @@ private:
   bool Closed = false;
   bool Waiting = false;
   Clock::time_point WaitingSince;
+  uint64_t WaitedMillis = 0, LongestWaitMillis = 0;
   std::unordered_map<std::thread::id, int> PerThread;
 };
 
@@ -284,6 +295,9 @@ public:
   Status compactAndReopen();
 
   EngineStall waiting() const { return Gate.waiting(); }
+  void waitTotals(uint64_t *Total, uint64_t *Longest) const {
+    Gate.waitTotals(Total, Longest);
+  }
 
   SharedEnv(const SharedEnv &) = delete;
   SharedEnv &operator=(const SharedEnv &) = delete;
@@ -901,6 +915,9 @@ public:
     S.Records = Records.load();
     S.Bytes = Bytes.load();
     S.MapResizes = MapResizes.load();
+    // Writes only stall while a resize waits for readers of the process.
+    if (E)
+      E->waitTotals(&S.StallMillis, &S.LongestStallMillis);
     return S;
   }
 

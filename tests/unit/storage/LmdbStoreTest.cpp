@@ -161,6 +161,7 @@ TEST_F(LmdbStoreTest, GrowthWaitsForAnotherThreadsIterator) {
   Reader.join();
   EXPECT_GT(S->stats().MapResizes, 0u);
   EXPECT_GE(Took, 300ms) << "the resize must wait for the open iterator";
+  EXPECT_GE(S->stats().StallMillis, 250u) << "the wait counts as a stall";
   EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 5000u);
 }
 
