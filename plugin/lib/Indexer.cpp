@@ -265,6 +265,7 @@ int runExtract(const ExtractRequest &R) {
     return exitcode::Store;
   }
   GraphStore &G = *GS;
+  G.assumeEmpty(Fresh);
   note(R.Quiet, "index: " + Spec.toString() + " (" +
                     (Fresh ? "full build" : "incremental") + "), " +
                     std::to_string(Tus.size()) + " translation units, root " +
@@ -325,6 +326,10 @@ int runExtract(const ExtractRequest &R) {
 
   // ---- extraction -----------------------------------------------------------
   storage::BatchWriterOptions WO;
+  // One writer thread keeps batches in submission order: a TU parsed again
+  // in the orphan pass rewrites keys of its first batch, and the clean-up
+  // batch must follow every TU batch.
+  WO.WriterThreads = 1;
   storage::BatchWriter Writer(*DbStore, WO);
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
@@ -485,7 +490,7 @@ int runExtract(const ExtractRequest &R) {
         Gone.insert(U);
     // Units in the store that no TU owns (left by an interrupted run).
     std::vector<UnitKey> Stored;
-    if (G.readUnitKeys(Stored).isOk()) {
+    if (!Fresh && G.readUnitKeys(Stored).isOk()) {
       std::set<UnitKey> Owned;
       for (const auto &[K, Rec] : OldByKey)
         if (Clean.count(K))

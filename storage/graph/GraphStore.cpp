@@ -407,6 +407,8 @@ Status GraphStore::getMeta(std::string_view Name, std::string *Value) {
 }
 
 Status GraphStore::encodeRemoveUnit(const UnitKey &U, WriteBatch &B) {
+  if (AssumeEmpty)
+    return Status::ok(); // a rebuild: nothing written before this run
   std::string V;
   std::string UK = unitKey(U);
   Status St = S.get(Table::Units, UK, &V);
@@ -459,11 +461,13 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
   }
   // Replace the TU's record and diagnostics.
   std::string TK = idKey(Tu.Key);
-  if (Status St = scanAll(S, Table::Diagnostics, TK,
-                          [&](std::string_view K, std::string_view) {
-                            B.del(Table::Diagnostics, K);
-                            return true;
-                          });
+  if (Status St = AssumeEmpty
+                      ? Status::ok()
+                      : scanAll(S, Table::Diagnostics, TK,
+                                [&](std::string_view K, std::string_view) {
+                                  B.del(Table::Diagnostics, K);
+                                  return true;
+                                });
       !St.isOk())
     return St;
   B.put(Table::TuState, TK, encodeTuRecord(Tu));

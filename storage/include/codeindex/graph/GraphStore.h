@@ -50,6 +50,11 @@ public:
 
   storage::Store &store() { return S; }
 
+  /// Declares the store empty at the start of this run (a full rebuild):
+  /// encoding then skips reading previous state, which a rebuilding engine
+  /// can only answer by loading everything buffered so far.
+  void assumeEmpty(bool Empty) { AssumeEmpty = Empty; }
+
   /// For a new or rebuilt index: records the schema version. For an
   /// existing one: checks it (Status::incompatible with a hint to rebuild).
   Status initSchema(bool Fresh);
@@ -120,6 +125,7 @@ private:
   storage::Store &S;
   std::map<UnitKey, std::string> UnitPaths;
   bool UnitPathsLoaded = false;
+  bool AssumeEmpty = false;
   std::vector<std::string> Collisions;
 };
 
