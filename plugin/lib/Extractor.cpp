@@ -564,7 +564,8 @@ std::string qualifiedNameOf(const NamedDecl *D) {
     return OS.str();
   }
   const DeclContext *DC = D->getDeclContext();
-  if (const auto *NS = dyn_cast<NamespaceDecl>(D); NS && NS->isAnonymousNamespace()) {
+  if (const auto *NS = dyn_cast<NamespaceDecl>(D);
+      NS && NS->isAnonymousNamespace()) {
     const auto *Outer = dyn_cast<NamedDecl>(Decl::castFromDeclContext(DC));
     return Outer && !isa<TranslationUnitDecl>(DC)
                ? qualifiedNameOf(Outer) + "::(anonymous namespace)"
@@ -733,7 +734,7 @@ public:
   const std::pair<Id, std::string> &idOf(const NamedDecl *D);
 
   /// Records that the unit of FS knows entity D (full fact if FS owns D's
-  /// declaration, else an external stub), returning its fact.
+  /// declaration, else a minimal external record), returning its fact.
   EntityFact &entityFact(UnitBuilder &U, const NamedDecl *D, bool External);
 
   void addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To, SourceLocation Site,
@@ -741,7 +742,7 @@ public:
                bool VirtualBase = false);
 
   /// Makes sure the target of an edge exists in the graph: its declaring
-  /// unit emits it, or this unit records an external stub.
+  /// unit emits it, or this unit records it as external.
   void noteTarget(UnitBuilder &U, const NamedDecl *D);
 
   /// The node an edge starts from when a reference sits in Site: the
@@ -834,7 +835,7 @@ EntityFact &Collector::entityFact(UnitBuilder &U, const NamedDecl *D,
   if (!Inserted) {
     EntityFact &F = U.Facts.Entities[It->second];
     if (F.External && !External) {
-      // A stub upgraded: this unit declares the entity after all.
+      // An external record upgraded: this unit declares the entity after all.
       F.External = false;
       F.File = U.Facts.File.Path;
       F.ExternalLocation = Extent();
@@ -1446,7 +1447,7 @@ void computeCoverage(UnitBuilder &U, SourceManager &SM, const LangOptions &LO) {
 }
 
 /// Attributes each macro expansion to the innermost entity around it.
-void resolveExpansions(UnitBuilder &U, Collector &C, TuState &T) {
+void resolveExpansions(UnitBuilder &U) {
   if (U.Expansions.empty())
     return;
   struct Span {
@@ -1481,8 +1482,6 @@ void resolveExpansions(UnitBuilder &U, Collector &C, TuState &T) {
     U.Facts.Edges[It->second].Sites.push_back(
         SiteFact{X.Line, X.Column, false});
   }
-  (void)C;
-  (void)T;
 }
 
 void finishUnit(UnitBuilder &U, bool ExcludeTests) {
@@ -1549,10 +1548,9 @@ void finishTu(TuState &T) {
   T.Out->Record.Inputs.erase(
       std::unique(T.Out->Record.Inputs.begin(), T.Out->Record.Inputs.end()),
       T.Out->Record.Inputs.end());
-  Collector C(T);
   for (UnitBuilder &U : T.Units) {
     if (!U.External) {
-      resolveExpansions(U, C, T);
+      resolveExpansions(U);
       computeCoverage(U, *T.SM, *T.LO);
     }
     finishUnit(U, Ctx.Options.ExcludeTests);

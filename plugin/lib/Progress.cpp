@@ -11,11 +11,7 @@ namespace codeindex {
 
 Progress::Progress(ProgressMode Mode)
     : Enabled(Mode != ProgressMode::Never),
-      Tty(Mode == ProgressMode::Always
-              ? llvm::sys::Process::StandardErrIsDisplayed()
-              : llvm::sys::Process::StandardErrIsDisplayed()) {
-  if (Mode == ProgressMode::Auto)
-    Enabled = true;
+      Tty(llvm::sys::Process::StandardErrIsDisplayed()) {
   Start = LastPrint = std::chrono::steady_clock::now();
 }
 

@@ -376,6 +376,15 @@ Status scanAll(storage::Store &S, Table T, std::string_view Prefix, FnT Fn) {
   return It->status();
 }
 
+// Appends the deletion of every key of T starting with Prefix.
+Status deleteAll(storage::Store &S, Table T, std::string_view Prefix,
+                 WriteBatch &B) {
+  return scanAll(S, T, Prefix, [&](std::string_view K, std::string_view) {
+    B.del(T, K);
+    return true;
+  });
+}
+
 } // namespace
 
 Status GraphStore::initSchema(bool Fresh) {
@@ -461,15 +470,9 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
   }
   // Replace the TU's record and diagnostics.
   std::string TK = idKey(Tu.Key);
-  if (Status St = AssumeEmpty
-                      ? Status::ok()
-                      : scanAll(S, Table::Diagnostics, TK,
-                                [&](std::string_view K, std::string_view) {
-                                  B.del(Table::Diagnostics, K);
-                                  return true;
-                                });
-      !St.isOk())
-    return St;
+  if (!AssumeEmpty)
+    if (Status St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
+      return St;
   B.put(Table::TuState, TK, encodeTuRecord(Tu));
   uint32_t Seq = 0;
   for (const DiagnosticFact &D : Tu.Diagnostics) {
@@ -491,12 +494,7 @@ Status GraphStore::encodeRemoveTu(Id TuKey, WriteBatch &B) {
     if (Status St2 = encodeRemoveUnit(U, B); !St2.isOk())
       return St2;
   std::string TK = idKey(TuKey);
-  St = scanAll(S, Table::Diagnostics, TK,
-               [&](std::string_view K, std::string_view) {
-                 B.del(Table::Diagnostics, K);
-                 return true;
-               });
-  if (!St.isOk())
+  if (St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
     return St;
   B.del(Table::TuState, TK);
   return Status::ok();
@@ -504,12 +502,7 @@ Status GraphStore::encodeRemoveTu(Id TuKey, WriteBatch &B) {
 
 Status GraphStore::encodeIgnoredFiles(const std::vector<IgnoredFile> &Files,
                                       WriteBatch &B) {
-  Status St = scanAll(S, Table::IgnoredFiles, "",
-                      [&](std::string_view K, std::string_view) {
-                        B.del(Table::IgnoredFiles, K);
-                        return true;
-                      });
-  if (!St.isOk())
+  if (Status St = deleteAll(S, Table::IgnoredFiles, "", B); !St.isOk())
     return St;
   for (const IgnoredFile &F : Files)
     B.put(Table::IgnoredFiles, F.Path, F.Reason);
