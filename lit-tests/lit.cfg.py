@@ -25,6 +25,7 @@ config.substitutions.append(
 config.substitutions.append(("%inputs", inputs))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.code_index_src_root))
+config.substitutions.append(("%obj_root", config.code_index_obj_root))
 
 if config.has_rocksdb:
     config.available_features.add("rocksdb")

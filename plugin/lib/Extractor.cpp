@@ -902,7 +902,13 @@ void Collector::noteTarget(UnitBuilder &U, const NamedDecl *D) {
   // Declared in a file of the project: that file's owner emits it.
   if (FS && !FS->External)
     return;
+  // The parent chain (std, std::vector, ...) is noted too, so that every
+  // entity's "parent" is an entity of the graph.
+  bool Known = U.EntityIndex.count(idOf(D).first);
   entityFact(U, D, /*External=*/true);
+  if (!Known)
+    if (const NamedDecl *P = parentEntity(D))
+      noteTarget(U, P);
 }
 
 bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
