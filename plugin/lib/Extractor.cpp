@@ -558,7 +558,7 @@ std::string qualifiedNameOf(const NamedDecl *D) {
   if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(D)) {
     std::string S = P->getSpecializedTemplate()->getQualifiedNameAsString();
     llvm::raw_string_ostream OS(S);
-    PrintingPolicy PP(D->getASTContext().getLangOpts());
+    PrintingPolicy PP = D->getASTContext().getPrintingPolicy();
     printTemplateArgumentList(OS, P->getTemplateArgsAsWritten()->arguments(),
                               PP);
     return OS.str();
@@ -608,7 +608,7 @@ std::string templatePrefix(const NamedDecl *D, const PrintingPolicy &PP) {
 }
 
 std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
-  PrintingPolicy PP(D->getASTContext().getLangOpts());
+  PrintingPolicy PP = D->getASTContext().getPrintingPolicy();
   PP.SuppressTagKeyword = true;
   PP.SuppressUnwrittenScope = true;
   PP.TerseOutput = true;
@@ -719,7 +719,14 @@ class Collector : public index::IndexDataConsumer {
 public:
   explicit Collector(TuState &T) : T(T) {}
 
-  void initialize(ASTContext &Ctx) override { T.AST = &Ctx; }
+  void initialize(ASTContext &Ctx) override {
+    T.AST = &Ctx;
+    // "(lambda at /abs/path/x.cpp:3:7)" would put machine-specific paths
+    // into names and signatures; "(lambda)" keeps the export portable.
+    PrintingPolicy PP = Ctx.getPrintingPolicy();
+    PP.AnonymousTagLocations = false;
+    Ctx.setPrintingPolicy(PP);
+  }
 
   bool handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
                             ArrayRef<index::SymbolRelation> Relations,
