@@ -48,7 +48,7 @@ std::string PathMapper::display(llvm::StringRef Absolute) const {
   if (insideRoot(Absolute)) {
     if (Absolute.size() == Root.size())
       return ".";
-    return Absolute.substr(Root.size() + 1).str();
+    return Absolute.substr(Root == "/" ? 1 : Root.size() + 1).str();
   }
   return Absolute.str();
 }
@@ -118,14 +118,19 @@ void FileHashCache::put(const std::string &AbsPath, uint64_t Hash) {
 }
 
 Id UsrRegistry::idFor(const std::string &Usr) {
-  Id I = usrId(Usr);
+  Id I = Hash(Usr);
   std::lock_guard<std::mutex> L(M);
+  auto [It, Inserted] = Seen.try_emplace(I, Usr);
+  if (Inserted || It->second == Usr)
+    return I;
+  if (auto S = Salted.find(Usr); S != Salted.end())
+    return S->second;
+  Collisions.push_back(formatId(I) + ": " + It->second + " vs " + Usr);
   for (unsigned Salt = 1;; ++Salt) {
-    auto [It, Inserted] = Seen.try_emplace(I, Usr);
-    if (Inserted || It->second == Usr)
-      return I;
-    Collisions.push_back(formatId(I) + ": " + It->second + " vs " + Usr);
-    I = usrId(Usr + "#" + std::to_string(Salt));
+    Id J = Hash(Usr + "#" + std::to_string(Salt));
+    auto [SIt, SInserted] = Seen.try_emplace(J, Usr);
+    if (SInserted || SIt->second == Usr)
+      return Salted[Usr] = J;
   }
 }
 

@@ -100,13 +100,19 @@ private:
 /// gives the later one a distinct id. Thread-safe.
 class UsrRegistry {
 public:
+  using HashFn = Id (*)(llvm::StringRef);
+  /// Hash is usrId except in tests, which need collisions on demand.
+  explicit UsrRegistry(HashFn Hash = usrId) : Hash(Hash) {}
   /// The id to use for Usr.
   Id idFor(const std::string &Usr);
   std::vector<std::string> collisions() const;
 
 private:
+  HashFn Hash;
   mutable std::mutex M;
   std::unordered_map<Id, std::string> Seen;
+  /// USRs that collided, and the salted id each got.
+  std::unordered_map<std::string, Id> Salted;
   std::vector<std::string> Collisions;
 };
 
