@@ -1605,7 +1605,10 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
   bool HasErrors = std::any_of(
       R.Record.Diagnostics.begin(), R.Record.Diagnostics.end(),
       [](const DiagnosticFact &D) { return D.Sev >= Severity::Error; });
-  if (T.Units.empty()) {
+  // No units is normal when every file this TU read was claimed by TUs
+  // with the same preprocessor variant (the same file compiled for several
+  // targets); it is a failure only when the frontend never started.
+  if (T.Units.empty() && !T.SM) {
     R.Record.Status = TuStatus::Failed;
     R.Record.FailureReason =
         R.Record.Diagnostics.empty()

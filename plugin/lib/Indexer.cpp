@@ -57,10 +57,27 @@ std::string realPath(llvm::StringRef P) {
   return std::string(Out);
 }
 
-/// The deepest directory containing every main file.
+/// Whether a path lies in a system location (distribution packages ship
+/// sources there, e.g. /usr/src/googletest/googletest/src/gtest-all.cc).
+bool inSystemLocation(llvm::StringRef Path) {
+  for (llvm::StringRef P :
+       {"/usr/", "/opt/", "/nix/store/", "/Library/", "/System/"})
+    if (Path.starts_with(P))
+      return true;
+  return false;
+}
+
+/// The deepest directory containing every main file, leaving out main files
+/// in system locations (a project that compiles a packaged gtest-all.cc
+/// should not get "/" as its root) unless there are only such files.
 std::string commonRoot(const std::vector<TuInput> &Tus) {
+  bool AnyProjectFile = std::any_of(Tus.begin(), Tus.end(), [](const auto &T) {
+    return !inSystemLocation(T.MainFile);
+  });
   std::string Root;
   for (const TuInput &T : Tus) {
+    if (AnyProjectFile && inSystemLocation(T.MainFile))
+      continue;
     std::string Dir = llvm::sys::path::parent_path(T.MainFile).str();
     if (Root.empty()) {
       Root = Dir;
@@ -205,7 +222,7 @@ int runExtract(const ExtractRequest &R) {
   std::erase_if(Tus, [&](TuInput &T) {
     std::string D = Paths.display(T.MainFile);
     for (const llvm::GlobPattern &G : Opts.Exclude)
-      if (Paths.insideRoot(T.MainFile) && G.match(D)) {
+      if (G.match(D)) {
         Excluded.push_back(T);
         return true;
       }

@@ -42,7 +42,8 @@ cl::opt<unsigned> Jobs("jobs",
                        cl::desc("Parallel Clang workers (default: all "
                                 "hardware threads)"),
                        cl::init(0), cl::sub(ExtractCmd), cl::cat(Category));
-cl::alias JobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(Jobs));
+cl::alias JobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(Jobs),
+                    cl::Prefix);
 cl::opt<std::string>
     Root("root",
          cl::desc("Project source root; paths inside it are written relative "
