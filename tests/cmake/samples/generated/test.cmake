@@ -1,9 +1,16 @@
 # Generated headers: building only the code-index target from a clean build
 # must generate them first, and the index must hold their entities. The
-# build directory is inside the source tree (the project root), where the
-# extractor indexes generated files.
+# build directory is inside the source tree (the project root), or, with
+# OUT_OF_SOURCE, beside it: generated files under the build directory are
+# project files either way (written with absolute paths when outside the
+# root).
 
-set(BUILD "${SRC}/build")
+if(OUT_OF_SOURCE)
+  set(GEN "${BUILD}/")
+else()
+  set(BUILD "${SRC}/build")
+  set(GEN "build/")
+endif()
 sample_configure()
 # Not report: it waits for the index.
 expect_match("${CONFIGURE_OUTPUT}"
@@ -21,12 +28,12 @@ expect_match("${output}"
 graph_load("${BUILD}/code-index/graph.json")
 graph_expect_stat(failed_translation_units EQUAL 0)
 graph_expect_stat(diagnostics EQUAL 0)
-graph_expect_file(build/gen/generated/version.h ROLE generated)
-graph_expect_file(build/app/tables/tables.h ROLE generated)
+graph_expect_file(${GEN}gen/generated/version.h ROLE generated)
+graph_expect_file(${GEN}app/tables/tables.h ROLE generated)
 graph_expect_entity(build_info::Version KIND struct
-  FILE build/gen/generated/version.h)
+  FILE ${GEN}gen/generated/version.h)
 graph_expect_entity(build_info::currentVersion KIND function FILE gen/version.cpp)
-graph_expect_entity(squareOf KIND function FILE build/app/tables/tables.h)
+graph_expect_entity(squareOf KIND function FILE ${GEN}app/tables/tables.h)
 graph_expect_edge(calls main squareOf)
 graph_expect_edge(calls main build_info::currentVersion)
 graph_expect_entity(reportMain KIND function FILE report/report.cpp)
