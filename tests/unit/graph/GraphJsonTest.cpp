@@ -18,7 +18,6 @@ namespace {
 using test::entityOf;
 using test::MemGraph;
 using test::unitOf;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -145,7 +144,7 @@ TEST(GraphJson, InvalidUtf8IsReplacedNotFatal) {
   ASSERT_TRUE(writeGraphJson(*M.G, P).isOk());
   std::string Text = slurp(P);
   EXPECT_THAT(Text, HasSubstr("'\xef\xbf\xbd'")) << "U+FFFD";
-  EXPECT_NO_THROW(nlohmann::json::parse(Text));
+  EXPECT_FALSE(nlohmann::json::parse(Text).is_discarded());
   std::remove(P.c_str());
 }
 

@@ -27,6 +27,7 @@ using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
+// NOLINTNEXTLINE(readability-identifier-naming): gmock matchers are CamelCase.
 MATCHER_P2(IsEntity, Kind, QualifiedName, "") {
   return arg.Kind == Kind && arg.QualifiedName == QualifiedName;
 }
