@@ -1231,9 +1231,9 @@ public:
   }
 
   void InclusionDirective(SourceLocation HashLoc, const Token &,
-                          StringRef FileName, bool IsAngled, CharSourceRange,
-                          OptionalFileEntryRef File, StringRef, StringRef,
-                          const Module *, bool,
+                          StringRef FileName, bool /*IsAngled*/,
+                          CharSourceRange, OptionalFileEntryRef File, StringRef,
+                          StringRef, const Module *, bool,
                           SrcMgr::CharacteristicKind) override {
     FileState *FS = T.fileStateFor(HashLoc);
     if (!FS || !FS->Owned)
