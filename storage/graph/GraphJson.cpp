@@ -141,30 +141,35 @@ ojson GraphStats::toJson() const {
   return J;
 }
 
-Status writeGraphJson(GraphStore &G, const std::string &Path,
-                      GraphStats *StatsOut) {
-  GraphStats Stats;
-  std::string BodyPath = Path + ".body.tmp";
-  std::string TmpPath = Path + ".tmp";
-  std::ofstream Body(BodyPath, std::ios::binary | std::ios::trunc);
-  if (!Body)
-    return ioError("write", BodyPath);
+namespace {
 
-  bool FirstInSection = true;
-  auto Open = [&](std::string_view Name) {
-    Body << "  \"" << Name << "\": [";
-    FirstInSection = true;
-  };
-  auto Emit = [&](const ojson &J) {
-    Body << (FirstInSection ? "\n    " : ",\n    ") << dumpLine(J);
-    FirstInSection = false;
-  };
-  auto Close = [&]() { Body << (FirstInSection ? "],\n" : "\n  ],\n"); };
+/// Receives the merged graph section by section, in export order. The
+/// export writer and loadGraph() both walk the store through walkGraph(), so
+/// `query --db` and `query --json` see the same records.
+class GraphWalker {
+public:
+  virtual ~GraphWalker() = default;
+  virtual void beginSection(std::string_view Name) { (void)Name; }
+  virtual void endSection() {}
+  virtual void file(const FileInfo &F) = 0;
+  virtual void entity(const Entity &E) = 0;
+  virtual void edge(const Edge &E) = 0;
+  virtual void translationUnit(const TranslationUnitInfo &T) = 0;
+  virtual void diagnostic(const Diagnostic &D) = 0;
+  virtual void testFile(const TestFile &T) = 0;
+  virtual void coverage(const Coverage &C) = 0;
+  virtual void ignoredFile(const IgnoredFile &F) = 0;
+};
 
+/// Walks every section of G into W and counts what it saw. Edges whose
+/// endpoints are neither a file nor an entity are dropped and counted in
+/// Dangling.
+Status walkGraph(GraphStore &G, GraphWalker &W, GraphStats &Stats,
+                 uint64_t &Dangling) {
   std::vector<Id> Known; // ids of files and entities, for edge integrity
-  Open("files");
+  W.beginSection("files");
   Status St = G.forEachFile([&](const FileInfo &F) {
-    Emit(toJson(F));
+    W.file(F);
     ++Stats.Files;
     ++Stats.FilesByStatus[static_cast<int>(F.Status)];
     Known.push_back(F.ID);
@@ -172,11 +177,11 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   });
   if (!St.isOk())
     return St;
-  Close();
+  W.endSection();
 
-  Open("entities");
+  W.beginSection("entities");
   St = G.forEachEntity([&](const Entity &E) {
-    Emit(toJson(E));
+    W.entity(E);
     ++Stats.Entities;
     ++Stats.EntitiesByKind[static_cast<int>(E.Kind)];
     Stats.ExternalEntities += E.External;
@@ -186,36 +191,30 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   });
   if (!St.isOk())
     return St;
-  Close();
+  W.endSection();
   Stats.Collisions = G.collisions();
   std::sort(Known.begin(), Known.end());
 
-  Open("edges");
-  uint64_t Dangling = 0;
+  W.beginSection("edges");
+  Dangling = 0;
   St = G.forEachEdge([&](const Edge &E) {
     if (!std::binary_search(Known.begin(), Known.end(), E.From) ||
         !std::binary_search(Known.begin(), Known.end(), E.To)) {
       ++Dangling;
       return true;
     }
-    Emit(toJson(E));
+    W.edge(E);
     ++Stats.Edges;
     ++Stats.EdgesByKind[static_cast<int>(E.Kind)];
     return true;
   });
   if (!St.isOk())
     return St;
-  Close();
+  W.endSection();
 
-  Open("translation_units");
+  W.beginSection("translation_units");
   St = G.forEachTranslationUnit([&](const TranslationUnitInfo &T) {
-    ojson J;
-    J["file"] = T.MainFile;
-    J["status"] = spell(T.Status);
-    if (!T.FailureReason.empty())
-      J["reason"] = T.FailureReason;
-    J["diagnostics"] = T.Diagnostics;
-    Emit(J);
+    W.translationUnit(T);
     ++Stats.TranslationUnits;
     if (T.Status != TuStatus::Ok)
       ++Stats.FailedTranslationUnits;
@@ -223,10 +222,72 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   });
   if (!St.isOk())
     return St;
-  Close();
+  W.endSection();
 
-  Open("diagnostics");
+  W.beginSection("diagnostics");
   St = G.forEachDiagnostic([&](const Diagnostic &D) {
+    W.diagnostic(D);
+    ++Stats.Diagnostics;
+    return true;
+  });
+  if (!St.isOk())
+    return St;
+  W.endSection();
+
+  W.beginSection("test_files");
+  St = G.forEachTestFile([&](const TestFile &T) {
+    W.testFile(T);
+    ++Stats.TestFiles;
+    return true;
+  });
+  if (!St.isOk())
+    return St;
+  W.endSection();
+
+  W.beginSection("coverage");
+  St = G.forEachCoverage([&](const Coverage &C) {
+    W.coverage(C);
+    return true;
+  });
+  if (!St.isOk())
+    return St;
+  W.endSection();
+
+  W.beginSection("ignored_files");
+  St = G.forEachIgnoredFile([&](const IgnoredFile &F) {
+    W.ignoredFile(F);
+    ++Stats.IgnoredFiles;
+    return true;
+  });
+  if (!St.isOk())
+    return St;
+  W.endSection();
+  return Status::ok();
+}
+
+/// Streams the sections as JSON lines.
+class JsonWalker final : public GraphWalker {
+public:
+  explicit JsonWalker(std::ostream &Body) : Body(Body) {}
+
+  void beginSection(std::string_view Name) override {
+    Body << "  \"" << Name << "\": [";
+    First = true;
+  }
+  void endSection() override { Body << (First ? "],\n" : "\n  ],\n"); }
+  void file(const FileInfo &F) override { emit(toJson(F)); }
+  void entity(const Entity &E) override { emit(toJson(E)); }
+  void edge(const Edge &E) override { emit(toJson(E)); }
+  void translationUnit(const TranslationUnitInfo &T) override {
+    ojson J;
+    J["file"] = T.MainFile;
+    J["status"] = spell(T.Status);
+    if (!T.FailureReason.empty())
+      J["reason"] = T.FailureReason;
+    J["diagnostics"] = T.Diagnostics;
+    emit(J);
+  }
+  void diagnostic(const Diagnostic &D) override {
     ojson J;
     J["translation_unit"] = D.TranslationUnit;
     J["file"] = D.File;
@@ -234,29 +295,15 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
     J["column"] = D.Column;
     J["severity"] = spell(D.Sev);
     J["message"] = D.Message;
-    Emit(J);
-    ++Stats.Diagnostics;
-    return true;
-  });
-  if (!St.isOk())
-    return St;
-  Close();
-
-  Open("test_files");
-  St = G.forEachTestFile([&](const TestFile &T) {
+    emit(J);
+  }
+  void testFile(const TestFile &T) override {
     ojson J;
     J["path"] = T.Path;
     J["reasons"] = T.Reasons;
-    Emit(J);
-    ++Stats.TestFiles;
-    return true;
-  });
-  if (!St.isOk())
-    return St;
-  Close();
-
-  Open("coverage");
-  St = G.forEachCoverage([&](const Coverage &C) {
+    emit(J);
+  }
+  void coverage(const Coverage &C) override {
     ojson J;
     J["path"] = C.Path;
     J["total_lines"] = C.Lines.TotalLines;
@@ -265,36 +312,74 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
     J["entity_lines"] = C.Lines.EntityLines;
     // Rounded so the text is stable across platforms.
     J["percent"] = std::round(C.percent() * 10.0) / 10.0;
-    Emit(J);
-    return true;
-  });
-  if (!St.isOk())
-    return St;
-  Close();
-
-  Open("ignored_files");
-  St = G.forEachIgnoredFile([&](const IgnoredFile &F) {
+    emit(J);
+  }
+  void ignoredFile(const IgnoredFile &F) override {
     ojson J;
     J["path"] = F.Path;
     J["reason"] = F.Reason;
-    Emit(J);
-    ++Stats.IgnoredFiles;
-    return true;
-  });
-  if (!St.isOk())
+    emit(J);
+  }
+
+private:
+  void emit(const ojson &J) {
+    Body << (First ? "\n    " : ",\n    ") << dumpLine(J);
+    First = false;
+  }
+  std::ostream &Body;
+  bool First = true;
+};
+
+/// Collects the sections into a Graph.
+class GraphCollector final : public GraphWalker {
+public:
+  explicit GraphCollector(Graph &Out) : Out(Out) {}
+  void file(const FileInfo &F) override { Out.Files.push_back(F); }
+  void entity(const Entity &E) override { Out.Entities.push_back(E); }
+  void edge(const Edge &E) override { Out.Edges.push_back(E); }
+  void translationUnit(const TranslationUnitInfo &T) override {
+    Out.TranslationUnits.push_back(T);
+  }
+  void diagnostic(const Diagnostic &D) override {
+    Out.Diagnostics.push_back(D);
+  }
+  void testFile(const TestFile &T) override { Out.TestFiles.push_back(T); }
+  void coverage(const Coverage &C) override {
+    Out.CoverageRecords.push_back(C);
+  }
+  void ignoredFile(const IgnoredFile &F) override {
+    Out.IgnoredFiles.push_back(F);
+  }
+
+private:
+  Graph &Out;
+};
+
+ojson metaJson(GraphStore &G, std::string_view Name) {
+  std::string V;
+  if (!G.getMeta(Name, &V).isOk())
+    return ojson::object();
+  ojson J = ojson::parse(V, nullptr, /*allow_exceptions=*/false);
+  return J.is_discarded() ? ojson::object() : J;
+}
+
+} // namespace
+
+Status writeGraphJson(GraphStore &G, const std::string &Path,
+                      GraphStats *StatsOut) {
+  GraphStats Stats;
+  std::string BodyPath = Path + ".body.tmp";
+  std::string TmpPath = Path + ".tmp";
+  std::ofstream Body(BodyPath, std::ios::binary | std::ios::trunc);
+  if (!Body)
+    return ioError("write", BodyPath);
+  JsonWalker W(Body);
+  uint64_t Dangling = 0;
+  if (Status St = walkGraph(G, W, Stats, Dangling); !St.isOk())
     return St;
-  Close();
   Body.close();
   if (!Body)
     return ioError("write", BodyPath);
-
-  auto MetaJson = [&](std::string_view Name) {
-    std::string V;
-    if (!G.getMeta(Name, &V).isOk())
-      return ojson::object();
-    ojson J = ojson::parse(V, nullptr, /*allow_exceptions=*/false);
-    return J.is_discarded() ? ojson::object() : J;
-  };
 
   std::ofstream Out(TmpPath, std::ios::binary | std::ios::trunc);
   if (!Out)
@@ -303,14 +388,14 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   StatsJson["dangling_edges_dropped"] = Dangling;
   Out << "{\n  \"schema\": \"" << GraphSchemaName << "\",\n"
       << "  \"schema_version\": " << GraphSchemaVersion << ",\n"
-      << "  \"generator\": " << dumpLine(MetaJson(meta::Generator)) << ",\n"
-      << "  \"project\": " << dumpLine(MetaJson(meta::Project)) << ",\n"
+      << "  \"generator\": " << dumpLine(metaJson(G, meta::Generator)) << ",\n"
+      << "  \"project\": " << dumpLine(metaJson(G, meta::Project)) << ",\n"
       << "  \"stats\": " << dumpLine(StatsJson) << ",\n";
   {
     std::ifstream In(BodyPath, std::ios::binary);
     Out << In.rdbuf();
   }
-  Out << "  \"run\": " << dumpLine(MetaJson(meta::Run)) << "\n}\n";
+  Out << "  \"run\": " << dumpLine(metaJson(G, meta::Run)) << "\n}\n";
   Out.close();
   std::remove(BodyPath.c_str());
   if (!Out)
@@ -319,6 +404,22 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
     return ioError("rename into", Path);
   if (StatsOut)
     *StatsOut = std::move(Stats);
+  return Status::ok();
+}
+
+Status loadGraph(GraphStore &G, Graph &Out) {
+  Out = Graph();
+  GraphStats Stats;
+  GraphCollector W(Out);
+  uint64_t Dangling = 0;
+  if (Status St = walkGraph(G, W, Stats, Dangling); !St.isOk())
+    return St;
+  Out.SchemaVersion = GraphSchemaVersion;
+  Out.Generator = metaJson(G, meta::Generator);
+  Out.Project = metaJson(G, meta::Project);
+  Out.Run = metaJson(G, meta::Run);
+  Out.Stats = Stats.toJson();
+  Out.Stats["dangling_edges_dropped"] = Dangling;
   return Status::ok();
 }
 

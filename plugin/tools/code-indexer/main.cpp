@@ -2,10 +2,16 @@
 //
 // code-indexer extract -p BUILD [--db SPEC] [--json FILE] ...
 // code-indexer export --db SPEC --json FILE
+// code-indexer export --format dot (--db SPEC | --input FILE) --focus X ...
+// code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS] ...
+// code-indexer diff BASE.json HEAD.json [--hops N] [--format json]
 //
 //===----------------------------------------------------------------------===//
 
+#include "Diff.h"
+#include "Dot.h"
 #include "Indexer.h"
+#include "Query.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -21,7 +27,11 @@ cl::OptionCategory Category("code-indexer options");
 cl::SubCommand ExtractCmd("extract",
                           "Index the translation units of a compile database");
 cl::SubCommand ExportCmd("export",
-                         "Write the JSON export of an existing index");
+                         "Write the JSON export (or a Graphviz picture) of "
+                         "an existing index");
+cl::SubCommand QueryCmd("query",
+                        "Answer graph questions from an index or an export");
+cl::SubCommand DiffCmd("diff", "Compare two exports for a code review");
 
 // ---- extract ----------------------------------------------------------------
 cl::opt<std::string> BuildPath(
@@ -33,11 +43,13 @@ cl::opt<std::string>
                 "rocksdb on Linux/macOS, lmdb on Windows, under "
                 "BUILD/code-index/index)"),
        cl::value_desc("spec"), cl::sub(ExtractCmd), cl::sub(ExportCmd),
-       cl::cat(Category));
+       cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> Json("json",
-                          cl::desc("Write the JSON export to this file"),
+                          cl::desc("JSON export: extract and export write "
+                                   "it, query reads it"),
                           cl::value_desc("file"), cl::sub(ExtractCmd),
-                          cl::sub(ExportCmd), cl::cat(Category));
+                          cl::sub(ExportCmd), cl::sub(QueryCmd),
+                          cl::cat(Category));
 cl::opt<unsigned> Jobs("jobs",
                        cl::desc("Parallel Clang workers (default: all "
                                 "hardware threads)"),
@@ -93,6 +105,78 @@ cl::opt<unsigned> TuTimeout("tu-timeout",
                             cl::init(0), cl::sub(ExtractCmd),
                             cl::cat(Category));
 
+// ---- query, diff, export --format dot ---------------------------------------
+cl::list<std::string> QueryArgs(cl::Positional, cl::desc("<subcommand> [args]"),
+                                cl::sub(QueryCmd), cl::cat(Category));
+cl::list<std::string> DiffArgs(cl::Positional,
+                               cl::desc("<base.json> <head.json>"),
+                               cl::sub(DiffCmd), cl::cat(Category));
+cl::opt<std::string>
+    Format("format",
+           cl::desc("query: table|json; diff: markdown|json; export: "
+                    "json|dot"),
+           cl::value_desc("format"), cl::sub(QueryCmd), cl::sub(DiffCmd),
+           cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<unsigned> Depth("depth",
+                        cl::desc("callers/callees: how many levels (default "
+                                 "1, 0: unlimited)"),
+                        cl::init(1), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<unsigned> Hops("hops",
+                       cl::desc("blast-radius, diff, export --focus: how "
+                                "many hops (default 2)"),
+                       cl::init(2), cl::sub(QueryCmd), cl::sub(DiffCmd),
+                       cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<unsigned> Top("top",
+                      cl::desc("hotspots, search: how many results (default "
+                               "10, 0: all)"),
+                      cl::init(10), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<std::string> KindFilter("kind",
+                                cl::desc("entities: only this entity kind"),
+                                cl::value_desc("kind"), cl::sub(QueryCmd),
+                                cl::cat(Category));
+cl::opt<std::string> FileFilter("file",
+                                cl::desc("entities: only entities whose file "
+                                         "matches this glob"),
+                                cl::value_desc("glob"), cl::sub(QueryCmd),
+                                cl::cat(Category));
+cl::opt<std::string> NameFilter("name",
+                                cl::desc("entities: only entities whose name "
+                                         "or qualified name matches this "
+                                         "glob"),
+                                cl::value_desc("glob"), cl::sub(QueryCmd),
+                                cl::cat(Category));
+cl::opt<std::string> EdgesOpt("edges",
+                              cl::desc("cycles: calls|includes (default "
+                                       "calls)"),
+                              cl::value_desc("kind"), cl::sub(QueryCmd),
+                              cl::cat(Category));
+cl::opt<bool> WithExternal("external",
+                           cl::desc("entities, search, hotspots: include "
+                                    "external entities"),
+                           cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<std::string> Focus("focus",
+                           cl::desc("export --format dot: the entity at the "
+                                    "centre of the picture"),
+                           cl::value_desc("symbol"), cl::sub(ExportCmd),
+                           cl::cat(Category));
+cl::opt<std::string> IncludeDir("include-graph",
+                                cl::desc("export --format dot: the include "
+                                         "graph of the files under this "
+                                         "directory (root-relative; '.' for "
+                                         "all)"),
+                                cl::value_desc("dir"), cl::sub(ExportCmd),
+                                cl::cat(Category));
+cl::opt<std::string> Input("input",
+                           cl::desc("export --format dot: read this JSON "
+                                    "export instead of --db"),
+                           cl::value_desc("file"), cl::sub(ExportCmd),
+                           cl::cat(Category));
+cl::opt<std::string> Output("o",
+                            cl::desc("export --format dot: write here "
+                                     "instead of stdout"),
+                            cl::value_desc("file"), cl::sub(ExportCmd),
+                            cl::cat(Category));
+
 void printVersion(raw_ostream &OS) { OS << versionString() << "\n"; }
 
 int usage(const Twine &Msg) {
@@ -111,7 +195,16 @@ int main(int Argc, char **Argv) {
           "code-indexer: a semantic code graph of C/C++ projects, built with "
           "Clang.\n\n"
           "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
-          "  code-indexer export --db SPEC --json FILE\n\n"
+          "  code-indexer export --db SPEC --json FILE\n"
+          "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
+          "                      (--focus SYMBOL [--hops N] | --include-graph "
+          "DIR) [-o FILE]\n"
+          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n"
+          "      [--format table|json]; subcommands: stats, entities, entity,\n"
+          "      search, callers, callees, references, overrides, hierarchy,\n"
+          "      blast-radius, cycles, hotspots, file, tests-for\n"
+          "  code-indexer diff BASE.json HEAD.json [--hops N] "
+          "[--format markdown|json]\n\n"
           "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n",
           &errs()))
     return exitcode::Usage;
@@ -148,11 +241,55 @@ int main(int Argc, char **Argv) {
     return runExtract(R);
   }
   if (ExportCmd) {
+    if (Format == "dot") {
+      DotRequest D;
+      D.Db = Db;
+      D.Input = Input;
+      D.Focus = Focus;
+      D.Hops = Hops;
+      D.IncludeDir = IncludeDir;
+      D.Output = Output;
+      return runDotExport(D);
+    }
+    if (!Format.empty() && Format != "json")
+      return usage("export --format takes json or dot, not '" + Format + "'");
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
     return runExport(Db, Json);
   }
+  if (QueryCmd) {
+    QueryOptions O;
+    if (Format == "json")
+      O.Format = OutputFormat::Json;
+    else if (!Format.empty() && Format != "table")
+      return usage("query --format takes table or json, not '" + Format + "'");
+    O.Depth = Depth;
+    O.Hops = Hops;
+    O.Top = Top;
+    O.Kind = KindFilter;
+    O.File = FileFilter;
+    O.Name = NameFilter;
+    O.Edges = EdgesOpt;
+    O.External = WithExternal;
+    if (QueryArgs.empty())
+      return runQuery(GraphIndex(Graph()), {}, O, outs(), errs());
+    Graph G;
+    if (int RC = loadQueryGraph(Db, Json, G, O.Source))
+      return RC;
+    return runQuery(GraphIndex(std::move(G)), QueryArgs, O, outs(), errs());
+  }
+  if (DiffCmd) {
+    if (DiffArgs.size() != 2)
+      return usage("diff takes two exports: BASE.json HEAD.json");
+    DiffFormat F = DiffFormat::Markdown;
+    if (Format == "json")
+      F = DiffFormat::Json;
+    else if (!Format.empty() && Format != "markdown")
+      return usage("diff --format takes markdown or json, not '" + Format +
+                   "'");
+    return runDiff(DiffArgs[0], DiffArgs[1], Hops, F, outs());
+  }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
-            "extract, export (see --help)\n";
+            "extract, export, query, diff (see --help)\n";
   return exitcode::Usage;
 }

@@ -7,7 +7,8 @@
 // The file is written to a temporary sibling and renamed into place, so a
 // reader never sees half an export.
 //
-// loadGraphJson() reads an export back (for `query --json` and `diff`).
+// loadGraphJson() reads an export back (for `query --json` and `diff`);
+// loadGraph() reads an index the same way (for `query --db`).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_GRAPH_GRAPHJSON_H
@@ -70,6 +71,12 @@ struct Graph {
 
 /// Reads an export. Errors name the file and what is wrong with it.
 Status loadGraphJson(const std::string &Path, Graph &Out);
+
+/// Reads the merged graph held by G into Out, walking the store exactly as
+/// writeGraphJson() does (same records, same order, same dangling-edge
+/// filter), so querying an index and querying its export agree. Out.Stats is
+/// the "stats" object the export would hold. Errors are the store's.
+Status loadGraph(GraphStore &G, Graph &Out);
 
 Entity entityFromJson(const nlohmann::json &J);
 Edge edgeFromJson(const nlohmann::json &J);

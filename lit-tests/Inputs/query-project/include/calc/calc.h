@@ -1,0 +1,8 @@
+#ifndef CALC_CALC_H
+#define CALC_CALC_H
+namespace calc {
+int evaluate(const char *Text);
+const char *format(int Value);
+const char *format(double Value);
+} // namespace calc
+#endif
