@@ -200,20 +200,23 @@ std::string loc(const ojson &Ref) {
   return s(Ref["file"]) + ":" + std::to_string(Ref["line"].get<unsigned>());
 }
 
-/// The qualified name, or the signature when overloads share the name.
-std::string label(const ojson &Ref, const std::set<std::string> &Ambiguous) {
-  return Ambiguous.count(s(Ref["qualified_name"])) &&
-                 !s(Ref["signature"]).empty()
+/// The qualified name, or the signature of an overload.
+std::string label(const ojson &Ref) {
+  return Ref["overloaded"].get<bool>() && !s(Ref["signature"]).empty()
              ? code(s(Ref["signature"]))
              : name(Ref);
 }
 
-void entityTable(raw_ostream &OS, const ojson &L,
-                 const std::set<std::string> &Amb) {
+void entityTable(raw_ostream &OS, const ojson &L) {
   OS << "| kind | entity | location |\n|---|---|---|\n";
   for (const auto &R : L)
-    OS << "| " << s(R["kind"]) << " | " << label(R, Amb) << " | " << loc(R)
+    OS << "| " << s(R["kind"]) << " | " << label(R) << " | " << loc(R)
        << " |\n";
+}
+
+std::string hops(const ojson &D) {
+  unsigned H = D["hops"].get<unsigned>();
+  return std::to_string(H) + (H == 1 ? " hop" : " hops");
 }
 
 } // namespace
@@ -221,28 +224,6 @@ void entityTable(raw_ostream &OS, const ojson &L,
 void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
   const ojson &S = D["summary"];
   auto N = [&](const char *K) { return S[K].get<unsigned>(); };
-  // Overloads are told apart by their signature.
-  std::set<std::string> Amb;
-  {
-    std::map<std::string, std::set<std::string>> Seen;
-    auto Note = [&](const ojson &R) {
-      Seen[s(R["qualified_name"])].insert(s(R["id"]));
-    };
-    for (const char *K : {"added", "removed"})
-      for (const auto &R : D["entities"][K])
-        Note(R);
-    for (const auto &C : D["entities"]["changed"])
-      Note(C["entity"]);
-    for (const char *K : {"added", "removed"})
-      for (const auto &E : D["edges"][K]) {
-        Note(E["from"]);
-        Note(E["to"]);
-      }
-    for (auto &[QN, Ids] : Seen)
-      if (Ids.size() > 1)
-        Amb.insert(QN);
-  }
-
   OS << "## Code graph changes\n\n";
   unsigned Total = 0;
   for (auto &[K, V] : S.items())
@@ -268,7 +249,7 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
     OS << "### Changed entities\n\n";
     for (const auto &C : Changed) {
       const ojson &E = C["entity"];
-      OS << "#### " << label(E, Amb) << " (" << s(E["kind"]) << ", " << loc(E)
+      OS << "#### " << label(E) << " (" << s(E["kind"]) << ", " << loc(E)
          << ")\n\n";
       if (C["signature_changed"].get<bool>())
         OS << "- **signature changed**: " << code(s(C["old_signature"]))
@@ -277,14 +258,14 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
         OS << "- body changed\n";
       const ojson &Layers = C["blast_radius"];
       if (Layers.empty()) {
-        OS << "- blast radius (" << D["hops"].get<unsigned>()
-           << " hops): nothing calls or references it\n";
+        OS << "- blast radius (" << hops(D)
+           << "): nothing calls or references it\n";
       } else {
-        OS << "- blast radius (" << D["hops"].get<unsigned>() << " hops):\n";
+        OS << "- blast radius (" << hops(D) << "):\n";
         for (const auto &L : Layers) {
           std::vector<std::string> Names;
           for (const auto &R : L["entities"])
-            Names.push_back(label(R, Amb));
+            Names.push_back(label(R));
           OS << "  - hop " << L["hop"].get<unsigned>() << ": "
              << llvm::join(Names, ", ") << "\n";
         }
@@ -295,8 +276,7 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
       } else {
         std::vector<std::string> Names;
         for (const auto &T : Tests)
-          Names.push_back(label(T["entity"], Amb) + " (" + loc(T["entity"]) +
-                          ")");
+          Names.push_back(label(T["entity"]) + " (" + loc(T["entity"]) + ")");
         OS << "- tests: " << llvm::join(Names, ", ") << "\n";
       }
       OS << "\n";
@@ -308,7 +288,7 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
       continue;
     OS << "### " << (StringRef(K) == "added" ? "Added" : "Removed")
        << " entities\n\n";
-    entityTable(OS, L, Amb);
+    entityTable(OS, L);
     OS << "\n";
   }
   const ojson &Files = D["files"];
@@ -324,8 +304,8 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
     OS << "### Edges\n\n| change | kind | from | to |\n|---|---|---|---|\n";
     for (const char *K : {"added", "removed"})
       for (const auto &E : D["edges"][K])
-        OS << "| " << K << " | " << s(E["kind"]) << " | "
-           << label(E["from"], Amb) << " | " << label(E["to"], Amb) << " |\n";
+        OS << "| " << K << " | " << s(E["kind"]) << " | " << label(E["from"])
+           << " | " << label(E["to"]) << " |\n";
   }
 }
 

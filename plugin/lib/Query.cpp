@@ -116,6 +116,7 @@ ojson GraphIndex::ref(Id I) const {
     J["line"] = E->Range.Line;
     J["external"] = E->External;
     J["test"] = E->IsTest;
+    J["overloaded"] = byQualifiedName(E->QualifiedName).size() > 1;
   } else {
     const FileInfo *F = file(I);
     J["kind"] = "file";
@@ -125,6 +126,7 @@ ojson GraphIndex::ref(Id I) const {
     J["line"] = 0;
     J["external"] = F && F->Role == FileRole::System;
     J["test"] = F && F->Role == FileRole::Test;
+    J["overloaded"] = false;
   }
   return J;
 }
@@ -161,6 +163,23 @@ std::vector<Id> GraphIndex::resolve(StringRef Text) const {
       return {*I};
   for (Id I : byQualifiedName(Text))
     R.push_back(I);
+  if (R.empty() && Text.contains('(')) {
+    // One overload: "calc::format(int)" or "format(int)" inside the
+    // signature "const char *calc::format(int)".
+    for (const Entity &E : G.Entities) {
+      StringRef Sig = E.Signature;
+      for (size_t Pos = Sig.find(Text); Pos != StringRef::npos;
+           Pos = Sig.find(Text, Pos + 1)) {
+        char Before = Pos ? Sig[Pos - 1] : ' ';
+        size_t End = Pos + Text.size();
+        char After = End < Sig.size() ? Sig[End] : ' ';
+        if (StringRef(" *&:").contains(Before) && After == ' ') {
+          R.push_back(E.ID);
+          break;
+        }
+      }
+    }
+  }
   if (R.empty()) {
     // A name, or the tail of a qualified name ("Circle::area").
     std::string Suffix = "::" + Text.str();
@@ -366,6 +385,8 @@ std::vector<Layer> blastRadius(const GraphIndex &G, Id X, unsigned Hops) {
 
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphIndex &G, Id X) {
   std::vector<std::pair<unsigned, Id>> T;
+  if (const Entity *E = G.entity(X); E && E->IsTest)
+    T.emplace_back(0, X); // a test covers itself
   for (const Reached &R :
        bfs(G, X, 0, [&](Id N) { return callerSteps(G, N); })) {
     const Entity *E = G.entity(R.Node);
@@ -1293,7 +1314,7 @@ int cmdFile(Ctx &C) {
         unsigned D = StringRef(Fi.Path).edit_distance(Path, true, 8);
         StringRef Base = llvm::sys::path::filename(Fi.Path);
         D = std::min(D, Base.edit_distance(Path, true, 8));
-        if (D <= std::max<unsigned>(2, Path.size() / 3))
+        if (D <= std::max<unsigned>(2, Path.size() / 4))
           Near.emplace_back(D, Fi.Path);
       }
       llvm::sort(Near);
@@ -1309,20 +1330,35 @@ int cmdFile(Ctx &C) {
       return exitcode::Usage;
     }
   }
-  std::vector<const Entity *> Defs;
-  for (const Entity &E : G.graph().Entities)
-    if (E.File == F->Path && !E.External)
-      Defs.push_back(&E);
-  llvm::sort(Defs, [&](const Entity *A, const Entity *B) {
-    return std::tie(A->Range.Line, A->Range.Column, A->QualifiedName, A->ID) <
-           std::tie(B->Range.Line, B->Range.Column, B->QualifiedName, B->ID);
+  // What the file defines or declares: entities located there, and other
+  // declarations of entities defined elsewhere (a header's prototypes).
+  struct Item {
+    Extent At;
+    bool Definition;
+    const Entity *E;
+  };
+  std::vector<Item> Defs;
+  for (const Entity &E : G.graph().Entities) {
+    if (E.External)
+      continue;
+    if (E.File == F->Path)
+      Defs.push_back({E.Range, E.IsDefinition, &E});
+    for (const Location &L : E.Declarations)
+      if (L.File == F->Path)
+        Defs.push_back({L.Range, false, &E});
+  }
+  llvm::sort(Defs, [&](const Item &A, const Item &B) {
+    return std::tie(A.At.Line, A.At.Column, A.E->QualifiedName, A.E->ID) <
+           std::tie(B.At.Line, B.At.Column, B.E->QualifiedName, B.E->ID);
   });
   ojson J;
   J["file"] = toJson(*F);
   ojson D = ojson::array();
-  for (const Entity *E : Defs) {
-    ojson R = G.ref(E->ID);
-    R["is_definition"] = E->IsDefinition;
+  for (const Item &It : Defs) {
+    ojson R;
+    R["line"] = It.At.Line;
+    R["definition"] = It.Definition;
+    R["entity"] = G.ref(It.E->ID);
     D.push_back(R);
   }
   J["entities"] = D;
@@ -1357,22 +1393,22 @@ int cmdFile(Ctx &C) {
   OS << "entities (" << Defs.size() << "):\n";
   if (!Defs.empty()) {
     Table T({"LINE", "KIND", "NAME", "DEF"});
-    for (const Entity *E : Defs)
-      T.add({std::to_string(E->Range.Line), std::string(spell(E->Kind)),
-             G.displayName(E->ID), E->IsDefinition ? "def" : "decl"});
+    for (const Item &It : Defs)
+      T.add({std::to_string(It.At.Line), std::string(spell(It.E->Kind)),
+             G.displayName(It.E->ID), It.Definition ? "def" : "decl"});
     T.print(OS, "  ");
   }
   for (const char *K : {"includes", "included_by"}) {
     const ojson &L = J[K];
     OS << (StringRef(K) == "includes" ? "includes" : "included by") << " ("
        << L.size() << "):\n";
-    for (const auto &R : L)
-      OS << "  " << str(R["path"])
-         << (StringRef(K) == "includes"
-                 ? " (line " + std::to_string(R["line"].get<unsigned>()) + ")"
-                 : " (at line " + std::to_string(R["line"].get<unsigned>()) +
-                       ")")
-         << "\n";
+    for (const auto &R : L) {
+      std::string Line = std::to_string(R["line"].get<unsigned>());
+      if (StringRef(K) == "includes")
+        OS << "  line " << Line << ": " << str(R["path"]) << "\n";
+      else
+        OS << "  " << str(R["path"]) << ":" << Line << "\n";
+    }
   }
   return 0;
 }

@@ -67,7 +67,8 @@ public:
   std::string location(Id I) const;
   /// A short record naming a node, used in every JSON shape:
   /// {"id","kind","qualified_name","signature","file","line","external",
-  ///  "test"}; files have kind "file" and their path as qualified_name.
+  ///  "test","overloaded"}; files have kind "file" and their path as
+  /// qualified_name. "overloaded": other entities share the qualified name.
   ojson ref(Id I) const;
 
   /// The qualified name (a file's path): what output is sorted by.
@@ -77,7 +78,9 @@ public:
   void sortIds(std::vector<Id> &Ids) const;
 
   /// Resolves a symbol argument: 16 hex digits (an id), an exact qualified
-  /// name, or a name / qualified-name suffix ("area", "Circle::area").
+  /// name, one overload spelled as in its signature ("calc::format(int)",
+  /// "format(int)"), or a name / qualified-name suffix ("area",
+  /// "Circle::area").
   /// Returns every match, sorted.
   std::vector<Id> resolve(llvm::StringRef Text) const;
   /// Qualified names close to Text (edit distance, substrings), best first.
@@ -154,7 +157,8 @@ struct Layer {
 };
 /// Entities that transitively call or reference X, by hop (1..Hops).
 std::vector<Layer> blastRadius(const GraphIndex &G, Id X, unsigned Hops);
-/// Test entities that reach X through calls, with their distance.
+/// Test entities that reach X through calls, with their distance (X itself,
+/// at distance 0, if it is a test).
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphIndex &G, Id X);
 
 /// Prints aligned columns; the last column is not padded.

@@ -1,0 +1,1 @@
+int extraHelper() { return 42; }
