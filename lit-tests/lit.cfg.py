@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 import lit.formats
 
 config.name = "CodeIndex"
@@ -23,6 +24,11 @@ config.substitutions.append(
      + " " + os.path.join(config.code_index_src_root, "docs", "graph.schema.json")))
 # %index FILE: index one source file with the given flags into %t.json.
 config.substitutions.append(("%inputs", inputs))
+# %shapes NAME: checks JSON on stdin against the shape NAME documented in
+# docs/querying.md.
+config.substitutions.append(
+    ("%shapes", config.python_executable + " " + os.path.join(inputs, "query-shapes.py")
+     + " " + os.path.join(config.code_index_src_root, "docs", "querying.md")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.code_index_src_root))
 config.substitutions.append(("%obj_root", config.code_index_obj_root))
@@ -31,3 +37,7 @@ if config.has_rocksdb:
     config.available_features.add("rocksdb")
 if config.has_lmdb:
     config.available_features.add("lmdb")
+# scripts/install-deps.sh installs jq; without it the jq recipe test is
+# reported unsupported rather than failed.
+if shutil.which("jq"):
+    config.available_features.add("jq")

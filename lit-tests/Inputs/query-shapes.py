@@ -6,7 +6,8 @@ Checks that a JSON document (FILE, or stdin) has the shape documented in DOC
 shapes and the tool's `--format json` output cannot drift apart.
 
 A shape is the fenced ```json block after the marker. Its values name types:
-  "string", "int", "number", "bool", "id" (16 hex digits),
+  "string", "int", "number", "bool", "id" (16 hex digits), "object" (any
+  object: a record of the export, documented in the graph schema),
   "A|B" (either, e.g. "ref|null"), the name of another shape (e.g. "ref"),
   [X] a list of X, {"*": X} an object with any keys whose values are X.
 Objects must have exactly the documented keys, except keys documented with
@@ -74,6 +75,7 @@ def check_one(shapes, t, value, path, errors):
         "null": lambda v: v is None,
         "id": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{16}", v) is not None,
         "any": lambda v: True,
+        "object": lambda v: isinstance(v, dict),
     }
     if t in ok:
         if not ok[t](value):
