@@ -18,6 +18,10 @@ namespace {
 std::string quote(StringRef S) {
   std::string R = "\"";
   for (char C : S) {
+    if (C == '\n') {
+      R += "\\n"; // a line break inside the label
+      continue;
+    }
     if (C == '"' || C == '\\')
       R += '\\';
     R += C;
