@@ -798,8 +798,13 @@ const std::pair<Id, std::string> &Collector::idOf(const NamedDecl *D) {
     if (FS.Valid) {
       std::string Base = llvm::sys::path::filename(FS.Abs).str();
       const auto *NS = dyn_cast<NamespaceDecl>(D);
+      const auto *FD = dyn_cast<FunctionDecl>(D);
       if (NS && NS->isAnonymousNamespace())
         Usr = "c:" + FS.Path + "@aN";
+      else if (FD && FD->isMain() && llvm::StringRef(Usr).starts_with("c:@"))
+        // Every program has its own main(), and nothing can call it: one
+        // entity per defining file rather than one for the whole project.
+        Usr = "c:" + FS.Path + Usr.substr(2);
       else if (llvm::StringRef(Usr).starts_with("c:" + Base + "@"))
         Usr = "c:" + FS.Path + Usr.substr(2 + Base.size());
     }
