@@ -22,8 +22,10 @@
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Sema/Sema.h"
+#include "clang/Sema/TemplateInstCallback.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -32,8 +34,11 @@
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace codeindex {
 
@@ -172,6 +177,56 @@ struct UnitBuilder {
   std::vector<std::string> Includes; ///< spelled, for test detection
 };
 
+/// Sets a flag when its deadline passes, for every TU being indexed with
+/// --tu-timeout; one thread for the whole process. Thread-safe.
+class Watchdog {
+public:
+  static Watchdog &get() {
+    // Leaked on purpose: worker threads may still deregister while static
+    // destructors run at exit.
+    static Watchdog *W = new Watchdog();
+    return *W;
+  }
+  /// Flag is shared: a TU unwound by CrashRecoveryContext never calls
+  /// forget(), and its flag must stay valid until the deadline passes.
+  void watch(std::shared_ptr<std::atomic<bool>> Flag, Clock::time_point At) {
+    std::lock_guard<std::mutex> L(M);
+    Deadlines.emplace(At, std::move(Flag));
+    if (!Thread.joinable())
+      Thread = std::thread([this] { run(); });
+    CV.notify_one();
+  }
+  void forget(const std::atomic<bool> *Flag) {
+    std::lock_guard<std::mutex> L(M);
+    std::erase_if(Deadlines,
+                  [&](const auto &P) { return P.second.get() == Flag; });
+  }
+
+private:
+  Watchdog() = default;
+  [[noreturn]] void run() {
+    std::unique_lock<std::mutex> L(M);
+    for (;;) {
+      if (Deadlines.empty()) {
+        CV.wait(L);
+        continue;
+      }
+      auto First = Deadlines.begin();
+      if (Clock::now() >= First->first) {
+        First->second->store(true, std::memory_order_relaxed);
+        Deadlines.erase(First);
+        continue;
+      }
+      CV.wait_until(L, First->first);
+    }
+  }
+  std::mutex M;
+  std::condition_variable CV;
+  std::multimap<Clock::time_point, std::shared_ptr<std::atomic<bool>>>
+      Deadlines;
+  std::thread Thread;
+};
+
 class TuState {
 public:
   TuState(const TuInput &In, ExtractContext &Ctx, TuResult &Out)
@@ -200,6 +255,25 @@ public:
 
   llvm::DenseMap<const Decl *, std::pair<Id, std::string>> UsrCache;
   llvm::SmallPtrSet<const Decl *, 4> AnonNamespaces;
+
+  // --tu-timeout. The frontend runs on this thread and cannot be killed, so
+  // it is stopped from the inside: the Watchdog thread sets Expired at the
+  // deadline; the preprocessor's token stream and Sema's template
+  // instantiations test it (one relaxed load per event) and, once it is set,
+  // stop() makes the rest of the input end.
+  std::shared_ptr<std::atomic<bool>> Expired =
+      std::make_shared<std::atomic<bool>>(false);
+  bool TimedOut = false;
+  Preprocessor *PP = nullptr;
+  bool pastDeadline() {
+    if (TimedOut)
+      return true;
+    if (!Expired->load(std::memory_order_relaxed))
+      return false;
+    stop();
+    return true;
+  }
+  void stop();
 
   FileState &fileState(FileID FID);
   FileState *fileStateFor(SourceLocation Loc) {
@@ -288,6 +362,16 @@ FileState &TuState::fileState(FileID FID) {
   }
   ByPath[Abs] = FS;
   return FS;
+}
+
+void TuState::stop() {
+  TimedOut = true;
+  // A fatal error stops the preprocessor from entering further #includes,
+  // Sema from starting template instantiations (InstantiatingTemplate gives
+  // up after a fatal error), and silences every later diagnostic.
+  DiagnosticsEngine &D = PP->getDiagnostics();
+  D.Report(D.getCustomDiagID(DiagnosticsEngine::Fatal,
+                             "indexing stopped by --tu-timeout"));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1275,8 +1359,10 @@ private:
 class FinishConsumer : public SemaConsumer {
 public:
   FinishConsumer(TuState &T, Collector &C) : T(T), C(C) {}
-  void InitializeSema(Sema &S) override { T.S = &S; }
+  void InitializeSema(Sema &S) override;
   void ForgetSema() override { T.S = nullptr; }
+  // False stops ParseAST after this declaration.
+  bool HandleTopLevelDecl(DeclGroupRef) override { return !T.TimedOut; }
   void HandleTranslationUnit(ASTContext &) override;
 
 private:
@@ -1294,8 +1380,32 @@ public:
   }
 };
 
+/// Polls the --tu-timeout deadline while Sema instantiates templates, which
+/// can run long without the preprocessor producing a token.
+class DeadlineCallback : public TemplateInstantiationCallback {
+public:
+  explicit DeadlineCallback(TuState &T) : T(T) {}
+  void initialize(const Sema &) override {}
+  void finalize(const Sema &) override {}
+  void atTemplateBegin(const Sema &,
+                       const Sema::CodeSynthesisContext &) override {
+    T.pastDeadline();
+  }
+  void atTemplateEnd(const Sema &,
+                     const Sema::CodeSynthesisContext &) override {}
+
+private:
+  TuState &T;
+};
+
+void FinishConsumer::InitializeSema(Sema &S) {
+  T.S = &S;
+  if (T.Ctx.Options.TuTimeoutSeconds)
+    S.TemplateInstCallbacks.push_back(std::make_unique<DeadlineCallback>(T));
+}
+
 void FinishConsumer::HandleTranslationUnit(ASTContext &) {
-  if (!T.S)
+  if (!T.S || T.TimedOut)
     return;
   for (const TuState::FactoryCall &FC : T.FactoryCalls) {
     auto *FD = const_cast<FunctionDecl *>(FC.Callee);
@@ -1354,8 +1464,25 @@ public:
     T.Lang = CI.getLangOpts().CPlusPlus ? Language::Cxx : Language::C;
     CI.getFrontendOpts().SkipFunctionBodies = true;
     CI.getDiagnostics().setWarningsAsErrors(false);
+    // No "N errors generated." on stderr: it would break the progress line,
+    // and the diagnostics are in the index.
+    CI.getDiagnosticOpts().ShowCarets = false;
     std::shared_ptr<Preprocessor> PP = CI.getPreprocessorPtr();
     PP->addPPCallbacks(std::make_unique<IncludeTracker>(T));
+    T.PP = PP.get();
+    if (T.Ctx.Options.TuTimeoutSeconds)
+      PP->setTokenWatcher([this](const Token &Tok) {
+        if (!T.pastDeadline())
+          return;
+        // Past the deadline the input ends here: every token the parser
+        // receives becomes eof, so it closes what is open and stops. (Tok
+        // is the caller's token, not a const object.)
+        Token &Eof = const_cast<Token &>(Tok);
+        SourceLocation Loc = Eof.getLocation();
+        Eof.startToken();
+        Eof.setKind(tok::eof);
+        Eof.setLocation(Loc);
+      });
     auto C = std::make_shared<Collector>(T);
     index::IndexingOptions Opts;
     Opts.SystemSymbolFilter =
@@ -1592,6 +1719,13 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
   auto Start = Clock::now();
 
   TuState T(In, Ctx, R);
+  if (Ctx.Options.TuTimeoutSeconds)
+    Watchdog::get().watch(
+        T.Expired, Start + std::chrono::seconds(Ctx.Options.TuTimeoutSeconds));
+  auto Unwatch = llvm::make_scope_exit([&] {
+    if (Ctx.Options.TuTimeoutSeconds)
+      Watchdog::get().forget(T.Expired.get());
+  });
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
       llvm::vfs::createPhysicalFileSystem();
   FS->setCurrentWorkingDirectory(In.Directory);
@@ -1613,7 +1747,12 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
   // No units is normal when every file this TU read was claimed by TUs
   // with the same preprocessor variant (the same file compiled for several
   // targets); it is a failure only when the frontend never started.
-  if (T.Units.empty() && !T.SM) {
+  if (T.TimedOut) {
+    R.Record.Status = TuStatus::TimedOut;
+    R.Record.FailureReason = "timed out after " +
+                             std::to_string(Ctx.Options.TuTimeoutSeconds) +
+                             " s";
+  } else if (T.Units.empty() && !T.SM) {
     R.Record.Status = TuStatus::Failed;
     R.Record.FailureReason =
         R.Record.Diagnostics.empty()

@@ -42,6 +42,9 @@ struct ExtractOptions {
   bool DedupHeaders = true;
   /// Files matching any of these (root-relative paths) are not indexed.
   std::vector<llvm::GlobPattern> Exclude;
+  /// Stop a TU's frontend after this many seconds (0: no limit). The stop
+  /// is cooperative: see docs/performance.md for what it can interrupt.
+  unsigned TuTimeoutSeconds = 0;
 };
 
 /// Maps absolute paths to the paths written in the graph: root-relative

@@ -154,6 +154,12 @@ findIgnoredFiles(const PathMapper &Paths, const std::string &BuildDir,
   return Out;
 }
 
+/// A TU whose facts are not in the index (only a failed main-file record).
+bool failed(TuStatus S) {
+  return S == TuStatus::Failed || S == TuStatus::Crashed ||
+         S == TuStatus::TimedOut;
+}
+
 std::string formatDuration(double Seconds) {
   char Buf[32];
   snprintf(Buf, sizeof Buf, "%.1f s", Seconds);
@@ -208,6 +214,7 @@ int runExtract(const ExtractRequest &R) {
   Opts.IndexSystem = R.IndexSystem;
   Opts.ExcludeTests = R.ExcludeTests;
   Opts.DedupHeaders = R.DedupHeaders;
+  Opts.TuTimeoutSeconds = R.TuTimeoutSeconds;
   for (const std::string &G : R.Exclude) {
     llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
     if (!P) {
@@ -313,9 +320,7 @@ int runExtract(const ExtractRequest &R) {
   std::set<Id> Clean;
   for (size_t I = 0; I < Tus.size(); ++I) {
     auto It = OldByKey.find(Tus[I].Key);
-    bool Same = It != OldByKey.end() &&
-                It->second.Status != TuStatus::Crashed &&
-                It->second.Status != TuStatus::Failed &&
+    bool Same = It != OldByKey.end() && !failed(It->second.Status) &&
                 It->second.CommandHash == Tus[I].CommandHash;
     if (Same)
       for (const auto &[Path, Hash] : It->second.Inputs)
@@ -375,21 +380,29 @@ int runExtract(const ExtractRequest &R) {
       Res = extractTranslationUnit(In, Ctx);
     else
       Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
-    if (!Survived) {
-      // Whatever the crashed TU claimed is free again for other TUs.
+    if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
+      // A crashed or timed-out TU commits none of its (partial) facts, and
+      // whatever it claimed is free again for other TUs.
       std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
       {
         std::lock_guard<std::mutex> L(ResultMutex);
         Released.insert(Released.end(), Freed.begin(), Freed.end());
       }
+      TuResult Partial = std::move(Res);
       Res = TuResult();
       Res.Record.Key = In.Key;
       Res.Record.MainFile = Display;
       Res.Record.Directory = In.Directory;
       Res.Record.CommandHash = In.CommandHash;
       Res.Record.Variant = In.Variant;
-      Res.Record.Status = TuStatus::Crashed;
-      Res.Record.FailureReason = "the Clang frontend crashed on this file";
+      Res.ParseSeconds = Partial.ParseSeconds;
+      if (Survived) {
+        Res.Record.Status = TuStatus::TimedOut;
+        Res.Record.FailureReason = Partial.Record.FailureReason;
+      } else {
+        Res.Record.Status = TuStatus::Crashed;
+        Res.Record.FailureReason = "the Clang frontend crashed on this file";
+      }
     }
     if (Res.Units.empty()) {
       // Keep a record of the main file so the failure shows in `files`.
@@ -405,8 +418,7 @@ int runExtract(const ExtractRequest &R) {
         Res.Units.push_back(std::move(U));
       }
     }
-    if (Res.Record.Status == TuStatus::Crashed ||
-        Res.Record.Status == TuStatus::Failed)
+    if (failed(Res.Record.Status))
       ++Failed;
     else if (Res.Record.Status == TuStatus::Errors)
       ++WithErrors;
@@ -466,8 +478,7 @@ int runExtract(const ExtractRequest &R) {
       const TuRecord *Rec = nullptr;
       auto W = Written.find(Tus[I].Key);
       if (W != Written.end()) {
-        if (W->second.Status == TuStatus::Crashed ||
-            W->second.Status == TuStatus::Failed)
+        if (failed(W->second.Status))
           continue;
         Rec = &W->second;
       } else if (Clean.count(Tus[I].Key)) {
