@@ -345,6 +345,23 @@ int runExtract(const ExtractRequest &R) {
       Removed.push_back(K);
       Released.insert(Released.end(), T.OwnedUnits.begin(), T.OwnedUnits.end());
     }
+  // Units in the store that no TU record owns were left by an interrupted
+  // run (their owner was re-parsed and committed, the orphan pass was not):
+  // they are orphans like the released ones, re-read by a TU that still
+  // includes them or removed.
+  if (!Fresh) {
+    std::vector<UnitKey> Stored;
+    if (Status S2 = G.readUnitKeys(Stored); !S2.isOk()) {
+      error("cannot read the index: " + S2.message());
+      return exitcode::Store;
+    }
+    std::set<UnitKey> Owned;
+    for (const auto &[K, T] : OldByKey)
+      Owned.insert(T.OwnedUnits.begin(), T.OwnedUnits.end());
+    for (const UnitKey &U : Stored)
+      if (!Owned.count(U))
+        Released.push_back(U);
+  }
 
   // ---- extraction -----------------------------------------------------------
   storage::BatchWriterOptions WO;
@@ -516,19 +533,6 @@ int runExtract(const ExtractRequest &R) {
     for (const UnitKey &U : Released)
       if (!Claims.owner(U))
         Gone.insert(U);
-    // Units in the store that no TU owns (left by an interrupted run).
-    std::vector<UnitKey> Stored;
-    if (!Fresh && G.readUnitKeys(Stored).isOk()) {
-      std::set<UnitKey> Owned;
-      for (const auto &[K, Rec] : OldByKey)
-        if (Clean.count(K))
-          Owned.insert(Rec.OwnedUnits.begin(), Rec.OwnedUnits.end());
-      for (const auto &[K, Rec] : Written)
-        Owned.insert(Rec.OwnedUnits.begin(), Rec.OwnedUnits.end());
-      for (const UnitKey &U : Stored)
-        if (!Owned.count(U))
-          Gone.insert(U);
-    }
     for (const UnitKey &U : Gone)
       if (Status S2 = G.encodeRemoveUnit(U, B); !S2.isOk())
         WriteError = S2;

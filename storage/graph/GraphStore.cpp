@@ -484,17 +484,8 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
 }
 
 Status GraphStore::encodeRemoveTu(Id TuKey, WriteBatch &B) {
-  TuRecord T;
-  Status St = readTuRecord(TuKey, T);
-  if (St.isNotFound())
-    return Status::ok();
-  if (!St.isOk())
-    return St;
-  for (const UnitKey &U : T.OwnedUnits)
-    if (Status St2 = encodeRemoveUnit(U, B); !St2.isOk())
-      return St2;
   std::string TK = idKey(TuKey);
-  if (St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
+  if (Status St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
     return St;
   B.del(Table::TuState, TK);
   return Status::ok();

@@ -72,7 +72,9 @@ public:
   Status encodeTu(const TuRecord &Tu, const std::vector<UnitFacts> &Units,
                   storage::WriteBatch &B);
 
-  /// Appends the deletion of a TU, its diagnostics and every unit it owns.
+  /// Appends the deletion of a TU's record and diagnostics. The units it
+  /// owned are left to the driver (encodeRemoveUnit): another TU may have
+  /// taken them over in the same run.
   Status encodeRemoveTu(Id TuKey, storage::WriteBatch &B);
 
   /// Appends the deletion of one unit's keys.
