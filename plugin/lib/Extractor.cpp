@@ -263,6 +263,11 @@ public:
   // stop() makes the rest of the input end.
   std::shared_ptr<std::atomic<bool>> Expired =
       std::make_shared<std::atomic<bool>>(false);
+
+  /// Seconds spent in the extractor while the frontend runs (see
+  /// ExtractTimer); the rest of the frontend's time is Clang's parsing.
+  double ExtractSeconds = 0;
+  unsigned TimerDepth = 0;
   bool TimedOut = false;
   Preprocessor *PP = nullptr;
   bool pastDeadline() {
@@ -293,10 +298,31 @@ public:
   }
 };
 
+/// Adds the time of the outermost timed scope to TuState::ExtractSeconds:
+/// around the index consumer's calls, the extractor's own callbacks and the
+/// finishing step. Nested scopes are not counted twice.
+class ExtractTimer {
+public:
+  explicit ExtractTimer(TuState &T) : T(T) {
+    if (T.TimerDepth++ == 0)
+      Start = Clock::now();
+  }
+  ~ExtractTimer() {
+    if (--T.TimerDepth == 0)
+      T.ExtractSeconds +=
+          std::chrono::duration<double>(Clock::now() - Start).count();
+  }
+
+private:
+  TuState &T;
+  Clock::time_point Start;
+};
+
 FileState &TuState::fileState(FileID FID) {
   auto It = Files.find(FID);
   if (It != Files.end())
     return It->second;
+  ExtractTimer Timer(*this);
   FileState &FS = Files[FID];
   OptionalFileEntryRef FE = SM->getFileEntryRefForID(FID);
   if (!FE)
@@ -1444,12 +1470,34 @@ void FinishConsumer::HandleTranslationUnit(ASTContext &) {
 
 void finishTu(TuState &T);
 
+/// The consumer chain, timed: clang::index traverses each top-level
+/// declaration and calls the Collector inside HandleTopLevelDecl.
+class TimedConsumer : public MultiplexConsumer {
+public:
+  TimedConsumer(TuState &T, std::vector<std::unique_ptr<ASTConsumer>> C)
+      : MultiplexConsumer(std::move(C)), T(T) {}
+  bool HandleTopLevelDecl(DeclGroupRef D) override {
+    ExtractTimer Timer(T);
+    return MultiplexConsumer::HandleTopLevelDecl(D);
+  }
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    ExtractTimer Timer(T);
+    MultiplexConsumer::HandleTranslationUnit(Ctx);
+  }
+
+private:
+  TuState &T;
+};
+
 class IndexFrontendAction : public ASTFrontendAction {
 public:
   explicit IndexFrontendAction(TuState &T) : T(T) {}
 
   // The SourceManager dies with the CompilerInstance: finish while it lives.
-  void EndSourceFileAction() override { finishTu(T); }
+  void EndSourceFileAction() override {
+    ExtractTimer Timer(T);
+    finishTu(T);
+  }
 
   // Sema skips the pending implicit instantiations at the end of a TU_Prefix
   // translation unit: the index does not record references that exist only
@@ -1508,7 +1556,7 @@ public:
     Consumers.push_back(
         index::createIndexingASTConsumer(C, Opts, PP, std::move(SkipBody)));
     Consumers.push_back(std::make_unique<FinishConsumer>(T, *C));
-    return std::make_unique<MultiplexConsumer>(std::move(Consumers));
+    return std::make_unique<TimedConsumer>(T, std::move(Consumers));
   }
 
 private:
@@ -1738,8 +1786,9 @@ TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx) {
         In.Args, std::make_unique<IndexFrontendAction>(T), Files.get());
     Inv.setDiagnosticConsumer(&Diags);
     Ok = Inv.run();
-    auto Parsed = Clock::now();
-    R.ParseSeconds = std::chrono::duration<double>(Parsed - Start).count();
+    R.ParseSeconds =
+        std::chrono::duration<double>(Clock::now() - Start).count() -
+        T.ExtractSeconds;
   }
   bool HasErrors = std::any_of(
       R.Record.Diagnostics.begin(), R.Record.Diagnostics.end(),

@@ -378,7 +378,13 @@ int runExtract(const ExtractRequest &R) {
       R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
   Progress Prog(R.Quiet ? ProgressMode::Never : R.Progress);
   std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
-  std::atomic<double> ParseSeconds{0};
+  // Worker time, summed over TUs: see the summary's "time" line.
+  std::atomic<double> ParseSeconds{0}, ExtractSeconds{0}, EncodeSeconds{0};
+  auto Add = [](std::atomic<double> &A, double V) {
+    double Old = A.load();
+    while (!A.compare_exchange_weak(Old, Old + V)) {
+    }
+  };
   std::mutex ResultMutex;
   std::map<Id, TuRecord> Written; // records written this run (without facts)
   Status WriteError;
@@ -413,6 +419,7 @@ int runExtract(const ExtractRequest &R) {
       Res.Record.CommandHash = In.CommandHash;
       Res.Record.Variant = In.Variant;
       Res.ParseSeconds = Partial.ParseSeconds;
+      Res.ExtractSeconds = Partial.ExtractSeconds;
       if (Survived) {
         Res.Record.Status = TuStatus::TimedOut;
         Res.Record.FailureReason = Partial.Record.FailureReason;
@@ -440,7 +447,10 @@ int runExtract(const ExtractRequest &R) {
     else if (Res.Record.Status == TuStatus::Errors)
       ++WithErrors;
     WriteBatch B;
+    auto EncodeStart = Clock::now();
     Status S2 = G.encodeTu(Res.Record, Res.Units, B);
+    Add(EncodeSeconds,
+        std::chrono::duration<double>(Clock::now() - EncodeStart).count());
     if (S2.isOk())
       S2 = Writer.submit(std::move(B));
     {
@@ -461,9 +471,8 @@ int runExtract(const ExtractRequest &R) {
       Res.Units.clear();
       Written[In.Key] = std::move(Res.Record);
     }
-    double P = ParseSeconds.load();
-    while (!ParseSeconds.compare_exchange_weak(P, P + Res.ParseSeconds)) {
-    }
+    Add(ParseSeconds, Res.ParseSeconds);
+    Add(ExtractSeconds, Res.ExtractSeconds);
     Prog.finished(Display, ++Done);
   };
 
@@ -591,6 +600,9 @@ int runExtract(const ExtractRequest &R) {
     Run["parsed_translation_units"] = Done.load();
     Run["reused_translation_units"] = Clean.size();
     Run["parse_seconds"] = std::round(ParseSeconds.load() * 100) / 100;
+    Run["extract_seconds"] = std::round(ExtractSeconds.load() * 100) / 100;
+    Run["encode_seconds"] = std::round(EncodeSeconds.load() * 100) / 100;
+    Run["write_ms"] = WS.WriteMillis;
     Run["write_stall_ms"] = WS.Engine.StallMillis;
     Run["producer_blocked_ms"] = WS.ProducerBlockedMillis;
     G.putMeta(B, meta::Run, Run.dump());
@@ -599,10 +611,14 @@ int runExtract(const ExtractRequest &R) {
       return exitcode::Store;
     }
   }
+  auto CommitStart = Clock::now();
   if (Status S2 = DbStore->commit(); !S2.isOk()) {
     error("committing the index failed: " + S2.message());
     return exitcode::Store;
   }
+  double CommitSeconds =
+      std::chrono::duration<double>(Clock::now() - CommitStart).count();
+  auto ExportStart = Clock::now();
 
   GraphStats Stats;
   if (!R.Json.empty()) {
@@ -623,6 +639,8 @@ int runExtract(const ExtractRequest &R) {
     for (const std::string &C : Usrs.collisions())
       Err << "usr collision: " << C << "\n";
   }
+  double ExportSeconds =
+      std::chrono::duration<double>(Clock::now() - ExportStart).count();
 
   if (!R.Quiet) {
     llvm::errs() << "code-indexer: " << Tus.size() << " TUs (" << Done.load()
@@ -634,6 +652,23 @@ int runExtract(const ExtractRequest &R) {
                    << " entities, " << Stats.Edges << " edges";
     llvm::errs() << " in " << formatDuration(Seconds)
                  << "; write stalls: " << WS.Engine.StallMillis << " ms\n";
+    // Parse, extract and the workers' share of write and stall are summed
+    // over the workers, so with --jobs N they add up to about N x wall.
+    double Write =
+        EncodeSeconds.load() + WS.WriteMillis / 1000.0 + CommitSeconds;
+    double Stall = (WS.ProducerBlockedMillis + WS.Engine.StallMillis) / 1000.0;
+    llvm::errs()
+        << "code-indexer: time "
+        << formatDuration(
+               std::chrono::duration<double>(Clock::now() - Start).count())
+        << ": parse " << formatDuration(ParseSeconds.load()) << ", extract "
+        << formatDuration(ExtractSeconds.load()) << ", write "
+        << formatDuration(Write) << ", stall " << formatDuration(Stall)
+        << " (summed over " << Jobs << (Jobs == 1 ? " worker" : " workers")
+        << ")";
+    if (!R.Json.empty())
+      llvm::errs() << "; export " << formatDuration(ExportSeconds);
+    llvm::errs() << "\n";
     llvm::errs() << "code-indexer: index: " << Spec.toString() << "\n";
     if (!R.Json.empty())
       llvm::errs() << "code-indexer: json: " << realPath(R.Json) << "\n";

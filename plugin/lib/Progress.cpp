@@ -11,7 +11,8 @@ namespace codeindex {
 
 Progress::Progress(ProgressMode Mode)
     : Enabled(Mode != ProgressMode::Never),
-      Tty(llvm::sys::Process::StandardErrIsDisplayed()) {
+      Tty(Mode == ProgressMode::Always ||
+          llvm::sys::Process::StandardErrIsDisplayed()) {
   Start = LastPrint = std::chrono::steady_clock::now();
 }
 
@@ -35,14 +36,14 @@ void Progress::draw(const std::string &File, size_t Done) {
   double SinceLast = std::chrono::duration<double>(Now - LastPrint).count();
   if (!Tty && SinceLast < 5.0 && Done != Total)
     return;
-  if (Tty && SinceLast < 0.1 && Done != Total)
+  if (Tty && SinceLast < 0.1 && Done != Total && LastWidth)
     return;
   LastPrint = Now;
   unsigned Pct = static_cast<unsigned>(100.0 * Done / Total);
   double Eta = Done ? Elapsed / Done * (Total - Done) : 0;
   char Head[64];
   int W = static_cast<int>(std::to_string(Total).size());
-  snprintf(Head, sizeof Head, "[%*zu/%zu] %3u%% ", W, Done, Total, Pct);
+  snprintf(Head, sizeof Head, "[%*zu/%zu] %u%% ", W, Done, Total, Pct);
   char Tail[32];
   snprintf(Tail, sizeof Tail, "  ETA %u:%02u", static_cast<unsigned>(Eta) / 60,
            static_cast<unsigned>(Eta) % 60);

@@ -1,8 +1,10 @@
 //===- Progress.h - Live progress of an indexing run ------------*- C++ -*-===//
 //
-// On a terminal: one line, refreshed in place:
+// On a terminal (or with --progress always): one line, refreshed in place:
 //   [ 37/120] 31% src/foo.cpp  ETA 0:42
-// Elsewhere (CI logs): a plain line every few seconds. Thread-safe.
+// (the file is the TU finished last). Elsewhere (CI logs, --progress auto):
+// the same text as a plain line every 5 seconds and at the end.
+// Thread-safe.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PLUGIN_PROGRESS_H
@@ -31,7 +33,7 @@ private:
 
   std::mutex M;
   bool Enabled;
-  bool Tty;
+  bool Tty; ///< refresh one line in place
   size_t Total = 0;
   size_t LastWidth = 0;
   std::chrono::steady_clock::time_point Start, LastPrint;
