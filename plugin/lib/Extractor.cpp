@@ -377,9 +377,13 @@ FileState &TuState::fileState(FileID FID) {
       F.Role = FileRole::System;
       F.Status = FileStatus::Skipped;
     } else {
-      bool Generated = !Ctx.Options.BuildDir.empty() &&
-                       PathMapper(Ctx.Options.BuildDir).insideRoot(Abs) &&
-                       Ctx.Options.BuildDir != Ctx.Paths.root();
+      // A build directory at or above the root (an in-source build, or a
+      // compile_commands.json copied above the tree) does not make the
+      // sources under the root generated files.
+      PathMapper Build(Ctx.Options.BuildDir);
+      bool Generated =
+          !Ctx.Options.BuildDir.empty() && Build.insideRoot(Abs) &&
+          !(Build.insideRoot(Ctx.Paths.root()) && Ctx.Paths.insideRoot(Abs));
       F.Role = Generated ? FileRole::Generated
                : IsMain  ? FileRole::Source
                          : FileRole::Header;
