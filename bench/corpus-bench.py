@@ -214,7 +214,7 @@ def main():
         if header:
             edits.append(Edit(header))
             r = run_indexer(a, corpus_dir, db, [])
-            r["note"] += "; edited %s (read by %d TUs)" % (os.path.relpath(header, root), readers)
+            r["note"] += "; edited %s (the header most TUs include)" % os.path.relpath(header, root)
             rows.append(("(e) header edited", r))
             edits.pop().undo()
 
