@@ -597,7 +597,8 @@ int runExtract(const ExtractRequest &R) {
     Run["jobs"] = Jobs;
     Run["engine"] = Spec.Engine;
     Run["mode"] = Fresh ? "full" : "incremental";
-    Run["parsed_translation_units"] = Done.load();
+    Run["parsed_translation_units"] = Written.size();
+    Run["reparsed_translation_units"] = Done.load() - Written.size();
     Run["reused_translation_units"] = Clean.size();
     Run["parse_seconds"] = std::round(ParseSeconds.load() * 100) / 100;
     Run["extract_seconds"] = std::round(ExtractSeconds.load() * 100) / 100;
@@ -643,10 +644,17 @@ int runExtract(const ExtractRequest &R) {
       std::chrono::duration<double>(Clock::now() - ExportStart).count();
 
   if (!R.Quiet) {
-    llvm::errs() << "code-indexer: " << Tus.size() << " TUs (" << Done.load()
+    // Done counts frontend runs; a TU parsed again in the orphan pass is
+    // counted once in "parsed" and reported as re-parsed.
+    size_t Reparsed = Done.load() - Written.size();
+    llvm::errs() << "code-indexer: " << Tus.size() << " TUs (" << Written.size()
                  << " parsed, " << Clean.size() << " unchanged, "
                  << Failed.load() << " failed, " << WithErrors.load()
                  << " with errors, " << Excluded.size() << " excluded)";
+    if (Reparsed)
+      llvm::errs() << ", " << Reparsed
+                   << " parsed again for headers whose owner failed or let "
+                      "them go";
     if (!R.Json.empty())
       llvm::errs() << ", " << Stats.Files << " files, " << Stats.Entities
                    << " entities, " << Stats.Edges << " edges";
