@@ -2,19 +2,14 @@
 
 #include "IndexDir.h"
 
+#include "Platform.h"
+
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -31,12 +26,6 @@ constexpr const char *CurrentName = "CURRENT";
 constexpr const char *CurrentTmpName = "CURRENT.tmp";
 constexpr const char *LockName = "LOCK";
 constexpr const char *ReadersName = "READERS";
-
-std::string errnoText(int Err) { return std::strerror(Err); }
-
-Status ioError(const std::string &What, const std::string &Path, int Err) {
-  return Status::ioError(What + " '" + Path + "': " + errnoText(Err));
-}
 
 /// Parses "gen-NNNNNN" (at least one digit, nothing else).
 bool parseGenName(std::string_view Name, uint64_t *Number) {
@@ -62,43 +51,18 @@ std::string genName(uint64_t Number) {
 
 Status readSmallFile(const std::string &Path, size_t Limit, std::string *Out,
                      bool *Missing) {
-  *Missing = false;
-  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0) {
-    if (errno == ENOENT) {
-      *Missing = true;
-      return Status::ok();
-    }
-    return ioError("cannot open", Path, errno);
-  }
+  File F;
+  if (Status S = openFile(Path, OpenFor::Read, &F, Missing); !S || *Missing)
+    return S;
   Out->clear();
   char Buf[256];
   while (Out->size() <= Limit) {
-    ssize_t N = ::read(Fd, Buf, sizeof(Buf));
-    if (N < 0) {
-      if (errno == EINTR)
-        continue;
-      int Err = errno;
-      ::close(Fd);
-      return ioError("cannot read", Path, Err);
-    }
+    size_t N = 0;
+    if (Status S = readSome(F, Buf, sizeof(Buf), &N, Path); !S)
+      return S;
     if (N == 0)
       break;
-    Out->append(Buf, static_cast<size_t>(N));
-  }
-  ::close(Fd);
-  return Status::ok();
-}
-
-Status writeAll(int Fd, std::string_view Data, const std::string &Path) {
-  while (!Data.empty()) {
-    ssize_t N = ::write(Fd, Data.data(), Data.size());
-    if (N < 0) {
-      if (errno == EINTR)
-        continue;
-      return ioError("cannot write", Path, errno);
-    }
-    Data.remove_prefix(static_cast<size_t>(N));
+    Out->append(Buf, N);
   }
   return Status::ok();
 }
@@ -134,18 +98,17 @@ Status readCurrent(const std::string &Root, std::string *Gen) {
 
 Status writeCurrent(const std::string &Root, const std::string &Gen) {
   std::string Tmp = Root + "/" + CurrentTmpName;
-  int Fd = ::open(Tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (Fd < 0)
-    return ioError("cannot create", Tmp, errno);
-  Status S = writeAll(Fd, Gen + "\n", Tmp);
-  if (S && ::fsync(Fd) != 0)
-    S = ioError("cannot sync", Tmp, errno);
-  ::close(Fd);
+  File F;
+  if (Status S = openFile(Tmp, OpenFor::WriteTruncate, &F); !S)
+    return S;
+  Status S = writeAll(F, Gen + "\n", Tmp);
+  if (S)
+    S = syncFile(F, Tmp);
+  F.close(); // Windows: a file open without FILE_SHARE_DELETE cannot move
   if (!S)
     return S;
-  std::string Current = Root + "/" + CurrentName;
-  if (::rename(Tmp.c_str(), Current.c_str()) != 0)
-    return ioError("cannot rename to", Current, errno);
+  if (Status S = replaceFile(Tmp, Root + "/" + CurrentName); !S)
+    return S;
   return syncPath(Root);
 }
 
@@ -157,11 +120,11 @@ struct GenEntry {
 Status listGenerations(const std::string &Root, std::vector<GenEntry> *Gens,
                        std::vector<std::string> *Foreign) {
   std::error_code Ec;
-  fs::directory_iterator It(Root, Ec);
+  fs::directory_iterator It(toFsPath(Root), Ec);
   if (Ec)
     return Status::ioError("cannot list '" + Root + "': " + Ec.message());
   for (; It != fs::directory_iterator(); It.increment(Ec)) {
-    std::string Name = It->path().filename().string();
+    std::string Name = fromFsPath(It->path().filename());
     uint64_t Number = 0;
     if (parseGenName(Name, &Number) && It->is_directory(Ec))
       Gens->push_back({Number, Name});
@@ -177,23 +140,28 @@ Status listGenerations(const std::string &Root, std::vector<GenEntry> *Gens,
 /// Deletes a generation unless a reader pins it. Failures are not errors:
 /// the next writer retries.
 void removeGenerationIfUnpinned(const std::string &Dir) {
-  std::string Readers = Dir + "/" + ReadersName;
-  int Fd = ::open(Readers.c_str(), O_RDWR | O_CLOEXEC);
-  if (Fd >= 0 && ::flock(Fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(Fd);
-    return; // a reader still uses it
+  std::string ReadersPath = Dir + "/" + ReadersName;
+  File Readers;
+  bool Missing = false;
+  (void)openFile(ReadersPath, OpenFor::ReadWrite, &Readers, &Missing);
+  if (Readers.isOpen()) {
+    bool Held = false;
+    if (Status S = lockFile(Readers, LockKind::Exclusive, /*Wait=*/false, &Held,
+                            ReadersPath);
+        !S || Held)
+      return; // a reader still uses it
   }
+  // The lock is held while the files go, so no reader pins the generation
+  // meanwhile. On Windows READERS, open here, only becomes "delete pending"
+  // and keeps Dir non-empty until closed: remove again after closing (a
+  // no-op on POSIX, where Dir is gone already).
   std::error_code Ec;
-  fs::remove_all(Dir, Ec);
-  if (Fd >= 0)
-    ::close(Fd);
-}
-
-std::string hostName() {
-  char Buf[256] = {};
-  if (::gethostname(Buf, sizeof(Buf) - 1) != 0)
-    return "unknown-host";
-  return Buf;
+  fs::path P = toFsPath(Dir);
+  fs::remove_all(P, Ec);
+  if (Readers.isOpen()) {
+    Readers.close();
+    fs::remove_all(P, Ec);
+  }
 }
 
 /// Turns the LOCK file's "pid host description" into words for a message.
@@ -217,78 +185,59 @@ std::string describeHolder(const std::string &Content) {
 }
 
 Status takeLock(const std::string &Root, const OpenOptions &Options,
-                int *FdOut) {
+                File *Out) {
   std::string Path = Root + "/" + LockName;
-  int Fd = ::open(Path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (Fd < 0)
-    return ioError("cannot open lock file", Path, errno);
-  int Flags = LOCK_EX | (Options.Lock == LockMode::Fail ? LOCK_NB : 0);
-  while (::flock(Fd, Flags) != 0) {
-    if (errno == EINTR)
-      continue;
-    int Err = errno;
-    ::close(Fd);
-    if (Err == EWOULDBLOCK) {
-      std::string Content;
-      bool Missing = false;
-      (void)readSmallFile(Path, 4096, &Content, &Missing);
-      return Status::busy("index at '" + Root + "' is locked by " +
-                          describeHolder(Content) +
-                          "; wait for that run to finish, or run again "
-                          "with --wait to wait for the lock");
-    }
-    return ioError("cannot lock", Path, Err);
+  File F;
+  if (Status S = openFile(Path, OpenFor::ReadWriteOrCreate, &F, nullptr,
+                          "cannot open lock file");
+      !S)
+    return S;
+  bool Held = false;
+  if (Status S = lockFile(F, LockKind::Exclusive,
+                          /*Wait=*/Options.Lock != LockMode::Fail, &Held, Path);
+      !S)
+    return S;
+  if (Held) {
+    F.close();
+    std::string Content;
+    bool Missing = false;
+    (void)readSmallFile(Path, 4096, &Content, &Missing);
+    return Status::busy("index at '" + Root + "' is locked by " +
+                        describeHolder(Content) +
+                        "; wait for that run to finish, or run again "
+                        "with --wait to wait for the lock");
   }
-  std::string Owner = std::to_string(::getpid()) + " " + hostName();
+  std::string Owner = std::to_string(processId()) + " " + hostName();
   if (!Options.LockOwnerDescription.empty()) {
     std::string Desc = Options.LockOwnerDescription;
     std::replace(Desc.begin(), Desc.end(), '\n', ' ');
     Owner += " " + Desc;
   }
   Owner += "\n";
-  if (::ftruncate(Fd, 0) != 0 || ::pwrite(Fd, Owner.data(), Owner.size(), 0) !=
-                                     static_cast<ssize_t>(Owner.size())) {
-    int Err = errno;
-    ::close(Fd);
-    return ioError("cannot write lock file", Path, Err);
-  }
-  *FdOut = Fd;
+  if (Status S = rewriteFile(F, Owner, Path); !S)
+    return S;
+  *Out = std::move(F);
   return Status::ok();
 }
 
 Status createGeneration(const std::string &Dir) {
-  if (::mkdir(Dir.c_str(), 0755) != 0)
-    return ioError("cannot create", Dir, errno);
-  std::string Readers = Dir + "/" + ReadersName;
-  int Fd = ::open(Readers.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (Fd < 0)
-    return ioError("cannot create", Readers, errno);
-  ::close(Fd);
-  return Status::ok();
+  if (Status S = makeDirectory(Dir); !S)
+    return S;
+  File F;
+  return openFile(Dir + "/" + ReadersName, OpenFor::ReadWriteOrCreate, &F);
 }
 
 } // namespace
 
-Status syncPath(const std::string &Path) {
-  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
-    return ioError("cannot open", Path, errno);
-  int Rc = ::fsync(Fd);
-  int Err = errno;
-  ::close(Fd);
-  if (Rc != 0)
-    return ioError("cannot sync", Path, Err);
-  return Status::ok();
-}
-
 Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
                             std::unique_ptr<IndexDir> *Out) {
   std::error_code Ec;
-  bool Existed = fs::exists(Path, Ec);
-  if (Existed && !fs::is_directory(Path, Ec))
+  fs::path P = toFsPath(Path);
+  bool Existed = fs::exists(P, Ec);
+  if (Existed && !fs::is_directory(P, Ec))
     return Status::invalidArgument("index path '" + Path +
                                    "' exists and is not a directory");
-  if (!Existed && !fs::create_directories(Path, Ec) && Ec)
+  if (!Existed && !fs::create_directories(P, Ec) && Ec)
     return Status::ioError("cannot create index directory '" + Path +
                            "': " + Ec.message());
 
@@ -308,7 +257,7 @@ Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
 
   std::unique_ptr<IndexDir> D(new IndexDir());
   D->Root = Path;
-  if (Status S = takeLock(Path, Options, &D->LockFd); !S)
+  if (Status S = takeLock(Path, Options, &D->Lock); !S)
     return S;
 
   // Re-read under the lock: a previous holder may have committed meanwhile.
@@ -332,7 +281,7 @@ Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
     if (G.Name != Live)
       removeGenerationIfUnpinned(Path + "/" + G.Name);
   }
-  ::unlink((Path + "/" + CurrentTmpName).c_str());
+  (void)removeFile(Path + "/" + CurrentTmpName);
 
   if (Options.Mode == OpenMode::Update && !Live.empty()) {
     D->GenName = Live;
@@ -368,7 +317,7 @@ Status IndexDir::openReader(const std::string &Path,
     D->GenDir = Path + "/" + Live;
     D->Live = true;
     std::error_code Ec;
-    if (!fs::is_directory(D->GenDir, Ec)) {
+    if (!fs::is_directory(toFsPath(D->GenDir), Ec)) {
       std::string Again;
       if (Status S = readCurrent(Path, &Again); !S)
         return S;
@@ -380,32 +329,33 @@ Status IndexDir::openReader(const std::string &Path,
                                 Live + ", which does not exist; " +
                                 rebuildHint());
     }
-    std::string Readers = D->GenDir + "/" + ReadersName;
-    int Fd = ::open(Readers.c_str(), O_RDONLY | O_CLOEXEC);
-    if (Fd < 0) {
-      if (errno == ENOENT) {
-        std::string Again;
-        if (Status S = readCurrent(Path, &Again); !S)
-          return S;
-        if (Again != Live)
-          continue;
-      }
+    std::string ReadersPath = D->GenDir + "/" + ReadersName;
+    File Readers;
+    bool Missing = false;
+    (void)openFile(ReadersPath, OpenFor::Read, &Readers, &Missing);
+    if (!Readers.isOpen()) {
+      // Missing, or (Windows) being deleted: a writer may have swapped
+      // generations since CURRENT was read.
+      std::string Again;
+      if (Status S = readCurrent(Path, &Again); !S)
+        return S;
+      if (Again != Live)
+        continue;
       // Read-only media or a damaged generation: read without a pin.
       *Out = std::move(D);
       return Status::ok();
     }
-    while (::flock(Fd, LOCK_SH) != 0 && errno == EINTR) {
-    }
+    // A failure other than EINTR (retried inside) leaves it unpinned, as
+    // before; the generation is still checked against CURRENT below.
+    bool Held = false;
+    (void)lockFile(Readers, LockKind::Shared, /*Wait=*/true, &Held,
+                   ReadersPath);
     std::string Again;
-    if (Status S = readCurrent(Path, &Again); !S) {
-      ::close(Fd);
+    if (Status S = readCurrent(Path, &Again); !S)
       return S;
-    }
-    if (Again != Live) {
-      ::close(Fd);
+    if (Again != Live)
       continue;
-    }
-    D->ReaderFd = Fd;
+    D->Readers = std::move(Readers);
     *Out = std::move(D);
     return Status::ok();
   }
@@ -414,14 +364,12 @@ Status IndexDir::openReader(const std::string &Path,
 }
 
 IndexDir::~IndexDir() {
-  if (ReaderFd >= 0)
-    ::close(ReaderFd);
-  if (LockFd >= 0) {
-    // Leave the file (it may be flock'ed by the next waiter already) but
+  Readers.close();
+  if (Lock.isOpen()) {
+    // Leave the file (it may be locked by the next waiter already) but
     // clear the owner so a stale name is never shown.
-    if (::ftruncate(LockFd, 0) != 0) {
-    }
-    ::close(LockFd);
+    truncateQuietly(Lock);
+    Lock.close();
   }
 }
 
@@ -446,7 +394,7 @@ void IndexDir::discard() {
   if (Live || GenDir.empty())
     return;
   std::error_code Ec;
-  fs::remove_all(GenDir, Ec);
+  fs::remove_all(toFsPath(GenDir), Ec);
 }
 
 } // namespace codeindex::storage::detail

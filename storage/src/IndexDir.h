@@ -2,15 +2,23 @@
 //
 // The engine-independent part of the on-disk layout (see Store.h):
 //
-//   PATH/LOCK                 flock'ed by the one writer; "pid host what"
+//   PATH/LOCK                 locked by the one writer; "pid host what"
 //   PATH/CURRENT              "gen-NNNNNN\n": the live generation
 //   PATH/gen-NNNNNN/          the engine's files
-//   PATH/gen-NNNNNN/READERS   shared-flock'ed by readers of that generation
+//   PATH/gen-NNNNNN/READERS   share-locked by readers of that generation
 //
 // CURRENT is only ever replaced by rename(), so a crash leaves either the old
 // or the new name. Generations other than the live one are garbage: a
 // rebuild that never committed or an old generation whose deletion was
 // interrupted or postponed because a reader pinned it.
+//
+// Windows (see Platform.h): locks are LockFileEx() on a byte beyond the end
+// of LOCK / READERS, so the holder's name in LOCK stays readable; CURRENT is
+// replaced with MoveFileExW(REPLACE_EXISTING | WRITE_THROUGH), retried while
+// a scanner holds it; the directory fsync after it is a no-op. A generation
+// whose files another process holds open without FILE_SHARE_DELETE (a
+// reader that did not pin it, a scanner) cannot be deleted yet: the deletion
+// fails quietly and the next writer retries, as after a crash.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_STORAGE_SRC_INDEXDIR_H
@@ -18,6 +26,8 @@
 
 #include "codeindex/storage/Status.h"
 #include "codeindex/storage/Store.h"
+
+#include "Platform.h"
 
 #include <memory>
 #include <string>
@@ -66,16 +76,13 @@ private:
   std::string GenDir;
   bool Fresh = false;
   bool Live = false;
-  int LockFd = -1;   ///< PATH/LOCK, held exclusively by writers
-  int ReaderFd = -1; ///< GenDir/READERS, held shared by readers
+  File Lock;    ///< PATH/LOCK, locked exclusively by writers
+  File Readers; ///< GenDir/READERS, locked shared by readers
 };
 
 /// "rebuild it with `code-indexer extract --full`": appended to Corruption
 /// and Incompatible messages.
 const char *rebuildHint();
-
-/// fsync() a file or directory by path.
-Status syncPath(const std::string &Path);
 
 } // namespace codeindex::storage::detail
 

@@ -21,6 +21,7 @@
 
 #include "Engines.h"
 #include "IndexDir.h"
+#include "Platform.h"
 #include "SortedRuns.h"
 
 #include <lmdb.h>
@@ -39,9 +40,6 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -262,7 +260,7 @@ private:
 /// table), so every store of this process on a generation shares one.
 class SharedEnv {
 public:
-  using Id = std::pair<dev_t, ino_t>;
+  using Id = FileId;
 
   /// Returns the environment of GenDir, opening it if this process has none.
   static Status acquire(const std::string &GenDir, const std::string &Root,
@@ -316,7 +314,7 @@ private:
   Status growMap(uint64_t AtLeast);
   uint64_t fileBytes() const {
     std::error_code Ec;
-    auto N = fs::file_size(GenDir + "/data.mdb", Ec);
+    auto N = fs::file_size(toFsPath(GenDir + "/data.mdb"), Ec);
     return Ec ? 0 : static_cast<uint64_t>(N);
   }
 
@@ -345,11 +343,9 @@ std::map<SharedEnv::Id, std::weak_ptr<SharedEnv>> SharedEnv::Registry;
 Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
                           OpenMode Mode, bool Fresh, uint64_t InitialMapBytes,
                           unsigned Flags, std::shared_ptr<SharedEnv> *Out) {
-  struct stat St;
-  if (::stat(GenDir.c_str(), &St) != 0)
-    return Status::ioError("cannot stat '" + GenDir +
-                           "': " + std::strerror(errno));
-  Id Key{St.st_dev, St.st_ino};
+  Id Key;
+  if (Status S = fileId(GenDir, &Key); !S)
+    return S;
   std::unique_lock Lock(RegistryMutex);
   for (;;) {
     auto It = Registry.find(Key);
@@ -415,7 +411,7 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags) {
                               " is missing or empty; " + rebuildHint());
   // Always configure the map size: LMDB would otherwise adopt the size
   // recorded in the file, which on Windows is allocated in full.
-  uint64_t Page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t Page = pageSize();
   if (Mode == OpenMode::ReadOnly)
     MapBytes = std::max<uint64_t>(File, Page * 4);
   else
@@ -425,8 +421,7 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags) {
 
   // Readers open read-write when they may, so that a writer of this process
   // can share the environment later (see acquire()).
-  EnvReadOnly =
-      Mode == OpenMode::ReadOnly && ::access(DataFile.c_str(), W_OK) != 0;
+  EnvReadOnly = Mode == OpenMode::ReadOnly && !isWritable(DataFile);
   if (EnvReadOnly)
     Flags |= MDB_RDONLY;
   Rc = mdb_env_open(Env, GenDir.c_str(), Flags, 0644);
@@ -557,7 +552,7 @@ Status SharedEnv::growMap(uint64_t AtLeast) {
   // Grow geometrically (fewer replays) but by at most 2 GiB a step, which
   // matters on Windows where the map is allocated in full.
   uint64_t Step = std::clamp<uint64_t>(MapBytes, 64ull << 20, 2ull << 30);
-  uint64_t Page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t Page = pageSize();
   uint64_t New = MapBytes + std::max(Step, AtLeast);
   New = (New + Page - 1) / Page * Page;
   int Rc = mdb_env_set_mapsize(Env, New);
@@ -816,9 +811,10 @@ Status SharedEnv::compactAndReopen() {
   } GateGuard{Gate};
 
   std::string Tmp = GenDir + "/compact.tmp";
+  fs::path TmpPath = toFsPath(Tmp);
   std::error_code Ec;
-  fs::remove_all(Tmp, Ec);
-  if (!fs::create_directory(Tmp, Ec))
+  fs::remove_all(TmpPath, Ec);
+  if (!fs::create_directory(TmpPath, Ec))
     return Status::ioError("cannot create '" + Tmp + "': " + Ec.message());
   if (int Rc = mdb_env_sync(Env, 1))
     return fromMdb(Rc, Root, "cannot sync");
@@ -826,14 +822,14 @@ Status SharedEnv::compactAndReopen() {
     return fromMdb(Rc, Root, "cannot write a compacted copy");
   if (Status S = syncPath(Tmp + "/data.mdb"); !S)
     return S;
+  // Windows: closing unmaps and closes data.mdb, without which it could not
+  // be replaced.
   closeEnv();
-  if (::rename((Tmp + "/data.mdb").c_str(), (GenDir + "/data.mdb").c_str()) !=
-      0)
-    return Status::ioError(
-        "cannot replace '" + GenDir +
-        "/data.mdb' by its compacted copy: " + std::strerror(errno));
-  fs::remove(GenDir + "/lock.mdb", Ec);
-  fs::remove_all(Tmp, Ec);
+  if (Status S = replaceFile(Tmp + "/data.mdb", GenDir + "/data.mdb"); !S)
+    return Status::ioError("cannot replace '" + GenDir +
+                           "/data.mdb' by its compacted copy: " + S.message());
+  fs::remove(toFsPath(GenDir + "/lock.mdb"), Ec);
+  fs::remove_all(TmpPath, Ec);
   if (Status S = syncPath(GenDir); !S)
     return S;
   // Serve reads after commit() from the compacted file; no more writes.

@@ -528,7 +528,7 @@ Status RocksDbStore::ingestBulk() {
   namespace fs = std::filesystem;
   std::string Dir = this->Dir->genDir() + "/ingest.tmp";
   std::error_code Ec;
-  fs::create_directories(Dir, Ec);
+  fs::create_directories(toFsPath(Dir), Ec);
   if (Ec)
     return Status::ioError("cannot create '" + Dir + "': " + Ec.message());
 
@@ -584,12 +584,12 @@ Status RocksDbStore::ingestBulk() {
     Writer.reset();
     Status Merged = Stream.finish();
     if (!Merged) {
-      fs::remove_all(Dir, Ec);
+      fs::remove_all(toFsPath(Dir), Ec);
       return Merged;
     }
   }
   if (!Rs.ok()) {
-    fs::remove_all(Dir, Ec);
+    fs::remove_all(toFsPath(Dir), Ec);
     return fromRocks(Rs, Root, "cannot write SST files for ingestion");
   }
   rocksdb::IngestExternalFileOptions Io;
@@ -602,7 +602,7 @@ Status RocksDbStore::ingestBulk() {
     if (!Rs.ok())
       break;
   }
-  fs::remove_all(Dir, Ec);
+  fs::remove_all(toFsPath(Dir), Ec);
   return fromRocks(Rs, Root, "cannot ingest SST files");
 }
 

@@ -10,15 +10,13 @@
 
 #include "SortedRuns.h"
 
+#include "Platform.h"
+
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <queue>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -50,22 +48,13 @@ void putVarint(std::string &Out, uint64_t V) {
   Out.push_back(static_cast<char>(V));
 }
 
-Status ioError(const std::string &What, const std::string &Path, int Err) {
-  return Status::ioError(What + " '" + Path + "': " + std::strerror(Err));
-}
-
 /// Appends to a file through a large buffer.
 class FileWriter {
 public:
-  ~FileWriter() {
-    if (Fd >= 0)
-      ::close(Fd);
-  }
   Status open(const std::string &P) {
     Path = P;
-    Fd = ::open(P.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (Fd < 0)
-      return ioError("cannot create", P, errno);
+    if (Status S = openFile(P, OpenFor::WriteTruncate, &F); !S)
+      return S;
     Buf.reserve(Capacity);
     return Status::ok();
   }
@@ -89,29 +78,17 @@ public:
   }
   Status close() {
     Status St = flush();
-    if (::close(Fd) != 0 && St)
-      St = ioError("cannot close", Path, errno);
-    Fd = -1;
+    if (!F.close() && St)
+      St = Status::ioError("cannot close '" + Path + "'");
     return St;
   }
 
 private:
-  Status writeAll(std::string_view S) {
-    while (!S.empty()) {
-      ssize_t N = ::write(Fd, S.data(), S.size());
-      if (N < 0) {
-        if (errno == EINTR)
-          continue;
-        return ioError("cannot write", Path, errno);
-      }
-      S.remove_prefix(static_cast<size_t>(N));
-    }
-    return Status::ok();
-  }
+  Status writeAll(std::string_view S) { return detail::writeAll(F, S, Path); }
 
   static constexpr size_t Capacity = 1 << 20;
   std::string Path;
-  int Fd = -1;
+  File F;
   std::string Buf;
 };
 
@@ -163,16 +140,10 @@ private:
 
 class SortedRuns::FileSource final : public SortedRuns::Source {
 public:
-  ~FileSource() override {
-    if (Fd >= 0)
-      ::close(Fd);
-  }
-
   Status open(const std::string &P) {
     Path = P;
-    Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
-    if (Fd < 0)
-      return ioError("cannot open", P, errno);
+    if (Status S = openFile(P, OpenFor::Read, &F); !S)
+      return S;
     Buf.resize(1 << 20);
     return Status::ok();
   }
@@ -236,22 +207,21 @@ private:
     if (Buf.size() < N)
       Buf.resize(N);
     while (End < N && !Eof) {
-      ssize_t R = ::read(Fd, Buf.data() + End, Buf.size() - End);
-      if (R < 0) {
-        if (errno == EINTR)
-          continue;
-        St = ioError("cannot read", Path, errno);
+      size_t R = 0;
+      if (Status S = readSome(F, Buf.data() + End, Buf.size() - End, &R, Path);
+          !S) {
+        St = S;
         return false;
       }
       if (R == 0)
         Eof = true;
-      End += static_cast<size_t>(R);
+      End += R;
     }
     return End - Begin >= N;
   }
 
   std::string Path;
-  int Fd = -1;
+  File F;
   std::vector<char> Buf;
   size_t Begin = 0, End = 0;
   bool Eof = false;
@@ -347,7 +317,7 @@ Status SortedRuns::startSpill() {
   if (Status S = waitSpill(); !S)
     return S;
   std::error_code Ec;
-  fs::create_directories(Dir, Ec);
+  fs::create_directories(toFsPath(Dir), Ec);
   char Name[32];
   std::snprintf(Name, sizeof(Name), "/run-%06zu", Runs.size());
   Runs.push_back(Dir + Name);
@@ -363,9 +333,9 @@ Status SortedRuns::startSpill() {
 void SortedRuns::removeFiles() {
   std::error_code Ec;
   for (const std::string &R : Runs)
-    fs::remove(R, Ec);
+    fs::remove(toFsPath(R), Ec);
   Runs.clear();
-  fs::remove(Dir, Ec); // only if empty
+  fs::remove(toFsPath(Dir), Ec); // only if empty
 }
 
 Status SortedRuns::drain(const Sink &Out) {
@@ -421,6 +391,7 @@ Status SortedRuns::drain(const Sink &Out) {
     }
   }
   Active.clear();
+  Sources.clear(); // Windows: a directory holding open files cannot go
   removeFiles();
   PendingBytes = 0;
   PendingOps = 0;
