@@ -74,12 +74,38 @@ bool isCodeLoadingFlag(llvm::StringRef A) {
       A, {"-fplugin", "-fpass-plugin", "-load", "-add-plugin", "-plugin"});
 }
 
+/// Frontend (cc1) flags that write a file, reached through -Xclang,
+/// -Xpreprocessor or -Wp,: argv slots they use (0 if not such a flag).
+unsigned frontendOutputWidth(llvm::StringRef A) {
+  if (A == "-dependency-dot" || A == "-header-include-file" ||
+      A == "-module-dependency-dir" || A == "-diagnostic-log-file" ||
+      A == "-serialize-diagnostic-file")
+    return 2;
+  if (A.starts_with("-stats-file=") || A.starts_with("-ftime-trace="))
+    return 1;
+  return unsafeFlagWidth(A);
+}
+
+/// Flags that make our own process do something on the command's behalf:
+/// -mllvm sets LLVM's global options (shared by every worker thread), a
+/// configuration file injects flags that would bypass this sanitiser.
+/// Returns the argv slots used (0 if not such a flag).
+unsigned inProcessFlagWidth(llvm::StringRef A) {
+  if (A == "-mllvm" || A == "--config" || A == "-config")
+    return 2;
+  if (A.starts_with("--config=") || A.starts_with("--config-system-dir=") ||
+      A.starts_with("--config-user-dir="))
+    return 1;
+  return 0;
+}
+
 struct Sanitized {
   std::vector<std::string> Args;
   std::vector<std::string> Stripped;
 };
 
-/// Removes unsafe and output flags, including the -Xclang forms.
+/// Removes unsafe and output flags, including the forms forwarded to the
+/// frontend (-Xclang X, -Xpreprocessor X, -Wp,X,Y).
 Sanitized sanitize(const std::vector<std::string> &In) {
   Sanitized Out;
   for (size_t I = 0; I < In.size(); ++I) {
@@ -88,32 +114,49 @@ Sanitized sanitize(const std::vector<std::string> &In) {
       Out.Args.push_back(In[I]);
       continue;
     }
-    if (A == "-Xclang" && I + 1 < In.size()) {
+    // -Xclang X / -Xpreprocessor X: X goes to the frontend as is. A flag X
+    // that takes a value is followed by "-Xclang VALUE".
+    if ((A == "-Xclang" || A == "-Xpreprocessor") && I + 1 < In.size()) {
       llvm::StringRef Next = In[I + 1];
-      // -Xclang -load -Xclang lib.so, -Xclang -add-plugin -Xclang name,
-      // -Xclang -plugin -Xclang name, -Xclang -plugin-arg-x -Xclang v,
-      // -Xclang -include-pch -Xclang file.
       bool TakesValue = Next == "-load" || Next == "-add-plugin" ||
                         Next == "-plugin" || Next.starts_with("-plugin-arg-") ||
-                        Next == "-include-pch";
-      bool Unsafe = TakesValue || Next.starts_with("-load=") ||
-                    Next.starts_with("-fplugin") ||
-                    Next.starts_with("-add-plugin=") ||
-                    Next.starts_with("-plugin=");
-      if (Unsafe) {
-        std::string Dropped = "-Xclang " + In[I + 1];
+                        Next == "-include-pch" || Next == "-mllvm" ||
+                        frontendOutputWidth(Next) == 2;
+      bool Loads = isCodeLoadingFlag(Next) || Next == "-mllvm";
+      if (TakesValue || Loads || frontendOutputWidth(Next)) {
+        std::string Dropped = In[I] + " " + In[I + 1];
         I += 1;
-        if (TakesValue && I + 2 < In.size() && In[I + 1] == "-Xclang") {
-          Dropped += " -Xclang " + In[I + 2];
+        if (TakesValue && I + 2 < In.size() && In[I + 1] == A) {
+          Dropped += " " + In[I + 1] + " " + In[I + 2];
           I += 2;
-        } else if (TakesValue && I + 1 < In.size() && In[I + 1] != "-Xclang") {
+        } else if (TakesValue && I + 1 < In.size() && In[I + 1] != A) {
           Dropped += " " + In[I + 1];
           I += 1;
         }
-        if (Next != "-include-pch")
+        if (Loads)
           Out.Stripped.push_back(Dropped);
         continue;
       }
+    }
+    // -Wp,A,B,...: every comma-separated value goes to the preprocessor.
+    if (A.starts_with("-Wp,")) {
+      llvm::SmallVector<llvm::StringRef, 4> Values;
+      A.drop_front(4).split(Values, ',');
+      bool Loads = false, Writes = false;
+      for (llvm::StringRef V : Values) {
+        Loads |= isCodeLoadingFlag(V) || V == "-mllvm";
+        Writes |= frontendOutputWidth(V) != 0;
+      }
+      if (Loads)
+        Out.Stripped.push_back(In[I]);
+      if (Loads || Writes)
+        continue;
+    }
+    if (unsigned W = inProcessFlagWidth(A)) {
+      Out.Stripped.push_back(
+          W == 2 && I + 1 < In.size() ? In[I] + " " + In[I + 1] : In[I]);
+      I += W - 1;
+      continue;
     }
     if (unsigned W = unsafeFlagWidth(A)) {
       if (isCodeLoadingFlag(A))
@@ -264,12 +307,26 @@ loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options) {
   if (!Buf)
     return makeError("cannot read '" + JsonPath +
                      "': " + Buf.getError().message());
+  return parseCompileCommands((*Buf)->getBuffer(), JsonPath, Options);
+}
+
+llvm::Expected<std::vector<TuInput>>
+parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
+                     const LoadOptions &Options) {
+  if (Text.trim().empty())
+    return makeError("'" + JsonPath +
+                     "' is empty (expected a JSON array of {directory, file, "
+                     "arguments|command} objects)");
   nlohmann::json J;
   try {
-    J = nlohmann::json::parse((*Buf)->getBuffer().begin(),
-                              (*Buf)->getBuffer().end());
+    J = nlohmann::json::parse(Text.begin(), Text.end());
   } catch (const nlohmann::json::parse_error &E) {
-    return makeError("'" + JsonPath + "' is not valid JSON: " + E.what());
+    // "[json.exception.parse_error.101] parse error at line 1, column 2:
+    // ..." without the library's prefix.
+    llvm::StringRef What = E.what();
+    if (What.starts_with("[json.exception."))
+      What = What.split("] ").second;
+    return makeError("'" + JsonPath + "' is not valid JSON: " + What);
   }
   if (!J.is_array())
     return makeError("'" + JsonPath +
@@ -352,6 +409,9 @@ loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options) {
     if (T.Lang == Language::Unknown)
       T.Lang = Language::C;
     T.Variant = variantOf(T.Args, T.Lang);
+    // Clang's driver would read configuration files found next to the
+    // compiler named in argv[0] (which the database chooses).
+    T.Args.push_back("--no-default-config");
     T.Args.push_back("-fsyntax-only");
     T.Args.push_back("-w");
     T.Args.push_back("-Wno-error");

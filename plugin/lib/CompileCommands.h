@@ -4,7 +4,9 @@
 // compile_commands.json can come from anywhere, so the commands are treated
 // as untrusted input: nothing in them is executed, flags that would load
 // code into the compiler (-fplugin=, -Xclang -load, ...) are stripped and
-// reported, and outputs (-o, -MF, ...) are dropped.
+// reported, outputs (-o, -MF, ...) are dropped, configuration files and
+// -mllvm (which would act inside our own process) are stripped, and
+// response files are read only inside the build and source trees.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PLUGIN_COMPILECOMMANDS_H
@@ -52,6 +54,13 @@ struct LoadOptions {
 /// problem (malformed JSON, not an array, an entry without "file"...).
 llvm::Expected<std::vector<TuInput>>
 loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options);
+
+/// loadCompileCommands() on the text of a compile database; JsonPath names
+/// it in messages and its directory resolves relative "directory" values
+/// and bounds response files. For tests and fuzzing.
+llvm::Expected<std::vector<TuInput>>
+parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
+                     const LoadOptions &Options);
 
 /// The language a file is compiled as, from the arguments (-x) or its name.
 Language languageOf(llvm::StringRef File, llvm::ArrayRef<std::string> Args);

@@ -23,6 +23,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -38,6 +40,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::atomic<int> InterruptSignal{0};
+/// Set once a TU crashed the Clang frontend (see runExtract()).
+std::atomic<bool> FrontendCrashed{false};
 
 void onSignal(int Sig) { InterruptSignal.store(Sig); }
 
@@ -173,7 +177,7 @@ std::string versionString() {
          CLANG_VERSION_STRING + ")";
 }
 
-int runExtract(const ExtractRequest &R) {
+static int runExtractImpl(const ExtractRequest &R) {
   auto Start = Clock::now();
   std::string StartedAt = nowIso8601();
 
@@ -404,6 +408,8 @@ int runExtract(const ExtractRequest &R) {
     else
       Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
     if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
+      if (!Survived)
+        FrontendCrashed.store(true);
       // A crashed or timed-out TU commits none of its (partial) facts, and
       // whatever it claimed is free again for other TUs.
       std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
@@ -686,6 +692,21 @@ int runExtract(const ExtractRequest &R) {
   if (R.Strict && (Failed.load() || WithErrors.load()))
     return exitcode::TuFailures;
   return exitcode::Ok;
+}
+
+int runExtract(const ExtractRequest &R) {
+  int Code = runExtractImpl(R);
+  if (FrontendCrashed.load()) {
+    // CrashRecoveryContext abandoned a crashed frontend mid-way: objects it
+    // had registered globally (e.g. the llvm::Timer of `#pragma clang __debug
+    // crash`) still point into its dead stack and would crash LLVM's
+    // shutdown. The index and the export are closed by now: skip it.
+    llvm::outs().flush();
+    llvm::errs().flush();
+    std::fflush(nullptr);
+    std::_Exit(Code);
+  }
+  return Code;
 }
 
 int runExport(const std::string &Db, const std::string &Json) {

@@ -243,8 +243,19 @@ Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
 
   // Refuse to take over (and later clean up in) a directory that holds
   // something else: a typo in --db must never delete a user's files.
+  // A rebuild replaces CURRENT: one that is damaged must not stop it (the
+  // message for a damaged index says to rebuild).
+  bool Rebuild = Options.Mode == OpenMode::Rebuild;
+  auto ReadLive = [&](std::string *Live) {
+    Status S = readCurrent(Path, Live);
+    if (!S && S.isCorruption() && Rebuild) {
+      Live->clear();
+      return Status::ok();
+    }
+    return S;
+  };
   std::string Live;
-  if (Status S = readCurrent(Path, &Live); !S)
+  if (Status S = ReadLive(&Live); !S)
     return S;
   std::vector<GenEntry> Gens;
   std::vector<std::string> Foreign;
@@ -261,19 +272,23 @@ Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
     return S;
 
   // Re-read under the lock: a previous holder may have committed meanwhile.
-  if (Status S = readCurrent(Path, &Live); !S)
+  if (Status S = ReadLive(&Live); !S)
     return S;
   Gens.clear();
   if (Status S = listGenerations(Path, &Gens, nullptr); !S)
     return S;
   if (!Live.empty() &&
       std::none_of(Gens.begin(), Gens.end(),
-                   [&](const GenEntry &G) { return G.Name == Live; }))
-    return Status::corruption("index at '" + Path +
-                              "' is damaged: CURRENT "
-                              "names " +
-                              Live + ", which does not exist; " +
-                              rebuildHint());
+                   [&](const GenEntry &G) { return G.Name == Live; })) {
+    if (Rebuild)
+      Live.clear();
+    else
+      return Status::corruption("index at '" + Path +
+                                "' is damaged: CURRENT "
+                                "names " +
+                                Live + ", which does not exist; " +
+                                rebuildHint());
+  }
 
   uint64_t MaxNumber = 0;
   for (const GenEntry &G : Gens) {

@@ -35,6 +35,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -45,6 +48,46 @@ namespace codeindex::storage::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// RocksDB's info LOG, written with stdio. RocksDB's own file logger keeps
+/// writing after a failed write (a full disk, `ulimit -f`), which trips an
+/// assertion in distribution builds of RocksDB and aborts the process; this
+/// one stops logging at the first failure or past MaxBytes instead. Errors
+/// that matter reach us as statuses of the writes themselves.
+class StdioLogger : public rocksdb::Logger {
+public:
+  static constexpr long MaxBytes = 8l << 20;
+
+  /// An empty Path discards everything (readers must not write the index).
+  explicit StdioLogger(const std::string &Path)
+      : F(Path.empty() ? nullptr : std::fopen(Path.c_str(), "we")) {}
+  ~StdioLogger() override {
+    if (F)
+      std::fclose(F);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char *Format, va_list Ap) override {
+    std::lock_guard Lock(M);
+    if (!F || Failed)
+      return;
+    std::time_t Now = std::time(nullptr);
+    std::tm Tm;
+    char Stamp[32];
+    std::strftime(Stamp, sizeof(Stamp), "%Y/%m/%d-%H:%M:%S ",
+                  ::localtime_r(&Now, &Tm));
+    std::fputs(Stamp, F);
+    std::vfprintf(F, Format, Ap);
+    std::fputc('\n', F);
+    if (std::fflush(F) != 0 || std::ferror(F) || std::ftell(F) > MaxBytes)
+      Failed = true;
+  }
+
+private:
+  std::mutex M;
+  std::FILE *F;
+  bool Failed = false;
+};
 
 uint64_t millisSince(Clock::time_point Start) {
   return static_cast<uint64_t>(
@@ -416,6 +459,13 @@ Status RocksDbStore::open(const OpenOptions &Options,
   }
 
   DbOpts.env = Env;
+  DbOpts.info_log = std::make_shared<StdioLogger>(
+      Mode == OpenMode::ReadOnly ? std::string() : Dir->genDir() + "/LOG");
+  // A WAL record damaged in the middle is an error (Corruption, with the
+  // rebuild hint), not a silent truncation of the index; a torn last
+  // record (a crash while appending) is tolerated.
+  DbOpts.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   DbOpts.create_if_missing = Dir->fresh();
   DbOpts.create_missing_column_families = Dir->fresh();
   DbOpts.error_if_exists = Dir->fresh();
@@ -583,7 +633,9 @@ Status RocksDbStore::ingestBulk() {
       Rs = Close();
     Writer.reset();
     Status Merged = Stream.finish();
-    if (!Merged) {
+    // A failed SST write cancels the merge: report the write's error, not
+    // the cancellation.
+    if (!Merged && Rs.ok()) {
       fs::remove_all(toFsPath(Dir), Ec);
       return Merged;
     }
@@ -645,8 +697,6 @@ void applyRocksDbTuning(const RocksDbTuning &T, OpenMode Mode,
   }
   Db->max_subcompactions = static_cast<uint32_t>(T.MaxSubcompactions);
   Db->db_write_buffer_size = T.DbWriteBufferBytes;
-  Db->keep_log_file_num = 3;
-  Db->max_log_file_size = 8u << 20;
   // Reads of the graph go through few, large SST files after a rebuild;
   // keeping them all open avoids table-cache misses.
   Db->max_open_files = -1;

@@ -17,6 +17,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
+
 using namespace llvm;
 using namespace codeindex;
 
@@ -188,6 +190,9 @@ int usage(const Twine &Msg) {
 
 int main(int Argc, char **Argv) {
   InitLLVM X(Argc, Argv);
+  // Past a file size limit (ulimit -f) writes fail with EFBIG, which every
+  // write path reports as an error, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(Category);
   if (!cl::ParseCommandLineOptions(
