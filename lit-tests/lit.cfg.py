@@ -41,3 +41,14 @@ if config.has_lmdb:
 # reported unsupported rather than failed.
 if shutil.which("jq"):
     config.available_features.add("jq")
+
+# %clang builds helper libraries in the hostile-flags tests.
+config.substitutions.append(("%clang", config.clang))
+# %same-graph A B: two exports hold the same graph (the "run" object aside).
+config.substitutions.append(
+    ("%same-graph", config.python_executable + " " + os.path.join(inputs, "same-graph.py")))
+# Permission tests mean nothing as root, which ignores file modes.
+if hasattr(os, "geteuid") and os.geteuid() != 0:
+    config.available_features.add("non-root")
+if shutil.which("mdb_dump") and shutil.which("mdb_load"):
+    config.available_features.add("lmdb-utils")
