@@ -574,10 +574,14 @@ static int runExtractImpl(const ExtractRequest &R) {
 
   // ---- metadata, ignored files, commit --------------------------------------
   std::set<std::string> Known;
-  G.forEachFile([&](const FileInfo &F) {
-    Known.insert(F.Path);
-    return true;
-  });
+  if (Status S2 = G.forEachFile([&](const FileInfo &F) {
+        Known.insert(F.Path);
+        return true;
+      });
+      !S2.isOk()) {
+    error("writing the index failed: " + S2.message());
+    return exitcode::Store;
+  }
   std::vector<IgnoredFile> Ignored =
       findIgnoredFiles(Paths, Opts.BuildDir, Known, Opts.Exclude, R.Exclude);
   double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();

@@ -354,7 +354,11 @@ private:
 
   /// Writes what Bulk holds as SST files and ingests them (before reads and
   /// in commit()).
+  /// Ingests the sorted runs. A failure is final: every later call (and
+  /// commit()) returns it, since part of the runs may have been consumed.
   Status ingestBulk();
+  Status ingestBulkOnce();
+  Status BulkFailure; ///< guarded by BulkMutex
 
   rocksdb::ColumnFamilyHandle *handle(Table T) const {
     return Handles[static_cast<size_t>(T) + 1];
@@ -573,6 +577,12 @@ std::unique_ptr<Iterator> RocksDbStore::scan(Table T, std::string_view Prefix) {
 
 Status RocksDbStore::ingestBulk() {
   std::lock_guard Lock(BulkMutex);
+  if (BulkFailure.isOk())
+    BulkFailure = ingestBulkOnce();
+  return BulkFailure;
+}
+
+Status RocksDbStore::ingestBulkOnce() {
   if (!Bulk || Bulk->empty())
     return Status::ok();
   namespace fs = std::filesystem;
