@@ -733,7 +733,7 @@ int runExport(const std::string &Db, const std::string &Json) {
   }
   GraphStore G(*S);
   if (Status St = G.initSchema(false); !St.isOk()) {
-    error(St.message());
+    error("cannot read the index " + Spec.toString() + ": " + St.message());
     return exitcode::Store;
   }
   if (Status St = writeGraphJson(G, Json); !St.isOk()) {
