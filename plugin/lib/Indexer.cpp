@@ -43,7 +43,12 @@ std::atomic<int> InterruptSignal{0};
 /// Set once a TU crashed the Clang frontend (see runExtract()).
 std::atomic<bool> FrontendCrashed{false};
 
-void onSignal(int Sig) { InterruptSignal.store(Sig); }
+/// The first SIGINT/SIGTERM asks for a clean stop; the default action is
+/// restored so that a second one ends the process at once.
+void onSignal(int Sig) {
+  InterruptSignal.store(Sig);
+  std::signal(Sig, SIG_DFL);
+}
 
 void error(const llvm::Twine &Msg) {
   llvm::errs() << "code-indexer: error: " << Msg << "\n";
