@@ -320,7 +320,9 @@ parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
   nlohmann::json J;
   try {
     J = nlohmann::json::parse(Text.begin(), Text.end());
-  } catch (const nlohmann::json::parse_error &E) {
+  } catch (const nlohmann::json::exception &E) {
+    // parse_error, and out_of_range for numbers like 1e99999 (found by
+    // fuzz_compile_commands: it escaped as an uncaught exception).
     // "[json.exception.parse_error.101] parse error at line 1, column 2:
     // ..." without the library's prefix.
     llvm::StringRef What = E.what();
