@@ -51,11 +51,15 @@ bool startsWithAny(llvm::StringRef A,
 /// removed with their value; returns how many argv slots the flag uses (0 if
 /// it is not such a flag).
 unsigned unsafeFlagWidth(llvm::StringRef A) {
-  if (startsWithAny(A, {"-fplugin=", "-fpass-plugin=", "-fplugin-arg-"}))
-    return 1;
+  // Every spelling of a code-loading flag, even where the driver would read
+  // it as something else ("-load=x" is its -l): simple to check, and none
+  // of them matters for indexing.
+  if (startsWithAny(
+          A, {"-fplugin", "-fpass-plugin", "-load", "-add-plugin", "-plugin"}))
+    return A == "-load" || A == "-add-plugin" || A == "-plugin" ? 2 : 1;
   if (A == "-o" || A == "-MF" || A == "-MT" || A == "-MQ" || A == "-MJ" ||
       A == "--serialize-diagnostics" || A == "-include-pch" ||
-      A == "-dependency-file" || A == "-load")
+      A == "-dependency-file")
     return 2;
   if ((A.starts_with("-o") && A.size() > 2) || A.starts_with("-MF") ||
       A.starts_with("-MT") || A.starts_with("-MQ") || A.starts_with("-MJ") ||
