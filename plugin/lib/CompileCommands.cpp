@@ -97,8 +97,9 @@ unsigned frontendOutputWidth(llvm::StringRef A) {
 unsigned inProcessFlagWidth(llvm::StringRef A) {
   if (A == "-mllvm" || A == "--config" || A == "-config")
     return 2;
-  if (A.starts_with("--config=") || A.starts_with("--config-system-dir=") ||
-      A.starts_with("--config-user-dir="))
+  // Any other spelling too, wherever it stands (fuzz_compile_commands found
+  // "-x --config-x.cfg"): never needed for indexing, simple to check.
+  if (A.starts_with("--config"))
     return 1;
   return 0;
 }
