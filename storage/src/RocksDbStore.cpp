@@ -60,7 +60,7 @@ public:
 
   /// An empty Path discards everything (readers must not write the index).
   explicit StdioLogger(const std::string &Path)
-      : F(Path.empty() ? nullptr : std::fopen(Path.c_str(), "we")) {}
+      : F(Path.empty() ? nullptr : std::fopen(Path.c_str(), CloseOnExec)) {}
   ~StdioLogger() override {
     if (F)
       std::fclose(F);
@@ -74,8 +74,12 @@ public:
     std::time_t Now = std::time(nullptr);
     std::tm Tm;
     char Stamp[32];
-    std::strftime(Stamp, sizeof(Stamp), "%Y/%m/%d-%H:%M:%S ",
-                  ::localtime_r(&Now, &Tm));
+#ifdef _WIN32
+    ::localtime_s(&Tm, &Now);
+#else
+    ::localtime_r(&Now, &Tm);
+#endif
+    std::strftime(Stamp, sizeof(Stamp), "%Y/%m/%d-%H:%M:%S ", &Tm);
     std::fputs(Stamp, F);
     std::vfprintf(F, Format, Ap);
     std::fputc('\n', F);
@@ -84,6 +88,11 @@ public:
   }
 
 private:
+#ifdef _WIN32
+  static constexpr const char *CloseOnExec = "wN";
+#else
+  static constexpr const char *CloseOnExec = "we";
+#endif
   std::mutex M;
   std::FILE *F;
   bool Failed = false;
