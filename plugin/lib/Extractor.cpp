@@ -217,7 +217,10 @@ private:
         Deadlines.erase(First);
         continue;
       }
-      CV.wait_until(L, First->first);
+      // A copy: forget() may erase the entry while this thread waits, and
+      // wait_until reads its deadline again on waking (ASan found it).
+      Clock::time_point Next = First->first;
+      CV.wait_until(L, Next);
     }
   }
   std::mutex M;
