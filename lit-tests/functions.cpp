@@ -18,5 +18,7 @@ int (*pointer)(int, int) = &add;
 // CHECK-DAG: edge calls twice -> int scale(int) | functions.cpp:[[@LINE-5]]:34
 // CHECK-DAG: edge calls twice -> double scale(double) | functions.cpp:[[@LINE-6]]:45
 // CHECK-DAG: edge references pointer -> add | functions.cpp:[[@LINE-5]]:29
+// Declarators are printed as written, not as `int (*)(int, int) pointer`:
+// CHECK-DAG: entity variable pointer | int (*pointer)(int, int) | | functions.cpp:[[@LINE-7]]:1 | def
 // CHECK-DAG: edge contains file:functions.cpp -> add | functions.cpp:{{[0-9]+}}:5, functions.cpp:{{[0-9]+}}:5
 // CHECK-NOT: edge calls {{.*}} -> twice

@@ -737,6 +737,14 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
   PP.PolishForDeclaration = true;
   std::string Prefix = templatePrefix(D, PP);
   auto TypeStr = [&](QualType T) { return T.getAsString(PP); };
+  // A declarator as written: `int buf[16]`, `int (*fn)(int)`, not
+  // `int[16] buf`.
+  auto Declarator = [&](QualType T, const std::string &Name) {
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    T.print(OS, PP, Name);
+    return S;
+  };
   auto Join = [](const std::string &Type, const std::string &Name) {
     if (!Type.empty() && (Type.back() == '*' || Type.back() == '&'))
       return Type + Name;
@@ -787,13 +795,13 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
   if (const auto *VD = dyn_cast<ValueDecl>(D)) {
     if (const auto *EC = dyn_cast<EnumConstantDecl>(D))
       return QualName + " = " + toString(EC->getInitVal(), 10);
-    return Prefix + Join(TypeStr(VD->getType()), QualName);
+    return Prefix + Declarator(VD->getType(), QualName);
   }
   if (const auto *TD = dyn_cast<TypedefNameDecl>(D)) {
     if (isa<TypeAliasDecl>(TD))
       return Prefix + "using " + QualName + " = " +
              TypeStr(TD->getUnderlyingType());
-    return "typedef " + Join(TypeStr(TD->getUnderlyingType()), QualName);
+    return "typedef " + Declarator(TD->getUnderlyingType(), QualName);
   }
   if (const auto *ED = dyn_cast<EnumDecl>(D)) {
     std::string S =

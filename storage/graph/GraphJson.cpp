@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <unordered_set>
 
@@ -370,6 +371,11 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   GraphStats Stats;
   std::string BodyPath = Path + ".body.tmp";
   std::string TmpPath = Path + ".tmp";
+  // `--json out/new/graph.json` creates out/new, as `--db` does. A failure
+  // here surfaces below as the error of opening the file, which names it.
+  std::error_code EC;
+  std::filesystem::create_directories(std::filesystem::path(Path).parent_path(),
+                                      EC);
   std::ofstream Body(BodyPath, std::ios::binary | std::ios::trunc);
   if (!Body)
     return ioError("write", BodyPath);

@@ -186,6 +186,20 @@ TEST(GraphJson, LoadReadsBackWhatWasWritten) {
   std::remove(P.c_str());
 }
 
+TEST(GraphJson, MissingParentDirectoriesAreCreated) {
+  MemGraph M;
+  fill(M, false);
+  std::string Dir =
+      ::testing::TempDir() + "/nested." + std::to_string(getpid());
+  std::string P = Dir + "/a/b/graph.json";
+  ASSERT_TRUE(writeGraphJson(*M.G, P).isOk());
+  EXPECT_TRUE(std::ifstream(P).good());
+  std::remove(P.c_str());
+  std::remove((Dir + "/a/b").c_str());
+  std::remove((Dir + "/a").c_str());
+  std::remove(Dir.c_str());
+}
+
 TEST(GraphJson, LoadNamesWhatIsWrong) {
   std::string P = tempPath("bad");
   {
