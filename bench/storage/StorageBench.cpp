@@ -340,7 +340,7 @@ Result runInChild(const std::function<void(Result &)> &Body) {
     In.append(Buf, static_cast<size_t>(N));
   ::close(Fds[0]);
   int WaitStatus = 0;
-  struct rusage Usage{};
+  rusage Usage = {};
   ::wait4(Pid, &WaitStatus, 0, &Usage);
   Result R;
   R.PeakRssKb = Usage.ru_maxrss;

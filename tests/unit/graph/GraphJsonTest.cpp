@@ -202,16 +202,12 @@ TEST(GraphJson, MissingParentDirectoriesAreCreated) {
 
 TEST(GraphJson, LoadNamesWhatIsWrong) {
   std::string P = tempPath("bad");
-  {
-    std::ofstream(P) << "{\"schema\": \"something-else\"}";
-  }
+  std::ofstream(P) << "{\"schema\": \"something-else\"}" << std::flush;
   Graph G;
   Status St = loadGraphJson(P, G);
   EXPECT_FALSE(St.isOk());
   EXPECT_THAT(St.message(), HasSubstr(P));
-  {
-    std::ofstream(P) << "{\"schema\": \"code-index/graph\", ";
-  }
+  std::ofstream(P) << "{\"schema\": \"code-index/graph\", " << std::flush;
   St = loadGraphJson(P, G);
   EXPECT_FALSE(St.isOk());
   EXPECT_THAT(St.message(), HasSubstr(P));

@@ -2,7 +2,7 @@
 #define GREETER_H
 namespace greet {
 template <typename T> struct Named {
-  T Value;
+  T Value; // what is greeted
 };
 int greetingLength(const char *Who);
 } // namespace greet
