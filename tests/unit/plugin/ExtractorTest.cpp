@@ -36,14 +36,18 @@ class ExtractorTest : public ::testing::Test {
 protected:
   ExtractorTest() : Paths(T.root()) { Opts.Root = T.root(); }
 
-  /// One TU per source, compiled with Flags, in a database under build/.
+  /// One TU per source, compiled with Flags, in a database under build/. A
+  /// source may carry flags of its own after its name: "b.cpp -DWIDE".
   std::vector<TuInput> database(const std::vector<std::string> &Sources,
                                 const std::string &Flags = "") {
     std::string Json = "[";
-    for (const std::string &S : Sources)
+    for (const std::string &S : Sources) {
+      auto [File, Own] = llvm::StringRef(S).split(' ');
       Json += std::string(Json.size() > 1 ? "," : "") + "{\"directory\": \"" +
               T.root() + "\", \"command\": \"clang++ -std=c++17 " + Flags +
-              " -c " + S + "\", \"file\": \"" + S + "\"}";
+              " " + Own.str() + " -c " + File.str() + "\", \"file\": \"" +
+              File.str() + "\"}";
+    }
     Json += "]";
     std::string P = T.write("build/compile_commands.json", Json);
     LoadOptions LO;
@@ -152,18 +156,9 @@ TEST_F(ExtractorTest, HeaderUnderDifferentMacrosIsTwoUnits) {
   T.write("h.h", "#ifdef WIDE\nlong value();\n#else\nint value();\n#endif\n");
   T.write("a.cpp", "#include \"h.h\"\n");
   T.write("b.cpp", "#include \"h.h\"\n");
-  std::string Json = "[{\"directory\": \"" + T.root() +
-                     "\", \"command\": \"clang++ -c a.cpp\", \"file\": "
-                     "\"a.cpp\"}, {\"directory\": \"" +
-                     T.root() +
-                     "\", \"command\": \"clang++ -DWIDE -c b.cpp\", \"file\": "
-                     "\"b.cpp\"}]";
-  LoadOptions LO;
-  LO.ResourceDir = defaultResourceDir();
-  auto Tus =
-      loadCompileCommands(T.write("build/compile_commands.json", Json), LO);
-  ASSERT_TRUE(static_cast<bool>(Tus)) << llvm::toString(Tus.takeError());
-  TuResult A = extract((*Tus)[0]), B = extract((*Tus)[1]);
+  auto Tus = database({"a.cpp", "b.cpp -DWIDE"});
+  ASSERT_EQ(Tus.size(), 2u);
+  TuResult A = extract(Tus[0]), B = extract(Tus[1]);
   const UnitFacts *HA = unit(A, "h.h"), *HB = unit(B, "h.h");
   ASSERT_NE(HA, nullptr);
   ASSERT_NE(HB, nullptr) << "a different variant is not claimed by a.cpp";
