@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CompileCommands.h"
+#include "extractor/CompileCommands.h"
 
 #include "llvm/ADT/StringRef.h"
 

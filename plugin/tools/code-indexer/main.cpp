@@ -8,10 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Diff.h"
-#include "Dot.h"
-#include "Indexer.h"
-#include "Query.h"
+#include "query/Diff.h"
+#include "query/Dot.h"
+#include "pipeline/Indexer.h"
+#include "tools/code-indexer/ExitCodes.h"
+#include "query/Query.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"

@@ -1,6 +1,6 @@
 //===- CompileCommandsTest.cpp - Reading compile_commands.json ------------===//
 
-#include "CompileCommands.h"
+#include "extractor/CompileCommands.h"
 #include "TestUtil.h"
 
 #include "gmock/gmock.h"

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Extractor.h"
-#include "CompileCommands.h"
+#include "extractor/Extractor.h"
+#include "extractor/CompileCommands.h"
 #include "TestUtil.h"
 
 #include "gmock/gmock.h"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Extractor.h"
+#include "extractor/Extractor.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

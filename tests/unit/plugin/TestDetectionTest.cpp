@@ -1,6 +1,6 @@
 //===- TestDetectionTest.cpp - Recognising test files ---------------------===//
 
-#include "TestDetection.h"
+#include "extractor/TestDetection.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

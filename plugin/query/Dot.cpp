@@ -1,7 +1,7 @@
 //===- Dot.cpp - Graphviz pictures of a code graph ------------------------===//
 
-#include "Dot.h"
-#include "Indexer.h"
+#include "query/Dot.h"
+#include "tools/code-indexer/ExitCodes.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"

@@ -16,7 +16,7 @@
 #ifndef CODEINDEX_PLUGIN_EXTRACTOR_H
 #define CODEINDEX_PLUGIN_EXTRACTOR_H
 
-#include "CompileCommands.h"
+#include "extractor/CompileCommands.h"
 #include "codeindex/graph/Model.h"
 
 #include "llvm/ADT/StringRef.h"

@@ -1,6 +1,6 @@
 //===- Progress.cpp - Live progress of an indexing run --------------------===//
 
-#include "Progress.h"
+#include "pipeline/Progress.h"
 
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"

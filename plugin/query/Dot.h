@@ -10,7 +10,7 @@
 #ifndef CODEINDEX_PLUGIN_DOT_H
 #define CODEINDEX_PLUGIN_DOT_H
 
-#include "Query.h"
+#include "query/Query.h"
 
 #include "llvm/Support/raw_ostream.h"
 

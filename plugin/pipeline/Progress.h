@@ -10,7 +10,7 @@
 #ifndef CODEINDEX_PLUGIN_PROGRESS_H
 #define CODEINDEX_PLUGIN_PROGRESS_H
 
-#include "Indexer.h"
+#include "pipeline/Indexer.h"
 
 #include <chrono>
 #include <mutex>

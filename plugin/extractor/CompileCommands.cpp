@@ -1,6 +1,6 @@
 //===- CompileCommands.cpp - Reading and sanitising compile commands ------===//
 
-#include "CompileCommands.h"
+#include "extractor/CompileCommands.h"
 
 #include "clang/Driver/Options.h"
 #include "llvm/ADT/DenseSet.h"

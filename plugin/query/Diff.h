@@ -16,7 +16,7 @@
 #ifndef CODEINDEX_PLUGIN_DIFF_H
 #define CODEINDEX_PLUGIN_DIFF_H
 
-#include "Query.h"
+#include "query/Query.h"
 
 #include "llvm/Support/raw_ostream.h"
 

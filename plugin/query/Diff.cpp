@@ -1,7 +1,7 @@
 //===- Diff.cpp - What a change does to the code graph --------------------===//
 
-#include "Diff.h"
-#include "Indexer.h"
+#include "query/Diff.h"
+#include "tools/code-indexer/ExitCodes.h"
 
 #include "llvm/ADT/StringExtras.h"
 

@@ -38,15 +38,6 @@ struct ExtractRequest {
   unsigned TuTimeoutSeconds = 0;
 };
 
-/// Exit codes of code-indexer (also documented in docs/cli.md).
-namespace exitcode {
-inline constexpr int Ok = 0;
-inline constexpr int Usage = 1;      ///< bad option or bad input file
-inline constexpr int Store = 2;      ///< cannot open/lock/write the index
-inline constexpr int TuFailures = 3; ///< --strict and some TU failed
-inline constexpr int Interrupted = 130;
-} // namespace exitcode
-
 /// Runs `extract`; returns the process exit code. Messages go to stderr.
 int runExtract(const ExtractRequest &R);
 

@@ -1,9 +1,10 @@
 //===- Indexer.cpp - The `extract` pipeline -------------------------------===//
 
-#include "Indexer.h"
-#include "CompileCommands.h"
-#include "Extractor.h"
-#include "Progress.h"
+#include "pipeline/Indexer.h"
+#include "tools/code-indexer/ExitCodes.h"
+#include "extractor/CompileCommands.h"
+#include "extractor/Extractor.h"
+#include "pipeline/Progress.h"
 
 #include "codeindex/graph/GraphJson.h"
 #include "codeindex/graph/GraphStore.h"

@@ -1,6 +1,6 @@
 //===- TestDetection.cpp - Recognising test files -------------------------===//
 
-#include "TestDetection.h"
+#include "extractor/TestDetection.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"

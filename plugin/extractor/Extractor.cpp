@@ -1,7 +1,7 @@
 //===- Extractor.cpp - Index one translation unit with Clang --------------===//
 
-#include "Extractor.h"
-#include "TestDetection.h"
+#include "extractor/Extractor.h"
+#include "extractor/TestDetection.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"

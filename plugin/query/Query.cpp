@@ -1,7 +1,7 @@
 //===- Query.cpp - Graph questions over an index or an export -------------===//
 
-#include "Query.h"
-#include "Indexer.h"
+#include "query/Query.h"
+#include "tools/code-indexer/ExitCodes.h"
 
 #include "codeindex/graph/GraphStore.h"
 #include "codeindex/storage/Store.h"

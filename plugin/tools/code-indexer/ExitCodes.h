@@ -1,0 +1,23 @@
+//===- ExitCodes.h - The exit codes of code-indexer -------------*- C++ -*-===//
+//
+// Part of the command-line interface (documented in docs/cli.md): scripts and
+// CI branch on these values, so they never change meaning.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_TOOLS_EXITCODES_H
+#define CODEINDEX_TOOLS_EXITCODES_H
+
+namespace codeindex {
+
+/// Exit codes of code-indexer (also documented in docs/cli.md).
+namespace exitcode {
+inline constexpr int Ok = 0;
+inline constexpr int Usage = 1;      ///< bad option or bad input file
+inline constexpr int Store = 2;      ///< cannot open/lock/write the index
+inline constexpr int TuFailures = 3; ///< --strict and some TU failed
+inline constexpr int Interrupted = 130;
+} // namespace exitcode
+
+} // namespace codeindex
+
+#endif // CODEINDEX_TOOLS_EXITCODES_H
