@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """corpus-bench.py [NAME] [--jobs N]: code-indexer against Clang's own parse time.
 
-Fetches corpus NAME (default leveldb; see ../shared/corpora/get-corpus.sh for
-the list) once into CORPUS_DIR (default ~/.cache/code-index-corpora/NAME),
+Fetches corpus NAME (default leveldb; see bench/get-corpus.sh for the
+list) once into CORPUS_DIR (default ~/.cache/code-index-corpora/NAME),
 then measures, in one run and with the same parallelism (--jobs, default the
 machine's hardware threads):
 
@@ -54,7 +54,7 @@ def parse_args():
 def fetch(name, corpus_dir):
     if os.path.exists(os.path.join(corpus_dir, "compile_commands.json")):
         return
-    get = os.path.join(ROOT, "..", "shared", "corpora", "get-corpus.sh")
+    get = os.path.join(ROOT, "bench", "get-corpus.sh")
     if not os.path.exists(get):
         sys.exit("corpus-bench: cannot find %s" % get)
     subprocess.check_call(["bash", get, name, corpus_dir], stdout=sys.stderr)

@@ -2,7 +2,7 @@
 # index-corpus.sh [NAME]: indexes a real third-party project with this build.
 #
 # Fetches NAME (default: leveldb; also fmtlib, spdlog, tinyxml2, abseil) with
-# ../shared/corpora/get-corpus.sh into CORPUS_DIR (default
+# bench/get-corpus.sh into CORPUS_DIR (default
 # ~/.cache/code-index-corpora/NAME; fetched once), indexes it from scratch
 # into CORPUS_DIR/code-index, validates the export against
 # docs/graph.schema.json and prints the translation-unit, entity and edge
@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NAME=${1:-leveldb}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 CORPUS_DIR=${CORPUS_DIR:-$HOME/.cache/code-index-corpora/$NAME}
-GET=${GET_CORPUS:-$ROOT/../shared/corpora/get-corpus.sh}
+GET=${GET_CORPUS:-$ROOT/bench/get-corpus.sh}
 
 if [[ ! -f "$CORPUS_DIR/compile_commands.json" ]]; then
   [[ -f "$GET" ]] || { echo "index-corpus: cannot find $GET (set GET_CORPUS)" >&2; exit 1; }
