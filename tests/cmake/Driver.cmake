@@ -1,7 +1,8 @@
 # Driver.cmake - runs one sample project of tests/cmake.
 #
 #   cmake -DSAMPLE=<sample dir> -DWORK=<scratch dir> -DGENERATOR=<generator>
-#         [-DCONFIGURE_ARGS=<arg>|<arg>|...] [-D<name>=<value>...]
+#         [-DCONFIGURE_ARGS=<arg>|<arg>|...] [-DEXTRACTOR=<path>]
+#         [-D<name>=<value>...]
 #         -P Driver.cmake
 #
 # Copies SAMPLE to WORK/src (so a test may edit sources and the source tree
@@ -100,4 +101,14 @@ function(expect_exists path)
 endfunction()
 
 include("${SAMPLE}/test.cmake")
+
+# -DEXTRACTOR=<path> (Ninja only): the target ran this code-indexer, e.g.
+# the one of an unpacked package, and no other.
+if(DEFINED EXTRACTOR)
+  file(READ "${BUILD}/build.ninja" ninja)
+  string(FIND "${ninja}" "${EXTRACTOR} extract" at)
+  if(at EQUAL -1)
+    fail("build.ninja does not run ${EXTRACTOR}")
+  endif()
+endif()
 message(STATUS "PASS")
