@@ -133,7 +133,9 @@ APT=(apt-get -q
 # folder under root's home; the files are verified against the signed
 # indexes either way.
 [[ $(id -u) -ne 0 ]] || APT+=(-o APT::Sandbox::User=root)
-if [[ -z $(ls "$APTDIR/lists" | grep -v -e '^partial$' -e '^lock$') ]]; then
+# The indexes are fetched once; `rm -r $APTDIR/lists` fetches them again.
+indexes=("$APTDIR"/lists/*_Sources*)
+if [[ ! -e ${indexes[0]} ]]; then
   log "fetching the source indexes into $APTDIR"
   "${APT[@]}" update >&2
 fi
@@ -144,7 +146,9 @@ rm -rf "$DEST/dl" "$DEST/src" "$DEST/build" "$DEST/compile_commands.json" "$DEST
 mkdir -p "$DEST/dl"
 (cd "$DEST/dl" && "${APT[@]}" source --download-only "$NAME${VERSION:+=$VERSION}" >&2) ||
   die "apt-get source failed (if the indexes are stale: rm -r $APTDIR/lists)"
-dsc=$(ls "$DEST"/dl/*.dsc | head -n 1)
+dscs=("$DEST"/dl/*.dsc)
+dsc=${dscs[0]}
+[[ -f $dsc ]] || die "apt-get source left no .dsc in $DEST/dl"
 version=$(sed -n 's/^Version: //p' "$dsc" | head -n 1)
 log "version $version"
 # dpkg-source -x applies debian/patches.
