@@ -273,7 +273,11 @@ constexpr unsigned FrontendAllowedIds[] = {
     opts::OPT_fcolor_diagnostics,
     // Code generation only (-Xclang -disable-O0-optnone, -target-feature).
     opts::OPT_disable_O0_optnone, opts::OPT_disable_llvm_passes,
-    opts::OPT_target_feature, opts::OPT_target_cpu};
+    opts::OPT_target_feature, opts::OPT_target_cpu,
+    // Debug information only (Chromium's -Xclang -fdebug-compilation-dir
+    // -Xclang ., -Xclang -fuse-ctor-homing, -Xclang -debug-info-kind=...).
+    opts::OPT_fdebug_compilation_dir_EQ, opts::OPT_fuse_ctor_homing,
+    opts::OPT_debug_info_kind_EQ};
 
 /// cc1 options dropped without a report when forwarded: CMake writes them
 /// for precompiled headers (-Xclang -emit-pch; -Xclang -include-pch with a

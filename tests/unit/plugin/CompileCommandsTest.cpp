@@ -478,6 +478,10 @@ TEST(CompileCommands, RealProjectsKeepTheirFrontendFlags) {
                           "-Xclang=-disable-O0-optnone",
                           "-Wp,-MMD,/b/a.d",
                           "-fcolor-diagnostics",
+                          "-Xclang",
+                          "-fdebug-compilation-dir",
+                          "-Xclang",
+                          ".",
                           "-c",
                           "a.cpp"});
   ASSERT_EQ(Tus.size(), 1u);
@@ -499,6 +503,10 @@ TEST(CompileCommands, RealProjectsKeepTheirFrontendFlags) {
                                        "+avx2",
                                        "-Xclang=-disable-O0-optnone",
                                        "-fcolor-diagnostics",
+                                       "-Xclang",
+                                       "-fdebug-compilation-dir",
+                                       "-Xclang",
+                                       ".",
                                        "a.cpp"};
   EXPECT_EQ(std::vector<std::string>(Tus[0].Args.begin(),
                                      Tus[0].Args.begin() + Expected.size()),
