@@ -2,11 +2,18 @@
 //
 // Turns a compile_commands.json into the list of translation units to index.
 // compile_commands.json can come from anywhere, so the commands are treated
-// as untrusted input: nothing in them is executed, flags that would load
-// code into the compiler (-fplugin=, -Xclang -load, ...) are stripped and
-// reported, outputs (-o, -MF, ...) are dropped, configuration files and
-// -mllvm (which would act inside our own process) are stripped, and
-// response files are read only inside the build and source trees.
+// as untrusted input: nothing in them is executed, and each command is parsed
+// with Clang's own option table, in the driver mode it names (gcc, g++, or
+// cl for cl.exe/clang-cl), so that flags are judged by option id whatever
+// their spelling (alias, joined or separate form, "-" or "/" prefix).
+// Flags that would load code into the compiler (-fplugin=, -Xclang -load,
+// ...), act inside our own process (-mllvm, configuration files) or write a
+// file are stripped; what reaches cc1 verbatim (-Xclang, -Xclang=,
+// -Xpreprocessor, -Wp,) must be on a small allow-list. Everyday build
+// outputs (-o, -MF, /Fo ...) are dropped silently, the rest is reported.
+// Response files are read only inside the build and source trees. Commands
+// from Windows builds ("C:\..." directories, cl.exe) are split with Windows
+// quoting rules.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PLUGIN_COMPILECOMMANDS_H
@@ -61,6 +68,21 @@ loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options);
 llvm::Expected<std::vector<TuInput>>
 parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
                      const LoadOptions &Options);
+
+/// The ids (clang::driver::options::ID, unaliased) of the options of
+/// Clang's table, the driver's and cc1's, that make the compiler write a
+/// file: outputs, dependency files, diagnostics logs, statistics, traces,
+/// module caches, migrators. No spelling of any of them survives
+/// loadCompileCommands(), directly or through -Xclang, -Xpreprocessor, -Wp,
+/// or clang-cl's /clang:. Sorted; for tests and the fuzzer's oracle.
+llvm::ArrayRef<unsigned> fileWritingOptions();
+bool isFileWritingOption(unsigned OptionId);
+
+/// The cc1 options (ids as above) that may reach the frontend through
+/// -Xclang, -Xclang=, -Xpreprocessor and -Wp,: an allow-list of options
+/// that only read files or change the language. Any other is stripped and
+/// reported.
+llvm::ArrayRef<unsigned> frontendAllowedOptions();
 
 /// The language a file is compiled as, from the arguments (-x) or its name.
 Language languageOf(llvm::StringRef File, llvm::ArrayRef<std::string> Args);

@@ -1,11 +1,16 @@
 //===- FuzzCompileCommands.cpp - libFuzzer target: compile databases ------===//
 //
 // Feeds arbitrary bytes to parseCompileCommands() and checks, besides "no
-// crash, no sanitizer report", the sanitiser's promise: no flag that loads
-// code, runs inside our process or names an output survives.
+// crash, no sanitizer report", the sanitiser's promise, by parsing every
+// resulting command as Clang will (SanitiserOracle.h): no option that writes
+// a file (any option of fileWritingOptions(), in any spelling), loads code
+// or acts inside our process survives, nothing reaches cc1 through -Xclang,
+// -Xpreprocessor, -Wp, or /clang: unless it is on the allow-list, and no
+// response file is left to the driver.
 //
 //===----------------------------------------------------------------------===//
 
+#include "SanitiserOracle.h"
 #include "extractor/CompileCommands.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -15,11 +20,6 @@
 #include <cstdlib>
 
 using namespace codeindex;
-
-static void fail(const std::string &Arg) {
-  std::fprintf(stderr, "unsafe argument survived: '%s'\n", Arg.c_str());
-  std::abort();
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   LoadOptions O;
@@ -36,18 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   for (const TuInput &T : *R) {
     if (T.Args.empty() || T.MainFile.empty())
       std::abort();
-    for (size_t I = 1; I < T.Args.size(); ++I) {
-      llvm::StringRef A = T.Args[I];
-      // Exact spellings: "-load@x" is the driver's -l (a library to link,
-      // unused with -fsyntax-only), not the frontend's -load.
-      if (A.starts_with("-fplugin=") || A.starts_with("-fpass-plugin=") ||
-          A.starts_with("-fplugin-arg-") || A == "-load" ||
-          A.starts_with("-load=") || A == "-add-plugin" ||
-          A.starts_with("-add-plugin=") || A == "--config" ||
-          A.starts_with("--config=") || A.starts_with("--config-") ||
-          A == "-mllvm" || A == "-o" || A == "-MF" || A.starts_with("@") ||
-          (A.starts_with("-Wp,") && A.contains(",-load")))
-        fail(T.Args[I]);
+    std::vector<std::string> Bad = oracle::unsafeArguments(T.Args);
+    if (!Bad.empty()) {
+      for (const std::string &B : Bad)
+        std::fprintf(stderr, "unsafe argument survived: '%s'\n", B.c_str());
+      std::abort();
     }
   }
   return 0;
