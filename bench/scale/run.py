@@ -50,22 +50,32 @@ QUERIES = [
 ]
 
 
+CPU = {}  # the CPU seconds (user + sys) of the last measure()
+
+
 def measure(cmd, cwd=None):
-    """Runs cmd; returns (seconds, peak RSS in MB, stdout, stderr)."""
+    """Runs cmd; returns (seconds, peak RSS in MB, stdout, stderr) and
+    leaves its CPU seconds (user + sys, all threads) in CPU["last"]: on a
+    shared machine CPU time varies less than wall time."""
     if TIME:
         fd, rss_file = tempfile.mkstemp(prefix="scale-rss-")
         os.close(fd)
-        full = [TIME, "-f", "%M", "-o", rss_file] + cmd
+        full = [TIME, "-f", "%M %U %S", "-o", rss_file] + cmd
     else:
         full = cmd
+    before = os.times()
     start = time.monotonic()
     p = subprocess.run(full, cwd=cwd, capture_output=True, text=True)
     seconds = time.monotonic() - start
+    after = os.times()
+    CPU["last"] = ((after.children_user - before.children_user) +
+                   (after.children_system - before.children_system))
     if TIME:
         with open(rss_file) as fh:
-            lines = [l for l in fh.read().split() if l.isdigit()]
+            fields = fh.read().split()
         os.unlink(rss_file)
-        rss_kb = int(lines[-1]) if lines else 0
+        # The last line is ours; earlier ones may be a "Command exited" note.
+        rss_kb = int(fields[-3]) if len(fields) >= 3 else 0
     else:
         import resource
         rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -115,26 +125,30 @@ def run_engine(args, size, project, info, engine):
             str(args.jobs), "--progress", "never"]
     secs, rss, _, err = measure(base + ["--full"])
     r["extract_s"], r["extract_rss_mb"] = secs, rss
+    r["extract_cpu_s"] = CPU["last"]
     r.update(summary_figures(err))
     r["store_mb"] = dir_bytes(index) / 1e6
     secs, rss, _, err = measure(base)
     r["rerun_s"], r["rerun_rss_mb"] = secs, rss
+    r["rerun_cpu_s"] = CPU["last"]
     r["rerun_parsed"] = summary_figures(err).get("parsed")
     json_path = os.path.join(args.work, size, "export-%s.json" % engine)
     secs, rss, _, _ = measure([args.indexer, "export", "--db", spec, "--json",
                                json_path])
     r["export_s"], r["export_rss_mb"] = secs, rss
+    r["export_cpu_s"] = CPU["last"]
     r["export_mb"] = os.path.getsize(json_path) / 1e6
     os.unlink(json_path)
     r["entities"], r["edges"] = graph_counts(args.indexer, spec)
     q = {}
     secs, rss, _, _ = measure([args.indexer, "query", "--db", spec, "stats"])
-    q["stats"] = {"s": secs, "rss_mb": rss}
+    q["stats"] = {"s": secs, "cpu_s": CPU["last"], "rss_mb": rss}
     for kind, hub, leaf in QUERIES:
         for side, key in (("hub", hub), ("leaf", leaf)):
             secs, rss, out, _ = measure([args.indexer, "query", "--db", spec,
                                          kind, info[key]])
-            q["%s %s" % (kind, side)] = {"s": secs, "rss_mb": rss,
+            q["%s %s" % (kind, side)] = {"s": secs, "cpu_s": CPU["last"],
+                                         "rss_mb": rss,
                                          "lines": out.count("\n")}
     r["queries"] = q
     if not args.keep:
@@ -157,16 +171,21 @@ def print_size(size, info, results):
             vals.append("-" if v is None else fmt % v)
         print("| %s | %s |" % (label, " | ".join(vals)))
     row("extract --full (s)", "%.1f", "extract_s")
+    row("extract CPU (s)", "%.1f", "extract_cpu_s")
     row("extract peak RSS (MB)", "%.0f", "extract_rss_mb")
     row("write stalls (ms)", "%d", "stall_ms")
     row("store (MB)", "%.1f", "store_mb")
     row("no-change rerun (s)", "%.2f", "rerun_s")
+    row("no-change rerun CPU (s)", "%.2f", "rerun_cpu_s")
     row("export --json (s)", "%.2f", "export_s")
+    row("export CPU (s)", "%.2f", "export_cpu_s")
     row("export peak RSS (MB)", "%.0f", "export_rss_mb")
     row("export size (MB)", "%.1f", "export_mb")
     for name in results[0]["queries"]:
-        vals = ["%.2f s, %.0f MB" % (r["queries"][name]["s"],
-                                     r["queries"][name]["rss_mb"])
+        vals = ["%.2f s (CPU %.2f s), %.0f MB, %d lines" % (
+                    r["queries"][name]["s"], r["queries"][name]["cpu_s"],
+                    r["queries"][name]["rss_mb"],
+                    r["queries"][name].get("lines", 0))
                 for r in results]
         print("| query %s | %s |" % (name, " | ".join(vals)))
     sys.stdout.flush()

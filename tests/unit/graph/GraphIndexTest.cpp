@@ -302,5 +302,48 @@ TEST(GraphIndex, RewritingTheSameIgnoredFilesWritesNothing) {
   EXPECT_EQ(Got[0].Reason, "changed");
 }
 
+TEST(GraphKeys, EachKeyParsesBackAndWrongShapesAreRejected) {
+  UnitKey U{0x1122334455667788ull, 9};
+  Id I, A, B;
+  UnitKey Got;
+  ASSERT_TRUE(keys::parseEntityKey(keys::entityKey(42, U), I, Got));
+  EXPECT_EQ(I, 42u);
+  EXPECT_EQ(Got, U);
+  EXPECT_EQ(keys::entityKey(42, U).size(), keys::EntityKeyBytes);
+  EXPECT_FALSE(keys::parseEntityKey(keys::unitKey(U), I, Got));
+  EdgeKind K;
+  std::string E = keys::edgeKey(EdgeKind::Overrides, 5, 6, U);
+  ASSERT_TRUE(keys::parseEdgeKey(E, K, A, B, Got));
+  EXPECT_EQ(K, EdgeKind::Overrides);
+  EXPECT_EQ(A, 5u);
+  EXPECT_EQ(B, 6u);
+  EXPECT_EQ(Got, U);
+  EXPECT_EQ(E.substr(0, keys::EdgePairBytes),
+            keys::edgePairPrefix(EdgeKind::Overrides, 5, 6));
+  EXPECT_EQ(E.substr(0, keys::EdgeEndpointBytes),
+            keys::edgeEndpointPrefix(EdgeKind::Overrides, 5));
+  E[0] = static_cast<char>(NumEdgeKinds);
+  EXPECT_FALSE(keys::parseEdgeKey(E, K, A, B, Got)) << "unknown kind";
+  EXPECT_FALSE(keys::parseEdgeKey(E.substr(1), K, A, B, Got));
+  std::string_view Name;
+  std::string NK = keys::nameKey("MixedCase", 7, U);
+  ASSERT_TRUE(keys::parseNameKey(NK, Name, I, Got));
+  EXPECT_EQ(Name, "mixedcase");
+  EXPECT_EQ(I, 7u);
+  std::string Long(300, 'X');
+  std::string LK = keys::nameKey(Long, 7, U);
+  ASSERT_TRUE(keys::parseNameKey(LK, Name, I, Got));
+  EXPECT_EQ(Name.size(), keys::MaxNameKeyBytes);
+  EXPECT_FALSE(keys::parseNameKey("short", Name, I, Got));
+  std::string_view Path;
+  uint64_t Variant;
+  std::string PK = keys::pathKey("a/b.cpp", 3);
+  ASSERT_TRUE(keys::parsePathKey(PK, Path, Variant));
+  EXPECT_EQ(Path, "a/b.cpp");
+  EXPECT_EQ(Variant, 3u);
+  EXPECT_FALSE(keys::parsePathKey("a/b.cpp", Path, Variant));
+  EXPECT_EQ(keys::diagnosticKey(1, 2).size(), keys::DiagnosticKeyBytes);
+}
+
 } // namespace
 } // namespace codeindex

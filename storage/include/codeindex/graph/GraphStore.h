@@ -85,13 +85,17 @@ public:
   /// Metadata (values are JSON text, written verbatim into the export).
   void putMeta(storage::WriteBatch &B, std::string_view Name,
                std::string_view Value) const;
+  /// Status::notFound if Name was never written.
   Status getMeta(std::string_view Name, std::string *Value);
 
-  /// Appends to B the replacement of each unit in Units (its previous keys
-  /// are deleted, its new facts put) and of Tu's record and diagnostics.
-  /// Units the TU owned before and no longer writes are not touched: which
-  /// TU owns a unit is the indexing driver's decision (see
-  /// encodeRemoveUnit).
+  /// Appends to B the replacement of each unit in Units and of Tu's record
+  /// and diagnostics: the new facts are put, and of the unit's previous
+  /// keys (read from its manifest unless assumeEmpty) only those the new
+  /// facts do not write again are deleted, so B touches each key at most
+  /// once. Units the TU owned before and no longer writes are not touched:
+  /// which TU owns a unit is the indexing driver's decision (see
+  /// encodeRemoveUnit). B must be applied before the next encode of the
+  /// same unit reads the store.
   Status encodeTu(const TuRecord &Tu, const std::vector<UnitFacts> &Units,
                   storage::WriteBatch &B);
 
@@ -103,13 +107,17 @@ public:
   /// Appends the deletion of one unit's keys (every key its manifest lists).
   Status encodeRemoveUnit(const UnitKey &U, storage::WriteBatch &B);
 
-  /// Replaces the ignored-files table.
+  /// Replaces the ignored-files table (entries already stored unchanged
+  /// are not written).
   Status encodeIgnoredFiles(const std::vector<IgnoredFile> &Files,
                             storage::WriteBatch &B);
 
   // ---- reading: whole tables --------------------------------------------
 
+  /// Every TU record (with its diagnostics if WithDiagnostics), appended to
+  /// Out in key order.
   Status readTuRecords(std::vector<TuRecord> &Out, bool WithDiagnostics);
+  /// One TU record, without diagnostics. Status::notFound if absent.
   Status readTuRecord(Id TuKey, TuRecord &Out);
 
   /// Every stored unit key.
