@@ -141,8 +141,9 @@ def run_engine(args, size, project, info, engine):
     os.unlink(json_path)
     r["entities"], r["edges"] = graph_counts(args.indexer, spec)
     q = {}
-    secs, rss, _, _ = measure([args.indexer, "query", "--db", spec, "stats"])
-    q["stats"] = {"s": secs, "cpu_s": CPU["last"], "rss_mb": rss}
+    secs, rss, out, _ = measure([args.indexer, "query", "--db", spec, "stats"])
+    q["stats"] = {"s": secs, "cpu_s": CPU["last"], "rss_mb": rss,
+                  "lines": out.count("\n")}
     for kind, hub, leaf in QUERIES:
         for side, key in (("hub", hub), ("leaf", leaf)):
             secs, rss, out, _ = measure([args.indexer, "query", "--db", spec,
