@@ -43,7 +43,7 @@ INC=$(mktemp -d)
 trap 'rm -rf "$INC"' EXIT
 
 DEFS=()
-SOURCES=("$ROOT"/storage/src/{BatchWriter,IndexDir,MemoryStore,Platform,SortedRuns,Status,Store}.cpp)
+SOURCES=("$ROOT"/storage/src/{BatchWriter,CountingStore,IndexDir,MemoryStore,Platform,SortedRuns,Status,Store}.cpp)
 NOTES=()
 
 if [[ -f /usr/include/lmdb.h ]]; then
@@ -62,7 +62,7 @@ else
 fi
 if [[ -f /usr/include/nlohmann/json.hpp ]]; then
   ln -s /usr/include/nlohmann "$INC/nlohmann"
-  SOURCES+=("$ROOT"/storage/graph/{Model,GraphStore,GraphJson}.cpp)
+  SOURCES+=("$ROOT"/storage/graph/{Model,GraphStore,GraphJson,Keys}.cpp)
 else
   NOTES+=("storage/graph skipped: no /usr/include/nlohmann (apt install nlohmann-json3-dev)")
 fi

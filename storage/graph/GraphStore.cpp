@@ -2,7 +2,8 @@
 
 #include "codeindex/graph/GraphStore.h"
 
-#include "Coding.h"
+#include "codeindex/graph/Keys.h"
+#include "codeindex/storage/Coding.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,7 @@
 namespace codeindex {
 
 using namespace coding;
+using namespace keys;
 using storage::Table;
 using storage::WriteBatch;
 
@@ -19,70 +21,6 @@ namespace {
 
 constexpr uint8_t ValueFormat = 1;
 constexpr std::string_view SchemaKey = "graph_schema";
-
-// ---- keys -----------------------------------------------------------------
-
-void putUnit(std::string &K, const UnitKey &U) {
-  putFixed64BE(K, U.File);
-  putFixed64BE(K, U.Variant);
-}
-
-UnitKey getUnit(std::string_view K) {
-  return UnitKey{getFixed64BE(K), getFixed64BE(K.substr(8))};
-}
-
-std::string unitKey(const UnitKey &U) {
-  std::string K;
-  putUnit(K, U);
-  return K;
-}
-
-std::string entityKey(Id I, const UnitKey &U) {
-  std::string K;
-  putFixed64BE(K, I);
-  putUnit(K, U);
-  return K;
-}
-
-std::string edgeKey(EdgeKind Kind, Id A, Id B, const UnitKey &U) {
-  std::string K;
-  K.push_back(static_cast<char>(Kind));
-  putFixed64BE(K, A);
-  putFixed64BE(K, B);
-  putUnit(K, U);
-  return K;
-}
-
-std::string lower(std::string_view S) {
-  std::string L(S);
-  for (char &C : L)
-    C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
-  return L;
-}
-
-// Names longer than this are truncated in the key (search is by prefix).
-constexpr size_t MaxNameKey = 256;
-
-std::string nameKey(std::string_view Name, Id I, const UnitKey &U) {
-  std::string K = lower(Name.substr(0, MaxNameKey));
-  K.push_back('\0');
-  putFixed64BE(K, I);
-  putUnit(K, U);
-  return K;
-}
-
-std::string pathKey(std::string_view Path, uint64_t Variant) {
-  std::string K(Path);
-  K.push_back('\0');
-  putFixed64BE(K, Variant);
-  return K;
-}
-
-std::string idKey(Id I) {
-  std::string K;
-  putFixed64BE(K, I);
-  return K;
-}
 
 // ---- values ---------------------------------------------------------------
 
@@ -314,7 +252,7 @@ std::string encodeTuRecord(const TuRecord &T) {
   }
   putVarint(V, T.OwnedUnits.size());
   for (const UnitKey &U : T.OwnedUnits)
-    putUnit(V, U);
+    appendUnit(V, U);
   putVarint(V, T.Diagnostics.size());
   return V;
 }
@@ -376,13 +314,21 @@ Status scanAll(storage::Store &S, Table T, std::string_view Prefix, FnT Fn) {
   return It->status();
 }
 
-// Appends the deletion of every key of T starting with Prefix.
-Status deleteAll(storage::Store &S, Table T, std::string_view Prefix,
-                 WriteBatch &B) {
-  return scanAll(S, T, Prefix, [&](std::string_view K, std::string_view) {
-    B.del(T, K);
-    return true;
-  });
+// Appends the deletion of TU Tu's diagnostics numbered From and above.
+Status deleteDiagnosticsFrom(storage::Store &S, Id Tu, uint32_t From,
+                             WriteBatch &B) {
+  return scanAll(S, Table::Diagnostics, idKey(Tu),
+                 [&](std::string_view K, std::string_view) {
+                   if (K.size() != DiagnosticKeyBytes ||
+                       getFixed32BE(K.substr(IdBytes)) >= From)
+                     B.del(Table::Diagnostics, K);
+                   return true;
+                 });
+}
+
+// Coverage is about files the index understood, not skipped headers.
+bool writesCoverage(const FileFact &F) {
+  return F.Status == FileStatus::Indexed && F.Role != FileRole::System;
 }
 
 } // namespace
@@ -416,6 +362,11 @@ Status GraphStore::getMeta(std::string_view Name, std::string *Value) {
 }
 
 Status GraphStore::encodeRemoveUnit(const UnitKey &U, WriteBatch &B) {
+  return encodeReplaceUnit(U, nullptr, B);
+}
+
+Status GraphStore::encodeReplaceUnit(const UnitKey &U, const UnitFacts *New,
+                                     WriteBatch &B) {
   if (AssumeEmpty)
     return Status::ok(); // a rebuild: nothing written before this run
   std::string V;
@@ -428,19 +379,41 @@ Status GraphStore::encodeRemoveUnit(const UnitKey &U, WriteBatch &B) {
   UnitManifest M;
   if (!decodeManifest(V, M))
     return corrupt("unit");
+  // Keys New puts again are overwritten by the put: deleting them first
+  // would write each of them twice.
+  std::set<Id> NewIds;
+  std::set<std::string> NewNames;
+  std::set<std::tuple<EdgeKind, Id, Id>> NewEdges;
+  if (New) {
+    for (const EntityFact &E : New->Entities) {
+      NewIds.insert(E.ID);
+      NewNames.insert(nameKey(E.Name, E.ID, U));
+    }
+    for (const EdgeFact &E : New->Edges)
+      NewEdges.emplace(E.Kind, E.From, E.To);
+  }
   for (const auto &[I, Name] : M.Entities) {
-    B.del(Table::Entities, entityKey(I, U));
-    B.del(Table::Names, nameKey(Name, I, U));
+    if (!NewIds.count(I))
+      B.del(Table::Entities, entityKey(I, U));
+    std::string NK = nameKey(Name, I, U);
+    if (!NewNames.count(NK))
+      B.del(Table::Names, NK);
   }
-  for (const auto &[K, From, To] : M.Edges) {
-    B.del(Table::OutEdges, edgeKey(K, From, To, U));
-    B.del(Table::InEdges, edgeKey(K, To, From, U));
-  }
-  B.del(Table::Files, pathKey(M.Path, U.Variant));
-  B.del(Table::Coverage, pathKey(M.Path, U.Variant));
-  if (M.HasTestReasons)
-    B.del(Table::TestFiles, pathKey(M.Path, U.Variant));
-  B.del(Table::Units, UK);
+  for (const auto &[K, From, To] : M.Edges)
+    if (!NewEdges.count({K, From, To})) {
+      B.del(Table::OutEdges, edgeKey(K, From, To, U));
+      B.del(Table::InEdges, edgeKey(K, To, From, U));
+    }
+  bool SamePath = New && New->File.Path == M.Path;
+  std::string PK = pathKey(M.Path, U.Variant);
+  if (!SamePath)
+    B.del(Table::Files, PK);
+  if (!SamePath || !writesCoverage(New->File))
+    B.del(Table::Coverage, PK);
+  if (M.HasTestReasons && (!SamePath || New->File.TestReasons.empty()))
+    B.del(Table::TestFiles, PK);
+  if (!New)
+    B.del(Table::Units, UK);
   return Status::ok();
 }
 
@@ -448,7 +421,7 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
                             const std::vector<UnitFacts> &Units,
                             WriteBatch &B) {
   for (const UnitFacts &U : Units) {
-    if (Status St = encodeRemoveUnit(U.Key, B); !St.isOk())
+    if (Status St = encodeReplaceUnit(U.Key, &U, B); !St.isOk())
       return St;
     for (const EntityFact &E : U.Entities) {
       B.put(Table::Entities, entityKey(E.ID, U.Key), encodeEntity(E));
@@ -461,42 +434,54 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
     }
     std::string PK = pathKey(U.File.Path, U.Key.Variant);
     B.put(Table::Files, PK, encodeFile(U.Key.File, U.File));
-    // Coverage is about files the index understood, not skipped headers.
-    if (U.File.Status == FileStatus::Indexed && U.File.Role != FileRole::System)
+    if (writesCoverage(U.File))
       B.put(Table::Coverage, PK, encodeCoverage(U.File.Coverage));
     if (!U.File.TestReasons.empty())
       B.put(Table::TestFiles, PK, encodeReasons(U.File.TestReasons));
     B.put(Table::Units, unitKey(U.Key), encodeManifest(U));
   }
-  // Replace the TU's record and diagnostics.
+  // Replace the TU's record and diagnostics: delete only the old
+  // diagnostics the new ones do not overwrite.
   std::string TK = idKey(Tu.Key);
   if (!AssumeEmpty)
-    if (Status St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
+    if (Status St = deleteDiagnosticsFrom(
+            S, Tu.Key, static_cast<uint32_t>(Tu.Diagnostics.size()), B);
+        !St.isOk())
       return St;
   B.put(Table::TuState, TK, encodeTuRecord(Tu));
   uint32_t Seq = 0;
-  for (const DiagnosticFact &D : Tu.Diagnostics) {
-    std::string K = TK;
-    putFixed32BE(K, Seq++);
-    B.put(Table::Diagnostics, K, encodeDiagnostic(D));
-  }
+  for (const DiagnosticFact &D : Tu.Diagnostics)
+    B.put(Table::Diagnostics, diagnosticKey(Tu.Key, Seq++),
+          encodeDiagnostic(D));
   return Status::ok();
 }
 
 Status GraphStore::encodeRemoveTu(Id TuKey, WriteBatch &B) {
-  std::string TK = idKey(TuKey);
-  if (Status St = deleteAll(S, Table::Diagnostics, TK, B); !St.isOk())
+  if (Status St = deleteDiagnosticsFrom(S, TuKey, 0, B); !St.isOk())
     return St;
-  B.del(Table::TuState, TK);
+  B.del(Table::TuState, idKey(TuKey));
   return Status::ok();
 }
 
 Status GraphStore::encodeIgnoredFiles(const std::vector<IgnoredFile> &Files,
                                       WriteBatch &B) {
-  if (Status St = deleteAll(S, Table::IgnoredFiles, "", B); !St.isOk())
-    return St;
+  // Entries already stored as they are are not written again.
+  std::map<std::string_view, std::string_view> Want;
   for (const IgnoredFile &F : Files)
-    B.put(Table::IgnoredFiles, F.Path, F.Reason);
+    Want[F.Path] = F.Reason;
+  Status St = scanAll(S, Table::IgnoredFiles, "",
+                      [&](std::string_view K, std::string_view V) {
+                        auto It = Want.find(K);
+                        if (It == Want.end())
+                          B.del(Table::IgnoredFiles, K);
+                        else if (It->second == V)
+                          Want.erase(It);
+                        return true;
+                      });
+  if (!St.isOk())
+    return St;
+  for (const auto &[Path, Reason] : Want)
+    B.put(Table::IgnoredFiles, Path, Reason);
   return Status::ok();
 }
 
@@ -515,16 +500,17 @@ Status GraphStore::readTuRecord(Id TuKey, TuRecord &Out) {
 Status GraphStore::readTuRecords(std::vector<TuRecord> &Out,
                                  bool WithDiagnostics) {
   bool Bad = false;
-  Status St = scanAll(
-      S, Table::TuState, "", [&](std::string_view K, std::string_view V) {
-        TuRecord T;
-        if (K.size() != 8 || !decodeTuRecord(V, getFixed64BE(K), T)) {
-          Bad = true;
-          return false;
-        }
-        Out.push_back(std::move(T));
-        return true;
-      });
+  Status St = scanAll(S, Table::TuState, "",
+                      [&](std::string_view K, std::string_view V) {
+                        TuRecord T;
+                        Id Key;
+                        if (!parseIdKey(K, Key) || !decodeTuRecord(V, Key, T)) {
+                          Bad = true;
+                          return false;
+                        }
+                        Out.push_back(std::move(T));
+                        return true;
+                      });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -553,42 +539,69 @@ Status GraphStore::readTuRecords(std::vector<TuRecord> &Out,
 Status GraphStore::readUnitKeys(std::vector<UnitKey> &Out) {
   return scanAll(S, Table::Units, "",
                  [&](std::string_view K, std::string_view) {
-                   if (K.size() == 16)
-                     Out.push_back(getUnit(K));
+                   UnitKey U;
+                   if (parseUnitKey(K, U))
+                     Out.push_back(U);
                    return true;
                  });
 }
 
 Status GraphStore::loadUnitPaths() {
-  if (UnitPathsLoaded)
-    return Status::ok();
+  {
+    std::lock_guard<std::mutex> L(CacheMutex);
+    if (UnitPathsLoaded)
+      return Status::ok();
+  }
+  std::map<UnitKey, std::string> Paths;
   bool Bad = false;
   Status St =
       scanAll(S, Table::Units, "", [&](std::string_view K, std::string_view V) {
         UnitManifest M;
-        if (K.size() != 16 || !decodeManifest(V, M)) {
+        UnitKey U;
+        if (!parseUnitKey(K, U) || !decodeManifest(V, M)) {
           Bad = true;
           return false;
         }
-        UnitPaths[getUnit(K)] = std::move(M.Path);
+        Paths[U] = std::move(M.Path);
         return true;
       });
   if (!St.isOk())
     return St;
   if (Bad)
     return corrupt("unit");
+  std::lock_guard<std::mutex> L(CacheMutex);
+  UnitPaths = std::move(Paths);
   UnitPathsLoaded = true;
   return Status::ok();
 }
 
 Status GraphStore::unitPath(const UnitKey &U, std::string &Out) {
-  if (Status St = loadUnitPaths(); !St.isOk())
-    return St;
-  auto It = UnitPaths.find(U);
-  if (It == UnitPaths.end())
-    return Status::notFound("unit");
-  Out = It->second;
+  {
+    std::lock_guard<std::mutex> L(CacheMutex);
+    auto It = UnitPaths.find(U);
+    if (It != UnitPaths.end()) {
+      Out = It->second;
+      return Status::ok();
+    }
+    if (UnitPathsLoaded)
+      return Status::notFound("unit");
+  }
+  // One point read, outside the lock (other readers proceed meanwhile).
+  std::string V;
+  if (Status St = S.get(Table::Units, unitKey(U), &V); !St.isOk())
+    return St.isNotFound() ? Status::notFound("unit") : St;
+  UnitManifest M;
+  if (!decodeManifest(V, M))
+    return corrupt("unit");
+  Out = M.Path;
+  std::lock_guard<std::mutex> L(CacheMutex);
+  UnitPaths.emplace(U, std::move(M.Path));
   return Status::ok();
+}
+
+std::vector<std::string> GraphStore::collisions() const {
+  std::lock_guard<std::mutex> L(CacheMutex);
+  return Collisions;
 }
 
 Status
@@ -651,7 +664,12 @@ Status GraphStore::mergeEntityGroup(
   }
   for (auto &[U, F] : Facts)
     if (F.Usr != First->Usr) {
-      Collisions.push_back(formatId(I) + ": " + First->Usr + " vs " + F.Usr);
+      std::string C = formatId(I) + ": " + First->Usr + " vs " + F.Usr;
+      std::lock_guard<std::mutex> L(CacheMutex);
+      // Point lookups may merge one entity many times: report it once.
+      if (std::find(Collisions.begin(), Collisions.end(), C) ==
+          Collisions.end())
+        Collisions.push_back(std::move(C));
       break;
     }
   std::sort(Locs.begin(), Locs.end(), [](const auto &A, const auto &B) {
@@ -718,11 +736,12 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
   };
   Status St = scanAll(S, Table::Entities, "",
                       [&](std::string_view K, std::string_view V) {
-                        if (K.size() != 24) {
+                        Id I;
+                        UnitKey U;
+                        if (!parseEntityKey(K, I, U)) {
                           Bad = true;
                           return false;
                         }
-                        Id I = getFixed64BE(K);
                         if (I != Cur && !Flush()) {
                           Stop = true;
                           return false;
@@ -733,7 +752,7 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
                           Bad = true;
                           return false;
                         }
-                        Group.emplace_back(getUnit(K.substr(8)), std::move(F));
+                        Group.emplace_back(U, std::move(F));
                         return true;
                       });
   if (!St.isOk())
@@ -748,16 +767,19 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
 Status GraphStore::getEntity(Id I, Entity &Out) {
   std::vector<std::pair<UnitKey, EntityFact>> Group;
   bool Bad = false;
-  Status St = scanAll(S, Table::Entities, idKey(I),
-                      [&](std::string_view K, std::string_view V) {
-                        EntityFact F;
-                        if (K.size() != 24 || !decodeEntity(V, I, F)) {
-                          Bad = true;
-                          return false;
-                        }
-                        Group.emplace_back(getUnit(K.substr(8)), std::move(F));
-                        return true;
-                      });
+  Status St =
+      scanAll(S, Table::Entities, idKey(I),
+              [&](std::string_view K, std::string_view V) {
+                EntityFact F;
+                Id KeyId;
+                UnitKey U;
+                if (!parseEntityKey(K, KeyId, U) || !decodeEntity(V, I, F)) {
+                  Bad = true;
+                  return false;
+                }
+                Group.emplace_back(U, std::move(F));
+                return true;
+              });
   if (!St.isOk())
     return St;
   if (Bad)
@@ -786,18 +808,25 @@ void finishEdge(Edge &E) {
 } // namespace
 
 Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
+  // A whole-graph scan: one scan of `units` is cheaper than a lookup per
+  // unit.
   if (Status St = loadUnitPaths(); !St.isOk())
     return St;
   std::optional<Edge> Cur;
   std::string CurPrefix;
+  std::string Path;
   bool Bad = false, Stop = false;
   Status St = scanAll(
       S, Table::OutEdges, "", [&](std::string_view K, std::string_view V) {
-        if (K.size() != 33) {
+        EdgeKind Kind;
+        Id From, To;
+        UnitKey U;
+        EdgeFact F;
+        if (!parseEdgeKey(K, Kind, From, To, U) || !decodeEdge(V, F)) {
           Bad = true;
           return false;
         }
-        std::string_view Prefix = K.substr(0, 17);
+        std::string_view Prefix = K.substr(0, EdgePairBytes);
         bool Same = Cur && CurPrefix == Prefix;
         if (!Same) {
           if (Cur) {
@@ -808,20 +837,14 @@ Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
             }
           }
           Cur = Edge();
-          Cur->Kind = static_cast<EdgeKind>(K[0]);
-          Cur->From = getFixed64BE(K.substr(1));
-          Cur->To = getFixed64BE(K.substr(9));
+          Cur->Kind = Kind;
+          Cur->From = From;
+          Cur->To = To;
           CurPrefix.assign(Prefix);
         }
-        EdgeFact F;
-        if (static_cast<uint8_t>(K[0]) >= NumEdgeKinds || !decodeEdge(V, F)) {
-          Bad = true;
-          return false;
-        }
-        auto P = UnitPaths.find(getUnit(K.substr(17)));
-        static const std::string Unknown;
-        mergeEdgeFact(*Cur, F, P == UnitPaths.end() ? Unknown : P->second,
-                      !Same);
+        if (!unitPath(U, Path).isOk())
+          Path.clear(); // a unit without a manifest: sites without a file
+        mergeEdgeFact(*Cur, F, Path, !Same);
         return true;
       });
   if (!St.isOk())
@@ -835,102 +858,270 @@ Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
   return Status::ok();
 }
 
-Status GraphStore::outEdges(EdgeKind K, Id From, std::vector<Edge> &Out) {
-  if (Status St = loadUnitPaths(); !St.isOk())
-    return St;
-  std::string Prefix;
-  Prefix.push_back(static_cast<char>(K));
-  putFixed64BE(Prefix, From);
+Status GraphStore::edgesByPrefix(EdgeKind K, Id From, std::string_view Prefix,
+                                 std::vector<Edge> &Out) {
+  size_t Begin = Out.size();
+  std::string Path;
+  Status PathSt;
   bool Bad = false;
-  Status St = scanAll(
-      S, Table::OutEdges, Prefix,
-      [&](std::string_view Key, std::string_view V) {
-        EdgeFact F;
-        if (Key.size() != 33 || !decodeEdge(V, F)) {
-          Bad = true;
-          return false;
-        }
-        Id To = getFixed64BE(Key.substr(9));
-        bool First = Out.empty() || Out.back().To != To;
-        if (First) {
-          Out.emplace_back();
-          Out.back().Kind = K;
-          Out.back().From = From;
-          Out.back().To = To;
-        }
-        mergeEdgeFact(Out.back(), F, UnitPaths[getUnit(Key.substr(17))], First);
-        return true;
-      });
+  Status St =
+      scanAll(S, Table::OutEdges, Prefix,
+              [&](std::string_view Key, std::string_view V) {
+                EdgeKind Kind;
+                Id A, To;
+                UnitKey U;
+                EdgeFact F;
+                if (!parseEdgeKey(Key, Kind, A, To, U) || !decodeEdge(V, F)) {
+                  Bad = true;
+                  return false;
+                }
+                bool First = Out.size() == Begin || Out.back().To != To;
+                if (First) {
+                  Out.emplace_back();
+                  Out.back().Kind = K;
+                  Out.back().From = From;
+                  Out.back().To = To;
+                }
+                if (Status P = unitPath(U, Path); !P.isOk()) {
+                  if (!P.isNotFound()) {
+                    PathSt = P;
+                    return false;
+                  }
+                  Path.clear();
+                }
+                mergeEdgeFact(Out.back(), F, Path, First);
+                return true;
+              });
+  if (!St.isOk())
+    return St;
+  if (!PathSt.isOk())
+    return PathSt;
   if (Bad)
     return corrupt("edge");
-  for (Edge &E : Out)
-    finishEdge(E);
-  return St;
+  for (size_t I = Begin; I < Out.size(); ++I)
+    finishEdge(Out[I]);
+  return Status::ok();
+}
+
+Status GraphStore::outEdges(EdgeKind K, Id From, std::vector<Edge> &Out) {
+  return edgesByPrefix(K, From, edgeEndpointPrefix(K, From), Out);
 }
 
 Status GraphStore::inEdges(EdgeKind K, Id To, std::vector<Edge> &Out) {
-  std::string Prefix;
-  Prefix.push_back(static_cast<char>(K));
-  putFixed64BE(Prefix, To);
   std::vector<Id> Froms;
-  Status St = scanAll(S, Table::InEdges, Prefix,
+  bool Bad = false;
+  Status St = scanAll(S, Table::InEdges, edgeEndpointPrefix(K, To),
                       [&](std::string_view Key, std::string_view) {
-                        if (Key.size() == 33) {
-                          Id F = getFixed64BE(Key.substr(9));
-                          if (Froms.empty() || Froms.back() != F)
-                            Froms.push_back(F);
+                        EdgeKind Kind;
+                        Id B, F;
+                        UnitKey U;
+                        if (!parseEdgeKey(Key, Kind, B, F, U)) {
+                          Bad = true;
+                          return false;
                         }
+                        if (Froms.empty() || Froms.back() != F)
+                          Froms.push_back(F);
                         return true;
                       });
   if (!St.isOk())
     return St;
-  // Fetch each edge's sites from out_edges.
-  for (Id From : Froms) {
-    std::vector<Edge> Outs;
-    std::string P;
-    P.push_back(static_cast<char>(K));
-    putFixed64BE(P, From);
-    putFixed64BE(P, To);
-    if (Status St2 = loadUnitPaths(); !St2.isOk())
+  if (Bad)
+    return corrupt("edge index");
+  // Each edge's facts (sites, attributes) are in out_edges. An edge that
+  // is gone there was removed by an update between the two scans (each
+  // scan is its own snapshot): it is skipped, as a later read would.
+  for (Id From : Froms)
+    if (Status St2 = edgesByPrefix(K, From, edgePairPrefix(K, From, To), Out);
+        !St2.isOk())
       return St2;
-    Edge E;
-    E.Kind = K;
-    E.From = From;
-    E.To = To;
-    bool First = true, Bad = false;
-    St = scanAll(
-        S, Table::OutEdges, P, [&](std::string_view Key, std::string_view V) {
-          EdgeFact F;
-          if (Key.size() != 33 || !decodeEdge(V, F)) {
-            Bad = true;
-            return false;
-          }
-          mergeEdgeFact(E, F, UnitPaths[getUnit(Key.substr(17))], First);
-          First = false;
-          return true;
-        });
-    if (!St.isOk())
+  return Status::ok();
+}
+
+Status GraphStore::outEdges(Id From, std::vector<Edge> &Out) {
+  for (int K = 0; K < NumEdgeKinds; ++K)
+    if (Status St = outEdges(static_cast<EdgeKind>(K), From, Out); !St.isOk())
       return St;
-    if (Bad)
-      return corrupt("edge");
-    finishEdge(E);
-    Out.push_back(std::move(E));
+  return Status::ok();
+}
+
+Status GraphStore::inEdges(Id To, std::vector<Edge> &Out) {
+  for (int K = 0; K < NumEdgeKinds; ++K)
+    if (Status St = inEdges(static_cast<EdgeKind>(K), To, Out); !St.isOk())
+      return St;
+  return Status::ok();
+}
+
+namespace {
+// Collects the ids of names keys under Prefix; Exact: the key's name part
+// must equal Prefix's name (Prefix then ends with \0).
+Status idsByName(storage::Store &S, std::string_view Prefix, size_t Limit,
+                 std::vector<Id> &Out) {
+  std::set<Id> Seen;
+  bool Bad = false;
+  Status St = scanAll(S, Table::Names, Prefix,
+                      [&](std::string_view K, std::string_view) {
+                        std::string_view Name;
+                        Id I;
+                        UnitKey U;
+                        if (!parseNameKey(K, Name, I, U)) {
+                          Bad = true;
+                          return false;
+                        }
+                        Seen.insert(I);
+                        return Seen.size() < Limit;
+                      });
+  if (!St.isOk())
+    return St;
+  if (Bad)
+    return corrupt("name index");
+  Out.insert(Out.end(), Seen.begin(), Seen.end());
+  return Status::ok();
+}
+
+// The last component of a qualified name: what follows the last "::" that is
+// not inside <...> or (...) ("ns::f<a::b>" -> "f<a::b>").
+std::string_view lastComponent(std::string_view Q) {
+  int Depth = 0;
+  size_t Start = 0;
+  for (size_t I = 0; I < Q.size(); ++I) {
+    char C = Q[I];
+    if (C == '<' || C == '(')
+      ++Depth;
+    else if ((C == '>' || C == ')') && Depth > 0)
+      --Depth;
+    else if (C == ':' && Depth == 0 && I + 1 < Q.size() && Q[I + 1] == ':') {
+      Start = I + 2;
+      ++I;
+    }
+  }
+  return Q.substr(Start);
+}
+} // namespace
+
+Status GraphStore::findByNamePrefix(std::string_view Prefix,
+                                    std::vector<Id> &Out, size_t Limit) {
+  if (Limit == 0)
+    return Status::ok();
+  return idsByName(S, namePrefix(Prefix), Limit, Out);
+}
+
+Status GraphStore::findByName(std::string_view Name, std::vector<Id> &Out) {
+  std::vector<Id> Candidates;
+  if (Status St = idsByName(S, exactNamePrefix(Name), SIZE_MAX, Candidates);
+      !St.isOk())
+    return St;
+  if (Name.size() < MaxNameKeyBytes) {
+    Out.insert(Out.end(), Candidates.begin(), Candidates.end());
+    return Status::ok();
+  }
+  // A truncated key: compare the full names.
+  std::string Want = lowerName(Name);
+  for (Id I : Candidates) {
+    Entity E;
+    if (Status St = getEntity(I, E); !St.isOk())
+      return St.isNotFound() ? corrupt("name index") : St;
+    if (lowerName(E.Name) == Want)
+      Out.push_back(I);
   }
   return Status::ok();
 }
 
-Status GraphStore::findByNamePrefix(std::string_view Prefix,
-                                    std::vector<Id> &Out) {
-  std::set<Id> Seen;
-  Status St = scanAll(S, Table::Names, lower(Prefix),
-                      [&](std::string_view K, std::string_view) {
-                        size_t Z = K.rfind('\0', K.size() - 24);
-                        if (K.size() >= 25 && Z != std::string_view::npos)
-                          Seen.insert(getFixed64BE(K.substr(K.size() - 24)));
+Status GraphStore::findByQualifiedName(std::string_view QualifiedName,
+                                       std::vector<Id> &Out) {
+  std::string_view Last = lastComponent(QualifiedName);
+  std::vector<Id> Candidates;
+  if (Status St = idsByName(S, exactNamePrefix(Last), SIZE_MAX, Candidates);
+      !St.isOk())
+    return St;
+  for (Id I : Candidates) {
+    Entity E;
+    if (Status St = getEntity(I, E); !St.isOk())
+      return St.isNotFound() ? corrupt("name index") : St;
+    if (E.QualifiedName == QualifiedName)
+      Out.push_back(I);
+  }
+  return Status::ok();
+}
+
+Status GraphStore::getFile(std::string_view Path, FileInfo &Out) {
+  bool Found = false, Bad = false;
+  Status St = scanAll(S, Table::Files, pathPrefix(Path),
+                      [&](std::string_view K, std::string_view V) {
+                        std::string_view P;
+                        uint64_t Variant;
+                        FileInfo F;
+                        if (!parsePathKey(K, P, Variant) || !decodeFile(V, F)) {
+                          Bad = true;
+                          return false;
+                        }
+                        // Merged as forEachFile() merges variants.
+                        if (!Found)
+                          Out = std::move(F);
+                        else if (F.Status == FileStatus::Indexed)
+                          Out.Status = FileStatus::Indexed;
+                        Found = true;
                         return true;
                       });
-  Out.assign(Seen.begin(), Seen.end());
-  return St;
+  if (!St.isOk())
+    return St;
+  if (Bad)
+    return corrupt("file");
+  if (!Found)
+    return Status::notFound("no file '" + std::string(Path) + "' in the index");
+  return Status::ok();
+}
+
+Status GraphStore::entitiesInFile(std::string_view Path, std::vector<Id> &Out) {
+  // The file's units: one per variant, found through the files table.
+  std::vector<UnitKey> Units;
+  bool Bad = false;
+  Status St = scanAll(S, Table::Files, pathPrefix(Path),
+                      [&](std::string_view K, std::string_view V) {
+                        std::string_view P;
+                        uint64_t Variant;
+                        FileInfo F;
+                        if (!parsePathKey(K, P, Variant) || !decodeFile(V, F)) {
+                          Bad = true;
+                          return false;
+                        }
+                        Units.push_back(UnitKey{F.ID, Variant});
+                        return true;
+                      });
+  if (!St.isOk())
+    return St;
+  if (Bad)
+    return corrupt("file");
+  if (Units.empty())
+    return Status::notFound("no file '" + std::string(Path) + "' in the index");
+  std::set<Id> Ids;
+  for (const UnitKey &U : Units) {
+    std::string V;
+    St = S.get(Table::Units, unitKey(U), &V);
+    if (St.isNotFound())
+      continue; // a file record without a manifest: nothing declared
+    if (!St.isOk())
+      return St;
+    UnitManifest M;
+    if (!decodeManifest(V, M))
+      return corrupt("unit");
+    for (const auto &[I, Name] : M.Entities) {
+      if (Ids.count(I))
+        continue;
+      // The unit lists externals it references too: keep the entities
+      // with a declaration in this file.
+      std::string EV;
+      St = S.get(Table::Entities, entityKey(I, U), &EV);
+      if (!St.isOk())
+        return St.isNotFound() ? corrupt("unit") : St;
+      EntityFact F;
+      if (!decodeEntity(EV, I, F))
+        return corrupt("entity");
+      if (!F.External && !F.Decls.empty())
+        Ids.insert(I);
+    }
+  }
+  Out.insert(Out.end(), Ids.begin(), Ids.end());
+  return Status::ok();
 }
 
 Status
@@ -939,12 +1130,14 @@ GraphStore::forEachTestFile(const std::function<bool(const TestFile &)> &Fn) {
   bool Bad = false, Stop = false;
   Status St = scanAll(
       S, Table::TestFiles, "", [&](std::string_view K, std::string_view V) {
-        std::string Path(K.substr(0, K.size() >= 9 ? K.size() - 9 : 0));
+        std::string_view P;
+        uint64_t Variant;
         std::vector<std::string> Reasons;
-        if (K.size() < 9 || !decodeReasons(V, Reasons)) {
+        if (!parsePathKey(K, P, Variant) || !decodeReasons(V, Reasons)) {
           Bad = true;
           return false;
         }
+        std::string Path(P);
         if (Cur && Cur->Path == Path) {
           Cur->Reasons.insert(Cur->Reasons.end(), Reasons.begin(),
                               Reasons.end());
@@ -974,32 +1167,30 @@ Status
 GraphStore::forEachCoverage(const std::function<bool(const Coverage &)> &Fn) {
   std::optional<Coverage> Cur;
   bool Bad = false, Stop = false;
-  Status St = scanAll(S, Table::Coverage, "",
-                      [&](std::string_view K, std::string_view V) {
-                        if (K.size() < 9) {
-                          Bad = true;
-                          return false;
-                        }
-                        std::string Path(K.substr(0, K.size() - 9));
-                        CoverageFact C;
-                        if (!decodeCoverage(V, C)) {
-                          Bad = true;
-                          return false;
-                        }
-                        if (Cur && Cur->Path == Path) {
-                          // Several configurations: keep the one that
-                          // understood the most.
-                          if (C.EntityLines > Cur->Lines.EntityLines)
-                            Cur->Lines = C;
-                          return true;
-                        }
-                        if (Cur && !Fn(*Cur)) {
-                          Stop = true;
-                          return false;
-                        }
-                        Cur = Coverage{std::move(Path), C};
-                        return true;
-                      });
+  Status St = scanAll(
+      S, Table::Coverage, "", [&](std::string_view K, std::string_view V) {
+        std::string_view P;
+        uint64_t Variant;
+        CoverageFact C;
+        if (!parsePathKey(K, P, Variant) || !decodeCoverage(V, C)) {
+          Bad = true;
+          return false;
+        }
+        std::string Path(P);
+        if (Cur && Cur->Path == Path) {
+          // Several configurations: keep the one that
+          // understood the most.
+          if (C.EntityLines > Cur->Lines.EntityLines)
+            Cur->Lines = C;
+          return true;
+        }
+        if (Cur && !Fn(*Cur)) {
+          Stop = true;
+          return false;
+        }
+        Cur = Coverage{std::move(Path), C};
+        return true;
+      });
   if (!St.isOk())
     return St;
   if (Bad)

@@ -24,6 +24,8 @@
 #include "Platform.h"
 #include "SortedRuns.h"
 
+#include "codeindex/storage/Coding.h"
+
 #include <lmdb.h>
 
 #include <algorithm>
@@ -84,42 +86,8 @@ std::string_view storedKey(std::string_view Key, std::string &Buf) {
   if (!isLongKey(Key))
     return Key;
   Buf.assign(Key.substr(0, TruncatedLength));
-  uint64_t H = keyHash(Key);
-  for (int I = 7; I >= 0; --I)
-    Buf.push_back(static_cast<char>((H >> (I * 8)) & 0xff));
+  coding::putFixed64BE(Buf, keyHash(Key));
   return Buf;
-}
-
-size_t varintLength(uint64_t V) {
-  size_t N = 1;
-  while (V >= 0x80) {
-    V >>= 7;
-    ++N;
-  }
-  return N;
-}
-
-char *putVarint(char *P, uint64_t V) {
-  while (V >= 0x80) {
-    *P++ = static_cast<char>((V & 0x7f) | 0x80);
-    V >>= 7;
-  }
-  *P++ = static_cast<char>(V);
-  return P;
-}
-
-bool getVarint(std::string_view &In, uint64_t *V) {
-  uint64_t Result = 0;
-  for (int Shift = 0; Shift < 64 && !In.empty(); Shift += 7) {
-    unsigned char B = static_cast<unsigned char>(In.front());
-    In.remove_prefix(1);
-    Result |= static_cast<uint64_t>(B & 0x7f) << Shift;
-    if (!(B & 0x80)) {
-      *V = Result;
-      return true;
-    }
-  }
-  return false;
 }
 
 /// Splits the stored value of a truncated key into the key's tail and the
@@ -127,7 +95,7 @@ bool getVarint(std::string_view &In, uint64_t *V) {
 bool decodeLongValue(std::string_view Stored, std::string_view *Tail,
                      std::string_view *Value) {
   uint64_t Len = 0;
-  if (!getVarint(Stored, &Len) || Len > Stored.size())
+  if (!coding::getVarint(Stored, Len) || Len > Stored.size())
     return false;
   *Tail = Stored.substr(0, Len);
   *Value = Stored.substr(Len);
@@ -587,11 +555,13 @@ Status SharedEnv::applyOnce(const WriteBatch &Batch,
       Rc = mdb_put(Txn, D, &K, &V, 0);
     } else {
       std::string_view Tail = std::string_view(O.Key).substr(TruncatedLength);
-      MDB_val V{varintLength(Tail.size()) + Tail.size() + O.Value.size(),
+      MDB_val V{coding::varintLength(Tail.size()) + Tail.size() +
+                    O.Value.size(),
                 nullptr};
       Rc = mdb_put(Txn, D, &K, &V, MDB_RESERVE);
       if (Rc == MDB_SUCCESS) {
-        char *P = putVarint(static_cast<char *>(V.mv_data), Tail.size());
+        char *P =
+            coding::encodeVarint(static_cast<char *>(V.mv_data), Tail.size());
         std::memcpy(P, Tail.data(), Tail.size());
         if (!O.Value.empty())
           std::memcpy(P + Tail.size(), O.Value.data(), O.Value.size());
@@ -694,12 +664,14 @@ Status SharedEnv::load(SortedRuns &Runs, const LmdbTuning &Tuning,
       return Rc;
     }
     std::string_view Tail = K.substr(TruncatedLength);
-    MDB_val Val{varintLength(Tail.size()) + Tail.size() + V.size(), nullptr};
+    MDB_val Val{coding::varintLength(Tail.size()) + Tail.size() + V.size(),
+                nullptr};
     int Rc = mdb_cursor_put(C, &Key, &Val, MDB_APPEND | MDB_RESERVE);
     if (Rc == MDB_KEYEXIST)
       Rc = mdb_cursor_put(C, &Key, &Val, MDB_RESERVE);
     if (Rc == MDB_SUCCESS) {
-      char *P = putVarint(static_cast<char *>(Val.mv_data), Tail.size());
+      char *P =
+          coding::encodeVarint(static_cast<char *>(Val.mv_data), Tail.size());
       std::memcpy(P, Tail.data(), Tail.size());
       if (!V.empty())
         std::memcpy(P + Tail.size(), V.data(), V.size());

@@ -12,6 +12,8 @@
 
 #include "Platform.h"
 
+#include "codeindex/storage/Coding.h"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -38,14 +40,6 @@ int compareKeys(std::string_view A, std::string_view B) {
   if (int C = N ? std::memcmp(A.data(), B.data(), N) : 0)
     return C;
   return A.size() < B.size() ? -1 : (A.size() > B.size() ? 1 : 0);
-}
-
-void putVarint(std::string &Out, uint64_t V) {
-  while (V >= 0x80) {
-    Out.push_back(static_cast<char>((V & 0x7f) | 0x80));
-    V >>= 7;
-  }
-  Out.push_back(static_cast<char>(V));
 }
 
 /// Appends to a file through a large buffer.
@@ -149,8 +143,8 @@ public:
   }
 
   bool next() override {
-    // Header: two bytes and two varints (at most 10 bytes each).
-    if (!fill(22) && Begin == End)
+    // Header: two bytes and two varints.
+    if (!fill(2 + 2 * coding::MaxVarint64Bytes) && Begin == End)
       return false;
     size_t P = Begin;
     if (End - P < 4)
@@ -184,14 +178,11 @@ private:
   }
 
   bool varint(size_t &P, uint64_t &V) {
-    V = 0;
-    for (int Shift = 0; Shift < 64 && P < End; Shift += 7) {
-      unsigned char B = static_cast<unsigned char>(Buf[P++]);
-      V |= static_cast<uint64_t>(B & 0x7f) << Shift;
-      if (!(B & 0x80))
-        return true;
-    }
-    return false;
+    std::string_view In(Buf.data() + P, End - P);
+    if (!coding::getVarint(In, V))
+      return false;
+    P = End - In.size();
+    return true;
   }
 
   /// Makes at least N unread bytes available if the file has them; the
@@ -290,8 +281,8 @@ Status SortedRuns::writeRun(Buffer &B, const std::string &Path) {
     Header.clear();
     Header.push_back(static_cast<char>(Src.T));
     Header.push_back(Src.IsDelete ? 1 : 0);
-    putVarint(Header, Src.Key.size());
-    putVarint(Header, Src.Value.size());
+    coding::putVarint(Header, Src.Key.size());
+    coding::putVarint(Header, Src.Value.size());
     if (Status S = W.append(Header); !S)
       return S;
     if (Status S = W.append(Src.Key); !S)

@@ -4,8 +4,8 @@
 // an in-memory store (with a valid schema marker first, which a record may
 // overwrite) and reads everything back through GraphStore: every decoder of
 // entity, edge, file, unit, TU, diagnostic, coverage and test records runs
-// on the bytes. Damaged records must give Status::corruption, never a
-// crash.
+// on the bytes, through the whole-table scans and the point lookups.
+// Damaged records must give Status::corruption, never a crash.
 //
 // Input: repeated  table:u8  key_len:u8  value_len:u16le  key  value
 //
@@ -62,7 +62,33 @@ void readEverything(GraphStore &G) {
   (void)G.forEachDiagnostic(Count);
   (void)G.forEachTranslationUnit(Count);
   std::vector<Id> Ids;
-  (void)G.findByNamePrefix("", Ids);
+  (void)G.findByNamePrefix("", Ids, 64);
+  (void)G.findByQualifiedName("ns::f", Ids);
+  (void)G.findByName("f", Ids);
+  // The point lookups decode the same records through their own paths (the
+  // in_edges index, unit manifests for site paths and a file's entities).
+  for (Id I : Ids) {
+    Entity E;
+    (void)G.getEntity(I, E);
+    std::vector<Edge> Edges;
+    (void)G.outEdges(I, Edges);
+    (void)G.inEdges(I, Edges);
+  }
+  std::vector<std::string> Paths;
+  (void)G.forEachFile([&](const FileInfo &F) {
+    Paths.push_back(F.Path);
+    return Paths.size() < 64;
+  });
+  for (const std::string &P : Paths) {
+    FileInfo F;
+    (void)G.getFile(P, F);
+    std::vector<Id> InFile;
+    (void)G.entitiesInFile(P, InFile);
+  }
+  // Replacing and removing units reads their (possibly damaged) manifests.
+  WriteBatch B;
+  for (const UnitKey &U : Units)
+    (void)G.encodeRemoveUnit(U, B);
 }
 
 void putRecord(std::string &Out, Table T, std::string_view K,
