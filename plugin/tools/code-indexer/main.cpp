@@ -8,11 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pipeline/Indexer.h"
 #include "query/Diff.h"
 #include "query/Dot.h"
-#include "pipeline/Indexer.h"
-#include "tools/code-indexer/ExitCodes.h"
 #include "query/Query.h"
+#include "tools/code-indexer/ExitCodes.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -24,6 +24,45 @@ using namespace llvm;
 using namespace codeindex;
 
 namespace {
+
+/// The parser of an option with a fixed set of values (cl::values): a value
+/// outside the set gets one line naming the valid ones, in the form of the
+/// tool's other errors. WithSubcommand: the option exists in several
+/// subcommands with different values (--format), so the message names the
+/// subcommand.
+template <typename T, bool WithSubcommand = false>
+class ValueParser : public cl::parser<T> {
+public:
+  using cl::parser<T>::parser;
+
+  bool parse(cl::Option &O, StringRef ArgName, StringRef Arg, T &V) {
+    (void)ArgName;
+    std::vector<StringRef> Names;
+    for (const auto &Info : this->Values) {
+      if (Info.Name == Arg) {
+        V = Info.V.getValue();
+        return false;
+      }
+      Names.push_back(Info.Name);
+    }
+    std::string List;
+    for (size_t I = 0; I < Names.size(); ++I)
+      List += (I == 0                  ? ""
+               : I + 1 == Names.size() ? " or "
+                                       : ", ") +
+              Names[I].str();
+    errs() << "code-indexer: error: ";
+    if (WithSubcommand && !O.Subs.empty())
+      errs() << (*O.Subs.begin())->getName() << " ";
+    errs() << "--" << O.ArgStr << " takes " << List << ", not '" << Arg
+           << "'\n";
+    return true;
+  }
+};
+
+enum class TestsMode { Include, Exclude };
+enum class ExportFormat { Json, Dot };
+enum class CycleEdges { Calls, Includes };
 
 cl::OptionCategory Category("code-indexer options");
 
@@ -69,10 +108,12 @@ cl::list<std::string> Exclude("exclude",
                                        "(root-relative path; repeatable)"),
                               cl::value_desc("glob"), cl::sub(ExtractCmd),
                               cl::cat(Category));
-cl::opt<std::string> Tests("tests",
-                           cl::desc("include|exclude entities of test files"),
-                           cl::init("include"), cl::sub(ExtractCmd),
-                           cl::cat(Category));
+cl::opt<TestsMode, false, ValueParser<TestsMode>>
+    Tests("tests", cl::desc("Entities of test files:"),
+          cl::values(clEnumValN(TestsMode::Include, "include",
+                                "indexed (the default)"),
+                     clEnumValN(TestsMode::Exclude, "exclude", "left out")),
+          cl::init(TestsMode::Include), cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> Full("full",
                    cl::desc("Rebuild the index from scratch instead of "
                             "updating it incrementally"),
@@ -97,9 +138,12 @@ cl::opt<std::string> RocksOptions(
     "rocksdb-options",
     cl::desc("RocksDB OPTIONS file to load (RocksDB's own format)"),
     cl::value_desc("file"), cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<std::string> ProgressOpt("progress", cl::desc("auto|always|never"),
-                                 cl::init("auto"), cl::sub(ExtractCmd),
-                                 cl::cat(Category));
+cl::opt<ProgressMode, false, ValueParser<ProgressMode>> ProgressOpt(
+    "progress", cl::desc("Progress line on stderr:"),
+    cl::values(clEnumValN(ProgressMode::Auto, "auto", "on a terminal"),
+               clEnumValN(ProgressMode::Always, "always", "always"),
+               clEnumValN(ProgressMode::Never, "never", "never")),
+    cl::init(ProgressMode::Auto), cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print errors only"), cl::sub(ExtractCmd),
                     cl::cat(Category));
 cl::opt<unsigned> TuTimeout("tu-timeout",
@@ -114,12 +158,23 @@ cl::list<std::string> QueryArgs(cl::Positional, cl::desc("<subcommand> [args]"),
 cl::list<std::string> DiffArgs(cl::Positional,
                                cl::desc("<base.json> <head.json>"),
                                cl::sub(DiffCmd), cl::cat(Category));
-cl::opt<std::string>
-    Format("format",
-           cl::desc("query: table|json; diff: markdown|json; export: "
-                    "json|dot"),
-           cl::value_desc("format"), cl::sub(QueryCmd), cl::sub(DiffCmd),
-           cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<OutputFormat, false, ValueParser<OutputFormat, true>> QueryFormat(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(OutputFormat::Table, "table", "a table (default)"),
+               clEnumValN(OutputFormat::Json, "json", "JSON")),
+    cl::init(OutputFormat::Table), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<DiffFormat, false, ValueParser<DiffFormat, true>> DiffFormatOpt(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(DiffFormat::Markdown, "markdown",
+                          "Markdown for a pull request (default)"),
+               clEnumValN(DiffFormat::Json, "json", "JSON")),
+    cl::init(DiffFormat::Markdown), cl::sub(DiffCmd), cl::cat(Category));
+cl::opt<ExportFormat, false, ValueParser<ExportFormat, true>> ExportFormatOpt(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(ExportFormat::Json, "json",
+                          "the JSON export (default)"),
+               clEnumValN(ExportFormat::Dot, "dot", "a Graphviz picture")),
+    cl::init(ExportFormat::Json), cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Depth("depth",
                         cl::desc("callers/callees: how many levels (default "
                                  "1, 0: unlimited)"),
@@ -148,11 +203,13 @@ cl::opt<std::string> NameFilter("name",
                                          "glob"),
                                 cl::value_desc("glob"), cl::sub(QueryCmd),
                                 cl::cat(Category));
-cl::opt<std::string> EdgesOpt("edges",
-                              cl::desc("cycles: calls|includes (default "
-                                       "calls)"),
-                              cl::value_desc("kind"), cl::sub(QueryCmd),
-                              cl::cat(Category));
+cl::opt<CycleEdges, false, ValueParser<CycleEdges>>
+    EdgesOpt("edges", cl::desc("cycles: which graph"),
+             cl::values(clEnumValN(CycleEdges::Calls, "calls",
+                                   "the call graph (default)"),
+                        clEnumValN(CycleEdges::Includes, "includes",
+                                   "the include graph")),
+             cl::init(CycleEdges::Calls), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
@@ -187,6 +244,76 @@ int usage(const Twine &Msg) {
   return exitcode::Usage;
 }
 
+/// The one place errors of the libraries become exit codes (docs/cli.md).
+int report(Error E) {
+  int RC = exitcode::Ok;
+  handleAllErrors(
+      std::move(E),
+      [&](const QueryError &Q) {
+        errs() << "code-indexer: error: " << Q.message() << "\n";
+        RC = Q.kind() == QueryError::Index ? exitcode::Store : exitcode::Usage;
+      },
+      [&](const ErrorInfoBase &B) {
+        errs() << "code-indexer: error: " << B.message() << "\n";
+        RC = exitcode::Usage;
+      });
+  return RC;
+}
+
+/// The overview of --help; the query subcommands come from their table.
+std::string overview() {
+  std::string Subcommands;
+  std::string Line = "      [--format table|json]; subcommands:";
+  for (const QueryCommand &C : queryCommands()) {
+    std::string Word = " " + C.Name.str() + ",";
+    if (Line.size() + Word.size() > 76) {
+      Subcommands += Line + "\n";
+      Line = "     ";
+    }
+    Line += Word;
+  }
+  Line.pop_back();
+  Subcommands += Line + "\n";
+  return "code-indexer: a semantic code graph of C/C++ projects, built with "
+         "Clang.\n\n"
+         "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
+         "  code-indexer export --db SPEC --json FILE\n"
+         "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
+         "                      (--focus SYMBOL [--hops N] | --include-graph "
+         "DIR) [-o FILE]\n"
+         "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
+         Subcommands +
+         "  code-indexer diff BASE.json HEAD.json [--hops N] "
+         "[--format markdown|json]\n\n"
+         "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n";
+}
+
+int runQueryCommand() {
+  QueryOptions O;
+  O.Format = QueryFormat;
+  O.Depth = Depth;
+  O.Hops = Hops;
+  O.Top = Top;
+  O.Kind = KindFilter;
+  O.File = FileFilter;
+  O.Name = NameFilter;
+  O.Edges = EdgesOpt == CycleEdges::Includes ? "includes" : "calls";
+  O.External = WithExternal;
+  const cl::Option *QueryOpts[] = {&Depth,      &Hops,        &Top,
+                                   &KindFilter, &FileFilter,  &NameFilter,
+                                   &EdgesOpt,   &WithExternal};
+  for (const cl::Option *Opt : QueryOpts)
+    if (Opt->getNumOccurrences())
+      O.Given.push_back(Opt->ArgStr.str());
+  if (Error E = checkQuery(QueryArgs, O))
+    return report(std::move(E));
+  Expected<std::unique_ptr<GraphReader>> R =
+      openGraphReader(Db, Json, O.Source);
+  if (!R)
+    return report(R.takeError());
+  return report(runQuery(**R, QueryArgs, O, outs()));
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
@@ -196,23 +323,7 @@ int main(int Argc, char **Argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
-          "code-indexer: a semantic code graph of C/C++ projects, built with "
-          "Clang.\n\n"
-          "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
-          "  code-indexer export --db SPEC --json FILE\n"
-          "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
-          "                      (--focus SYMBOL [--hops N] | --include-graph "
-          "DIR) [-o FILE]\n"
-          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n"
-          "      [--format table|json]; subcommands: stats, entities, entity,\n"
-          "      search, callers, callees, references, overrides, hierarchy,\n"
-          "      blast-radius, cycles, hotspots, file, tests-for\n"
-          "  code-indexer diff BASE.json HEAD.json [--hops N] "
-          "[--format markdown|json]\n\n"
-          "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n",
-          &errs()))
+  if (!cl::ParseCommandLineOptions(Argc, Argv, overview(), &errs()))
     return exitcode::Usage;
 
   if (ExtractCmd) {
@@ -225,29 +336,20 @@ int main(int Argc, char **Argv) {
     R.Jobs = Jobs;
     R.Root = Root;
     R.Exclude = Exclude;
-    if (Tests != "include" && Tests != "exclude")
-      return usage("--tests takes include or exclude, not '" + Tests + "'");
-    R.ExcludeTests = Tests == "exclude";
+    R.ExcludeTests = Tests == TestsMode::Exclude;
     R.Full = Full;
     R.IndexSystem = IndexSystem;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
     R.WaitForLock = Wait;
     R.RocksDbOptions = RocksOptions;
-    if (ProgressOpt == "auto")
-      R.Progress = ProgressMode::Auto;
-    else if (ProgressOpt == "always")
-      R.Progress = ProgressMode::Always;
-    else if (ProgressOpt == "never")
-      R.Progress = ProgressMode::Never;
-    else
-      return usage("--progress takes auto, always or never");
+    R.Progress = ProgressOpt;
     R.Quiet = Quiet;
     R.TuTimeoutSeconds = TuTimeout;
     return runExtract(R);
   }
   if (ExportCmd) {
-    if (Format == "dot") {
+    if (ExportFormatOpt == ExportFormat::Dot) {
       DotRequest D;
       D.Db = Db;
       D.Input = Input;
@@ -255,45 +357,19 @@ int main(int Argc, char **Argv) {
       D.Hops = Hops;
       D.IncludeDir = IncludeDir;
       D.Output = Output;
-      return runDotExport(D);
+      return report(runDotExport(D, outs()));
     }
-    if (!Format.empty() && Format != "json")
-      return usage("export --format takes json or dot, not '" + Format + "'");
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
     return runExport(Db, Json);
   }
-  if (QueryCmd) {
-    QueryOptions O;
-    if (Format == "json")
-      O.Format = OutputFormat::Json;
-    else if (!Format.empty() && Format != "table")
-      return usage("query --format takes table or json, not '" + Format + "'");
-    O.Depth = Depth;
-    O.Hops = Hops;
-    O.Top = Top;
-    O.Kind = KindFilter;
-    O.File = FileFilter;
-    O.Name = NameFilter;
-    O.Edges = EdgesOpt;
-    O.External = WithExternal;
-    if (QueryArgs.empty())
-      return runQuery(GraphIndex(Graph()), {}, O, outs(), errs());
-    Graph G;
-    if (int RC = loadQueryGraph(Db, Json, G, O.Source))
-      return RC;
-    return runQuery(GraphIndex(std::move(G)), QueryArgs, O, outs(), errs());
-  }
+  if (QueryCmd)
+    return runQueryCommand();
   if (DiffCmd) {
     if (DiffArgs.size() != 2)
       return usage("diff takes two exports: BASE.json HEAD.json");
-    DiffFormat F = DiffFormat::Markdown;
-    if (Format == "json")
-      F = DiffFormat::Json;
-    else if (!Format.empty() && Format != "markdown")
-      return usage("diff --format takes markdown or json, not '" + Format +
-                   "'");
-    return runDiff(DiffArgs[0], DiffArgs[1], Hops, F, outs());
+    return report(
+        runDiff(DiffArgs[0], DiffArgs[1], Hops, DiffFormatOpt, outs()));
   }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
             "extract, export, query, diff (see --help)\n";
