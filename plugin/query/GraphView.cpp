@@ -198,21 +198,34 @@ std::vector<Id> GraphView::resolve(StringRef Text) const {
 
 std::vector<std::string> GraphView::suggest(StringRef Text,
                                             unsigned Max) const {
-  std::string Lower = Text.lower();
+  // Best first: the short name (the unqualified tail) equal to Text, then
+  // starting with it, then containing it, all case-insensitively; then the
+  // qualified name containing it; then names within a small edit distance.
+  // `Compres` finds snappy::Compress before FLAGS_write_compressed.
+  std::string Lower = StringRef(lastName(Text)).lower();
+  std::string LowerText = Text.lower();
   unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
   std::map<std::string, unsigned> Best; // qualified name -> score
   R.forEachEntity([&](const Entity &E) {
     std::string QN = StringRef(E.QualifiedName).lower();
     std::string Name = StringRef(E.Name).lower();
     unsigned Score;
-    if (StringRef(QN).contains(Lower))
+    if (Name == Lower)
       Score = 0;
-    else
-      Score =
-          1 + std::min(StringRef(Name).edit_distance(Lower, true, Limit + 1),
-                       StringRef(QN).edit_distance(Lower, true, Limit + 1));
-    if (Score > Limit + 1)
-      return true;
+    else if (StringRef(Name).starts_with(Lower))
+      Score = 1;
+    else if (StringRef(Name).contains(Lower))
+      Score = 2;
+    else if (StringRef(QN).contains(LowerText))
+      Score = 3;
+    else {
+      unsigned D =
+          std::min(StringRef(Name).edit_distance(Lower, true, Limit + 1),
+                   StringRef(QN).edit_distance(LowerText, true, Limit + 1));
+      if (D > Limit)
+        return true;
+      Score = 4 + D;
+    }
     auto [It, New] = Best.emplace(E.QualifiedName, Score);
     if (!New)
       It->second = std::min(It->second, Score);

@@ -12,6 +12,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,27 +28,83 @@ namespace codeindex {
 // Output helpers
 //===----------------------------------------------------------------------===//
 
-void Table::print(raw_ostream &OS, StringRef Indent) const {
+namespace {
+
+/// Display columns of UTF-8 text (code points; no wide characters here).
+size_t columns(StringRef S) {
+  return llvm::count_if(S, [](char C) { return (C & 0xC0) != 0x80; });
+}
+
+/// S cut to Width columns, the last one "…".
+std::string cut(StringRef S, size_t Width) {
+  if (columns(S) <= Width)
+    return S.str();
+  std::string R;
+  size_t Cols = 0;
+  for (char C : S) {
+    bool Starts = (C & 0xC0) != 0x80;
+    if (Starts && ++Cols == Width)
+      break;
+    R += C;
+  }
+  return R + "\u2026";
+}
+
+} // namespace
+
+void Table::print(raw_ostream &OS, StringRef Indent,
+                  const TableStyle &Style) const {
+  // Piped output (no width) keeps byte widths, as it always had.
+  auto Len = [&](StringRef S) { return Style.Width ? columns(S) : S.size(); };
   std::vector<size_t> W(Header.size(), 0);
   auto Measure = [&](const std::vector<std::string> &R) {
     for (size_t I = 0; I < R.size() && I < W.size(); ++I)
-      W[I] = std::max(W[I], R[I].size());
+      W[I] = std::max(W[I], Len(R[I]));
   };
   Measure(Header);
   for (const auto &R : Rows)
     Measure(R);
+  if (Style.Width && !W.empty()) {
+    // Shrink the widest column, one column at a time, until the line fits:
+    // names and signatures first, locations (what one clicks on) last.
+    const size_t MinWidth = 8;
+    size_t Total = Len(Indent) + 2 * (W.size() - 1);
+    for (size_t X : W)
+      Total += X;
+    for (bool Locations : {false, true})
+      while (Total > Style.Width) {
+        size_t Widest = W.size();
+        for (size_t I = 0; I < W.size(); ++I) {
+          StringRef H = StringRef(Header[I]).trim();
+          bool IsLocation = H == "LOCATION" || H == "SITE";
+          if ((Locations || !IsLocation) && W[I] > MinWidth &&
+              (Widest == W.size() || W[I] > W[Widest]))
+            Widest = I;
+        }
+        if (Widest == W.size())
+          break;
+        --W[Widest];
+        --Total;
+      }
+  }
   auto Print = [&](const std::vector<std::string> &R) {
     std::string Line = Indent.str();
     for (size_t I = 0; I < R.size(); ++I) {
-      Line += R[I];
+      std::string Cell = Style.Width && I < W.size() ? cut(R[I], W[I]) : R[I];
+      Line += Cell;
       if (I + 1 < R.size())
-        Line += std::string(W[I] - R[I].size() + 2, ' ');
+        Line += std::string(W[I] - Len(Cell) + 2, ' ');
     }
-    OS << StringRef(Line).rtrim() << "\n";
+    return std::string(StringRef(Line).rtrim());
   };
-  Print(Header);
+  {
+    WithColor Bold(OS, raw_ostream::SAVEDCOLOR, /*Bold=*/true, /*BG=*/false,
+                   Style.Color ? ColorMode::Enable : ColorMode::Disable);
+    Bold << Print(Header);
+  }
+  OS << "\n";
   for (const auto &R : Rows)
-    Print(R);
+    OS << Print(R) << "\n";
 }
 
 void printJson(raw_ostream &OS, const ojson &J) {
@@ -124,6 +181,8 @@ std::string siteText(const Site &S) {
 }
 
 bool wantsTable(const Ctx &C) { return C.O.Format == OutputFormat::Table; }
+
+TableStyle style(const Ctx &C) { return TableStyle{C.O.Width, C.O.Color}; }
 
 std::string yesNo(bool B) { return B ? "yes" : "no"; }
 
@@ -264,13 +323,13 @@ Error cmdStats(Ctx &C) {
   for (auto &[K, V] : BK.items())
     if (V.get<uint64_t>())
       TK.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TK.print(OS);
+  TK.print(OS, "", style(C));
   OS << "edges: " << NumEdges << "\n";
   Table TE({"  KIND", "COUNT"});
   for (auto &[K, V] : BE.items())
     if (V.get<uint64_t>())
       TE.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TE.print(OS);
+  TE.print(OS, "", style(C));
   OS << "files: " << NumFiles << " (" << NumTestFiles << " test files)\n";
   Table TF({"  ROLE/STATUS", "COUNT"});
   for (auto &[K, V] : BR.items())
@@ -279,7 +338,7 @@ Error cmdStats(Ctx &C) {
   for (auto &[K, V] : BS.items())
     if (V.get<uint64_t>())
       TF.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TF.print(OS);
+  TF.print(OS, "", style(C));
   OS << "translation units: " << NumTus << " (" << Failed.size()
      << " failed)\n";
   for (const auto &F : Failed)
@@ -346,7 +405,7 @@ Error cmdEntities(Ctx &C) {
   Table T = refTable();
   for (const auto &R : A)
     addRef(T, C.G, R);
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   C.OS << Ids.size() << (Ids.size() == 1 ? " entity\n" : " entities\n");
   return Error::success();
 }
@@ -432,7 +491,7 @@ Error cmdEntity(Ctx &C) {
       T.add({"  " + Key,
              "(" + std::to_string(L.size()) + ") " + llvm::join(Names, ", ")});
     }
-    T.print(OS);
+    T.print(OS, "", style(C));
   }
   return Error::success();
 }
@@ -503,7 +562,7 @@ Error cmdSearch(Ctx &C) {
   for (const auto &R : A)
     T.add({str(R["match"]), str(R["entity"]["kind"]),
            C.G.displayName(refId(R["entity"])), refLocation(R["entity"])});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   if (Total > Hits.size())
     C.OS << "(" << Total - Hits.size() << " more; use --top)\n";
   return Error::success();
@@ -561,7 +620,7 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
            std::string(G.entity(Re.Node) ? spell(G.entity(Re.Node)->Kind)
                                          : "file"),
            G.displayName(Re.Node), G.location(Re.Node), viaText(G, Re)});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   return Error::success();
 }
 
@@ -618,7 +677,7 @@ Error cmdReferences(Ctx &C) {
   for (const Row &R : Rows)
     T.add({R.S.File.empty() ? "-" : siteText(R.S), std::string(spell(R.K)),
            G.displayName(R.From)});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   return Error::success();
 }
 
@@ -654,7 +713,7 @@ Error cmdOverrides(Ctx &C) {
     for (const auto &R : J[K])
       T.add({StringRef(K).str() == "overrides" ? "overrides" : "overridden-by",
              str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   return Error::success();
 }
 
@@ -693,7 +752,7 @@ Error cmdHierarchy(Ctx &C) {
   }
   C.OS << "hierarchy of " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   return Error::success();
 }
 
@@ -731,7 +790,7 @@ Error cmdBlastRadius(Ctx &C) {
     Table T = refTable();
     for (const auto &R : Lj["entities"])
       addRef(T, G, R);
-    T.print(C.OS, "  ");
+    T.print(C.OS, "  ", style(C));
   }
   return Error::success();
 }
@@ -769,7 +828,7 @@ Error cmdTestsFor(Ctx &C) {
   for (auto [Depth, I] : T)
     Tb.add({std::to_string(Depth), std::string(spell(G.entity(I)->Kind)),
             G.displayName(I), G.location(I)});
-  Tb.print(C.OS);
+  Tb.print(C.OS, "", style(C));
   C.OS << "test files: " << llvm::join(Files, ", ") << "\n";
   return Error::success();
 }
@@ -818,7 +877,7 @@ Error cmdCycles(Ctx &C) {
     Table T = refTable();
     for (const auto &R : Cj["members"])
       addRef(T, G, R);
-    T.print(C.OS, "  ");
+    T.print(C.OS, "  ", style(C));
   }
   return Error::success();
 }
@@ -884,7 +943,7 @@ Error cmdHotspots(Ctx &C) {
     T.add({std::to_string(R.In), std::to_string(R.Out),
            std::string(spell(G.entity(R.I)->Kind)), G.displayName(R.I),
            G.location(R.I)});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   return Error::success();
 }
 
@@ -1004,7 +1063,7 @@ Error cmdFile(Ctx &C) {
     for (const Item &It : Defs)
       T.add({std::to_string(It.At.Line), std::string(spell(It.E->Kind)),
              G.displayName(It.E->ID), It.Definition ? "def" : "decl"});
-    T.print(OS, "  ");
+    T.print(OS, "  ", style(C));
   }
   for (const char *K : {"includes", "included_by"}) {
     const ojson &L = J[K];
@@ -1182,6 +1241,11 @@ std::string querySubcommandList() {
 }
 
 void printQueryHelp(raw_ostream &OS, const QueryCommand *Cmd) {
+  auto Common = [&](Table &T) {
+    T.add({"  --db SPEC", "Read this index (rocksdb:PATH or lmdb:PATH)"});
+    T.add({"  --json FILE", "Read this export"});
+    T.add({"  --color auto|always|never", "Colours (default: on a terminal)"});
+  };
   if (!Cmd) {
     OS << "USAGE: code-indexer query (--db SPEC | --json FILE) SUBCOMMAND "
           "[ARGS] [--format table|json]\n\nSUBCOMMANDS:\n";
@@ -1189,6 +1253,12 @@ void printQueryHelp(raw_ostream &OS, const QueryCommand *Cmd) {
     for (const QueryCommand &C : Commands)
       T.add({"  " + synopsis(C), C.Help.str()});
     T.print(OS);
+    OS << "\nOPTIONS:\n";
+    Table O({"  OPTION", "MEANING"});
+    for (const QueryOptionInfo &Opt : Options)
+      O.add({"  " + optionSynopsis(Opt.Name), Opt.Help.str()});
+    Common(O);
+    O.print(OS);
     OS << "\nRun `code-indexer query SUBCOMMAND --help` for one "
           "subcommand.\n";
     return;
@@ -1200,8 +1270,7 @@ void printQueryHelp(raw_ostream &OS, const QueryCommand *Cmd) {
   for (StringRef Name : Cmd->Options)
     T.add({"  " + optionSynopsis(Name), findOption(Name)->Help.str()});
   T.add({"  " + optionSynopsis("format"), findOption("format")->Help.str()});
-  T.add({"  --db SPEC", "Read this index (rocksdb:PATH or lmdb:PATH)"});
-  T.add({"  --json FILE", "Read this export"});
+  Common(T);
   T.print(OS);
 }
 
@@ -1245,6 +1314,7 @@ Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
   // leaves no partial output.
   std::string Out;
   raw_string_ostream Buf(Out);
+  Buf.enable_colors(O.Color);
   GraphView G(R);
   QueryContext C{G, O, Buf, Args.drop_front()};
   Error E = Cmd->Run(C);

@@ -55,6 +55,11 @@ struct QueryOptions {
   std::string Name;      ///< --name (glob)
   std::string Edges;     ///< --edges calls|includes
   bool External = false; ///< --external
+  /// Tables: at most this many columns wide, long cells cut with "…"
+  /// (0: no limit; the tool sets the terminal's width on a terminal).
+  unsigned Width = 0;
+  /// Tables: colour (bold headers); the tool sets it on a terminal.
+  bool Color = false;
   /// Names (without dashes) of the options set on the command line.
   std::vector<std::string> Given;
   std::string Source; ///< where the graph came from, for `stats`
@@ -118,13 +123,22 @@ llvm::Expected<Id>
 resolveOne(const GraphView &G, llvm::StringRef Text,
            llvm::function_ref<bool(const Entity &)> Prefer = nullptr);
 
+/// How a table is printed.
+struct TableStyle {
+  /// Maximum line width in columns (0: no limit). Wider tables shrink their
+  /// widest columns (never below 8) and cut cells with "…".
+  unsigned Width = 0;
+  bool Color = false; ///< bold header (llvm::WithColor)
+};
+
 /// Prints aligned columns; the last column is not padded.
 class Table {
 public:
   explicit Table(std::vector<std::string> Header) : Header(std::move(Header)) {}
   void add(std::vector<std::string> Row) { Rows.push_back(std::move(Row)); }
   bool empty() const { return Rows.empty(); }
-  void print(llvm::raw_ostream &OS, llvm::StringRef Indent = "") const;
+  void print(llvm::raw_ostream &OS, llvm::StringRef Indent = "",
+             const TableStyle &Style = {}) const;
 
 private:
   std::vector<std::string> Header;

@@ -14,11 +14,21 @@
 #include "query/Query.h"
 #include "tools/code-indexer/ExitCodes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <optional>
+
+#ifndef _WIN32
+#include <sys/ioctl.h>
+#include <unistd.h>
+#endif
 
 using namespace llvm;
 using namespace codeindex;
@@ -63,6 +73,7 @@ public:
 enum class TestsMode { Include, Exclude };
 enum class ExportFormat { Json, Dot };
 enum class CycleEdges { Calls, Includes };
+enum class ColorChoice { Auto, Always, Never };
 
 cl::OptionCategory Category("code-indexer options");
 
@@ -214,6 +225,12 @@ cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
                            cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<ColorChoice, false, ValueParser<ColorChoice>> ColorOpt(
+    "color", cl::desc("Colours in tables and errors:"),
+    cl::values(clEnumValN(ColorChoice::Auto, "auto", "on a terminal (default)"),
+               clEnumValN(ColorChoice::Always, "always", "always"),
+               clEnumValN(ColorChoice::Never, "never", "never")),
+    cl::init(ColorChoice::Auto), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> Focus("focus",
                            cl::desc("export --format dot: the entity at the "
                                     "centre of the picture"),
@@ -247,17 +264,96 @@ int usage(const Twine &Msg) {
 /// The one place errors of the libraries become exit codes (docs/cli.md).
 int report(Error E) {
   int RC = exitcode::Ok;
+  bool NoColor = ColorOpt == ColorChoice::Never;
   handleAllErrors(
       std::move(E),
       [&](const QueryError &Q) {
-        errs() << "code-indexer: error: " << Q.message() << "\n";
+        WithColor::error(errs(), "code-indexer", NoColor)
+            << Q.message() << "\n";
         RC = Q.kind() == QueryError::Index ? exitcode::Store : exitcode::Usage;
       },
       [&](const ErrorInfoBase &B) {
-        errs() << "code-indexer: error: " << B.message() << "\n";
+        WithColor::error(errs(), "code-indexer", NoColor)
+            << B.message() << "\n";
         RC = exitcode::Usage;
       });
   return RC;
+}
+
+/// Columns of the terminal on stdout: $COLUMNS, else the terminal's own
+/// size, else 80.
+unsigned terminalColumns() {
+  unsigned N = 0;
+  if (const char *C = std::getenv("COLUMNS"))
+    if (!StringRef(C).getAsInteger(10, N) && N)
+      return N;
+#ifndef _WIN32
+  struct winsize Size;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &Size) == 0 && Size.ws_col)
+    return Size.ws_col;
+#endif
+  return 80;
+}
+
+const char *const Commands[] = {"extract", "export", "query", "diff", "help"};
+
+/// What LLVM's parser would answer with a cascade of errors or with the
+/// help of the wrong level: a mistyped command (one line, with the nearest
+/// command), `help [COMMAND [SUBCOMMAND]]` and `query SUBCOMMAND --help`.
+/// Returns an exit code when it answered; may rewrite Args (`help X` is
+/// `X --help`).
+std::optional<int> preParse(std::vector<const char *> &Args) {
+  if (Args.size() < 2 || StringRef(Args[1]).starts_with("-"))
+    return std::nullopt;
+  StringRef Cmd = Args[1];
+  auto Known = [](StringRef C) { return llvm::is_contained(Commands, C); };
+  auto Unknown = [&](StringRef C) {
+    std::string Msg = "unknown command '" + C.str() + "'";
+    StringRef Best;
+    unsigned BestDist = 3;
+    for (StringRef K : Commands)
+      if (unsigned D = K.edit_distance(C, true, BestDist); D < BestDist)
+        Best = K, BestDist = D;
+    if (!Best.empty())
+      Msg += "; did you mean '" + Best.str() + "'?";
+    Msg += " (commands: " + llvm::join(ArrayRef(Commands), ", ") + ")";
+    return usage(Msg);
+  };
+  if (!Known(Cmd))
+    return Unknown(Cmd);
+  if (Cmd == "help") {
+    if (Args.size() == 2) {
+      Args = {Args[0], "--help"};
+      return std::nullopt;
+    }
+    StringRef Topic = Args[2];
+    if (!Known(Topic) || Topic == "help")
+      return Unknown(Topic);
+    if (Topic == "query") {
+      const QueryCommand *Q = nullptr;
+      if (Args.size() > 3 && !(Q = findQueryCommand(Args[3])))
+        return usage("unknown query subcommand '" + StringRef(Args[3]) +
+                     "'; valid subcommands: " + querySubcommandList());
+      printQueryHelp(outs(), Q);
+      return exitcode::Ok;
+    }
+    Args = {Args[0], Args[2], "--help"};
+    return std::nullopt;
+  }
+  if (Cmd == "query") {
+    bool Help = false;
+    const QueryCommand *Q = nullptr;
+    for (StringRef A : ArrayRef(Args).drop_front(2)) {
+      Help |= A == "--help" || A == "-help" || A == "-h";
+      if (!Q && !A.starts_with("-"))
+        Q = findQueryCommand(A);
+    }
+    if (Help) {
+      printQueryHelp(outs(), Q);
+      return exitcode::Ok;
+    }
+  }
+  return std::nullopt;
 }
 
 /// The overview of --help; the query subcommands come from their table.
@@ -299,6 +395,11 @@ int runQueryCommand() {
   O.Name = NameFilter;
   O.Edges = EdgesOpt == CycleEdges::Includes ? "includes" : "calls";
   O.External = WithExternal;
+  bool Terminal = sys::Process::StandardOutIsDisplayed();
+  O.Color = ColorOpt == ColorChoice::Always ||
+            (ColorOpt == ColorChoice::Auto && Terminal);
+  // Tables fit the terminal; piped, they keep their full width.
+  O.Width = Terminal ? terminalColumns() : 0;
   const cl::Option *QueryOpts[] = {&Depth,      &Hops,        &Top,
                                    &KindFilter, &FileFilter,  &NameFilter,
                                    &EdgesOpt,   &WithExternal};
@@ -317,13 +418,19 @@ int runQueryCommand() {
 } // namespace
 
 int main(int Argc, char **Argv) {
-  InitLLVM X(Argc, Argv);
+  // No pipe handler: on a closed pipe (`query ... | head -1`) the process
+  // ends by SIGPIPE as other tools do, instead of LLVM's exit code 74.
+  InitLLVM X(Argc, Argv, /*InstallPipeSignalExitHandler=*/false);
   // Past a file size limit (ulimit -f) writes fail with EFBIG, which every
   // write path reports as an error, instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(Argc, Argv, overview(), &errs()))
+  std::vector<const char *> Args(Argv, Argv + Argc);
+  if (std::optional<int> RC = preParse(Args))
+    return *RC;
+  if (!cl::ParseCommandLineOptions(static_cast<int>(Args.size()), Args.data(),
+                                   overview(), &errs()))
     return exitcode::Usage;
 
   if (ExtractCmd) {
