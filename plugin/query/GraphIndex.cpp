@@ -122,10 +122,10 @@ void GraphIndex::forEachEntity(function_ref<bool(const Entity &)> Fn) const {
       return;
 }
 
-void GraphIndex::forEachEdge(EdgeKind K,
+void GraphIndex::forEachEdge(std::optional<EdgeKind> K,
                              function_ref<bool(const Edge &)> Fn) const {
   for (const Edge &E : G.Edges)
-    if (E.Kind == K && !Fn(E))
+    if ((!K || E.Kind == *K) && !Fn(E))
       return;
 }
 

@@ -30,6 +30,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstddef>
+#include <optional>
 
 namespace codeindex {
 
@@ -81,8 +82,9 @@ public:
   /// Entities in id order.
   virtual void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const = 0;
-  /// Edges of kind K, sorted by source then target.
-  virtual void forEachEdge(EdgeKind K,
+  /// Edges of kind K (every kind when K is empty), sorted by kind, source,
+  /// target.
+  virtual void forEachEdge(std::optional<EdgeKind> K,
                            llvm::function_ref<bool(const Edge &)> Fn) const = 0;
   virtual void
   forEachFile(llvm::function_ref<bool(const FileInfo &)> Fn) const = 0;

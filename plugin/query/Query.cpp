@@ -235,12 +235,11 @@ Error cmdStats(Ctx &C) {
     Tests += E.IsTest;
     return true;
   });
-  for (int K = 0; K < NumEdgeKinds; ++K)
-    R.forEachEdge(static_cast<EdgeKind>(K), [&](const Edge &) {
-      ++ByEdge[K];
-      ++NumEdges;
-      return true;
-    });
+  R.forEachEdge(std::nullopt, [&](const Edge &E) {
+    ++ByEdge[static_cast<int>(E.Kind)];
+    ++NumEdges;
+    return true;
+  });
   ojson Ents;
   Ents["total"] = NumEntities;
   Ents["external"] = External;

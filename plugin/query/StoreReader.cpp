@@ -178,7 +178,7 @@ void StoreReader::forEachEntity(function_ref<bool(const Entity &)> Fn) const {
   check(GS.forEachEntity([&](const Entity &E) { return Fn(E); }));
 }
 
-void StoreReader::forEachEdge(EdgeKind K,
+void StoreReader::forEachEdge(std::optional<EdgeKind> K,
                               function_ref<bool(const Edge &)> Fn) const {
   if (!loadKnown())
     return;
@@ -186,9 +186,9 @@ void StoreReader::forEachEdge(EdgeKind K,
     return std::binary_search(Known.begin(), Known.end(), I);
   };
   check(GS.forEachEdge([&](const Edge &E) {
-    if (E.Kind < K)
+    if (K && E.Kind < *K)
       return true;
-    if (E.Kind > K)
+    if (K && E.Kind > *K)
       return false; // sorted by kind
     if (!Has(E.From) || !Has(E.To))
       return true;
@@ -275,7 +275,7 @@ public:
   void forEachEntity(function_ref<bool(const Entity &)> Fn) const override {
     R.forEachEntity(Fn);
   }
-  void forEachEdge(EdgeKind K,
+  void forEachEdge(std::optional<EdgeKind> K,
                    function_ref<bool(const Edge &)> Fn) const override {
     R.forEachEdge(K, Fn);
   }

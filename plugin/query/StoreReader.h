@@ -54,7 +54,7 @@ public:
 
   void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
-  void forEachEdge(EdgeKind K,
+  void forEachEdge(std::optional<EdgeKind> K,
                    llvm::function_ref<bool(const Edge &)> Fn) const override;
   void
   forEachFile(llvm::function_ref<bool(const FileInfo &)> Fn) const override;
