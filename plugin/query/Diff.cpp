@@ -1,7 +1,7 @@
 //===- Diff.cpp - What a change does to the code graph --------------------===//
 
 #include "query/Diff.h"
-#include "tools/code-indexer/ExitCodes.h"
+#include "query/Traversals.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -45,7 +45,7 @@ std::set<EdgeKey> survivingEdges(const GraphIndex &G, const GraphIndex &Base,
   return S;
 }
 
-ojson edgeList(const GraphIndex &G, const std::vector<EdgeKey> &Keys) {
+ojson edgeList(const GraphView &G, const std::vector<EdgeKey> &Keys) {
   std::vector<std::tuple<std::string_view, StringRef, Id, StringRef, Id>>
       Sorted;
   for (auto [K, From, To] : Keys)
@@ -62,7 +62,7 @@ ojson edgeList(const GraphIndex &G, const std::vector<EdgeKey> &Keys) {
   return A;
 }
 
-ojson refs(const GraphIndex &G, std::vector<Id> Ids) {
+ojson refs(const GraphView &G, std::vector<Id> Ids) {
   G.sortIds(Ids);
   ojson A = ojson::array();
   for (Id I : Ids)
@@ -74,6 +74,7 @@ ojson refs(const GraphIndex &G, std::vector<Id> Ids) {
 
 ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
                  unsigned Hops) {
+  GraphView BaseV(Base), HeadV(Head);
   std::vector<Id> Added, Removed, Changed;
   for (Id I : projectEntities(Head))
     if (!isProjectEntity(Base, I))
@@ -89,20 +90,20 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
          B->Kind != H->Kind))
       Changed.push_back(I);
   }
-  Head.sortIds(Changed);
+  HeadV.sortIds(Changed);
 
   ojson D;
   D["schema"] = "code-index/diff";
   D["hops"] = Hops;
   ojson Ents;
-  Ents["added"] = refs(Head, Added);
-  Ents["removed"] = refs(Base, Removed);
+  Ents["added"] = refs(HeadV, Added);
+  Ents["removed"] = refs(BaseV, Removed);
   ojson Ch = ojson::array();
   unsigned SigChanges = 0;
   for (Id I : Changed) {
     const Entity &B = *Base.entity(I), &H = *Head.entity(I);
     ojson C;
-    C["entity"] = Head.ref(I);
+    C["entity"] = HeadV.ref(I);
     bool Sig = B.Signature != H.Signature || B.Kind != H.Kind;
     SigChanges += Sig;
     C["signature_changed"] = Sig;
@@ -110,18 +111,18 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
     C["old_signature"] = B.Signature;
     C["new_signature"] = H.Signature;
     ojson Layers = ojson::array();
-    for (const Layer &L : blastRadius(Head, I, Hops)) {
+    for (const Layer &L : blastRadius(HeadV, I, Hops)) {
       ojson Lj;
       Lj["hop"] = L.Hop;
-      Lj["entities"] = refs(Head, L.Ids);
+      Lj["entities"] = refs(HeadV, L.Ids);
       Layers.push_back(Lj);
     }
     C["blast_radius"] = Layers;
     ojson Tests = ojson::array();
-    for (auto [Depth, T] : testsReaching(Head, I)) {
+    for (auto [Depth, T] : testsReaching(HeadV, I)) {
       ojson Tj;
       Tj["depth"] = Depth;
-      Tj["entity"] = Head.ref(T);
+      Tj["entity"] = HeadV.ref(T);
       Tests.push_back(Tj);
     }
     C["tests"] = Tests;
@@ -160,8 +161,8 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
   std::set_difference(BE.begin(), BE.end(), HE.begin(), HE.end(),
                       std::back_inserter(ERemoved));
   ojson Edges;
-  Edges["added"] = edgeList(Head, EAdded);
-  Edges["removed"] = edgeList(Base, ERemoved);
+  Edges["added"] = edgeList(HeadV, EAdded);
+  Edges["removed"] = edgeList(BaseV, ERemoved);
 
   ojson S;
   S["entities_added"] = Added.size();
@@ -309,21 +310,19 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
   }
 }
 
-int runDiff(const std::string &BasePath, const std::string &HeadPath,
-            unsigned Hops, DiffFormat F, raw_ostream &OS) {
+Error runDiff(const std::string &BasePath, const std::string &HeadPath,
+              unsigned Hops, DiffFormat F, raw_ostream &OS) {
   Graph B, H;
   for (auto [Path, G] : {std::pair(&BasePath, &B), std::pair(&HeadPath, &H)})
-    if (Status St = loadGraphJson(*Path, *G); !St.isOk()) {
-      errs() << "code-indexer: error: " << St.message() << "\n";
-      return exitcode::Usage;
-    }
+    if (Status St = loadGraphJson(*Path, *G); !St.isOk())
+      return usageError(St.message());
   GraphIndex Base(std::move(B)), Head(std::move(H));
   ojson D = diffGraphs(Base, Head, Hops);
   if (F == DiffFormat::Json)
     printJson(OS, D);
   else
     printDiffMarkdown(D, OS);
-  return exitcode::Ok;
+  return Error::success();
 }
 
 } // namespace codeindex

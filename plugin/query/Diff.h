@@ -16,6 +16,7 @@
 #ifndef CODEINDEX_PLUGIN_DIFF_H
 #define CODEINDEX_PLUGIN_DIFF_H
 
+#include "query/GraphIndex.h"
 #include "query/Query.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -32,10 +33,10 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops);
 /// Renders a diff (as computed by diffGraphs) as Markdown.
 void printDiffMarkdown(const ojson &D, llvm::raw_ostream &OS);
 
-/// Runs `diff`: loads both exports, prints the result to OS. Returns the
-/// exit code (0, or 1 when an export cannot be read).
-int runDiff(const std::string &BasePath, const std::string &HeadPath,
-            unsigned Hops, DiffFormat F, llvm::raw_ostream &OS);
+/// Runs `diff`: loads both exports, prints the result to OS. Fails with
+/// QueryError::Usage when an export cannot be read.
+llvm::Error runDiff(const std::string &BasePath, const std::string &HeadPath,
+                    unsigned Hops, DiffFormat F, llvm::raw_ostream &OS);
 
 } // namespace codeindex
 

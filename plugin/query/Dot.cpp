@@ -1,11 +1,11 @@
 //===- Dot.cpp - Graphviz pictures of a code graph ------------------------===//
 
 #include "query/Dot.h"
-#include "tools/code-indexer/ExitCodes.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -60,7 +60,7 @@ const char *edgeStyle(EdgeKind K) {
 
 } // namespace
 
-void writeFocusDot(const GraphIndex &G, Id Focus, unsigned Hops,
+void writeFocusDot(const GraphView &G, Id Focus, unsigned Hops,
                    raw_ostream &OS) {
   static const EdgeKind Kinds[] = {EdgeKind::Calls, EdgeKind::References,
                                    EdgeKind::UsesType, EdgeKind::Inherits,
@@ -72,12 +72,12 @@ void writeFocusDot(const GraphIndex &G, Id Focus, unsigned Hops,
     std::vector<Id> Next;
     for (Id N : Frontier)
       for (EdgeKind K : Kinds) {
-        for (unsigned EI : G.out(K, N))
-          if (G.entity(G.edge(EI).To) && Seen.insert(G.edge(EI).To).second)
-            Next.push_back(G.edge(EI).To);
-        for (unsigned EI : G.in(K, N))
-          if (G.entity(G.edge(EI).From) && Seen.insert(G.edge(EI).From).second)
-            Next.push_back(G.edge(EI).From);
+        for (const Edge &E : G.out(K, N))
+          if (G.entity(E.To) && Seen.insert(E.To).second)
+            Next.push_back(E.To);
+        for (const Edge &E : G.in(K, N))
+          if (G.entity(E.From) && Seen.insert(E.From).second)
+            Next.push_back(E.From);
       }
     Frontier = std::move(Next);
   }
@@ -98,18 +98,21 @@ void writeFocusDot(const GraphIndex &G, Id Focus, unsigned Hops,
       Attrs += ", fillcolor=\"gray90\", style=\"rounded,filled,dashed\"";
     OS << "  " << nodeName(N) << " [" << Attrs << "];\n";
   }
-  std::vector<std::tuple<unsigned, std::string, std::string, unsigned>> Edges;
+  // Ordered by kind and names; the edge's address only breaks ties between
+  // overloads that display alike, as the graph's edge order did.
+  std::vector<std::tuple<unsigned, std::string, std::string, Id, Id>> Order;
+  std::map<std::tuple<unsigned, Id, Id>, const Edge *> ByKey;
   for (Id N : Nodes)
     for (EdgeKind K : Kinds)
-      for (unsigned EI : G.out(K, N)) {
-        const Edge &E = G.edge(EI);
-        if (Seen.contains(E.To))
-          Edges.emplace_back(static_cast<unsigned>(K), G.displayName(E.From),
-                             G.displayName(E.To), EI);
-      }
-  llvm::sort(Edges);
-  for (auto &[K, From, To, EI] : Edges) {
-    const Edge &E = G.edge(EI);
+      for (const Edge &E : G.out(K, N))
+        if (Seen.contains(E.To)) {
+          Order.emplace_back(static_cast<unsigned>(K), G.displayName(E.From),
+                             G.displayName(E.To), E.From, E.To);
+          ByKey[{static_cast<unsigned>(K), E.From, E.To}] = &E;
+        }
+  llvm::sort(Order);
+  for (auto &[K, FromName, ToName, From, To] : Order) {
+    const Edge &E = *ByKey[{K, From, To}];
     bool Virtual =
         llvm::any_of(E.Sites, [](const Site &S) { return S.Virtual; });
     OS << "  " << nodeName(E.From) << " -> " << nodeName(E.To) << " ["
@@ -120,17 +123,19 @@ void writeFocusDot(const GraphIndex &G, Id Focus, unsigned Hops,
   OS << "}\n";
 }
 
-void writeIncludeDot(const GraphIndex &G, StringRef Dir, raw_ostream &OS) {
+void writeIncludeDot(const GraphView &G, StringRef Dir, raw_ostream &OS) {
   std::string Prefix = Dir.rtrim('/').str();
   bool All = Prefix.empty() || Prefix == ".";
   std::vector<const FileInfo *> Files;
   DenseSet<Id> In;
-  for (const FileInfo &F : G.graph().Files)
+  G.reader().forEachFile([&](const FileInfo &F) {
     if (F.Role != FileRole::System &&
         (All || StringRef(F.Path).starts_with(Prefix + "/"))) {
-      Files.push_back(&F);
+      Files.push_back(G.file(F.ID));
       In.insert(F.ID);
     }
+    return true;
+  });
   llvm::sort(Files, [](const FileInfo *A, const FileInfo *B) {
     return A->Path < B->Path;
   });
@@ -144,8 +149,7 @@ void writeIncludeDot(const GraphIndex &G, StringRef Dir, raw_ostream &OS) {
   std::vector<std::pair<std::string, std::string>> Edges;
   std::vector<std::pair<Id, Id>> Ends;
   for (const FileInfo *F : Files)
-    for (unsigned EI : G.out(EdgeKind::Includes, F->ID)) {
-      const Edge &E = G.edge(EI);
+    for (const Edge &E : G.out(EdgeKind::Includes, F->ID)) {
       if (In.contains(E.To))
         Edges.emplace_back(F->Path, G.file(E.To)->Path);
     }
@@ -156,39 +160,38 @@ void writeIncludeDot(const GraphIndex &G, StringRef Dir, raw_ostream &OS) {
   OS << "}\n";
 }
 
-int runDotExport(const DotRequest &R) {
-  auto Usage = [](const Twine &Msg) {
-    errs() << "code-indexer: error: " << Msg << "\n";
-    return exitcode::Usage;
-  };
+Error runDotExport(const DotRequest &R, raw_ostream &Stdout) {
   if (R.Focus.empty() == R.IncludeDir.empty())
-    return Usage("export --format dot needs --focus SYMBOL or "
-                 "--include-graph DIR");
-  Graph Gr;
+    return usageError("export --format dot needs --focus SYMBOL or "
+                      "--include-graph DIR");
   std::string Source;
-  if (int RC = loadQueryGraph(R.Db, R.Input, Gr, Source))
-    return RC;
-  GraphIndex G(std::move(Gr));
+  Expected<std::unique_ptr<GraphReader>> Reader =
+      openGraphReader(R.Db, R.Input, Source);
+  if (!Reader)
+    return Reader.takeError();
+  GraphView G(**Reader);
   std::string Text;
   raw_string_ostream OS(Text);
   if (!R.Focus.empty()) {
-    std::optional<Id> X = resolveOne(G, R.Focus, errs());
+    Expected<Id> X = resolveOne(G, R.Focus);
     if (!X)
-      return exitcode::Usage;
+      return X.takeError();
     writeFocusDot(G, *X, R.Hops, OS);
   } else {
     writeIncludeDot(G, R.IncludeDir, OS);
   }
+  if (Error E = (*Reader)->takeError())
+    return E;
   if (R.Output.empty()) {
-    outs() << Text;
-    return exitcode::Ok;
+    Stdout << Text;
+    return Error::success();
   }
   std::error_code EC;
   raw_fd_ostream Out(R.Output, EC, sys::fs::OF_Text);
   if (EC)
-    return Usage("cannot write '" + R.Output + "': " + EC.message());
+    return usageError("cannot write '" + R.Output + "': " + EC.message());
   Out << Text;
-  return exitcode::Ok;
+  return Error::success();
 }
 
 } // namespace codeindex

@@ -28,15 +28,17 @@ struct DotRequest {
 };
 
 /// Writes the neighbourhood of Focus within Hops hops.
-void writeFocusDot(const GraphIndex &G, Id Focus, unsigned Hops,
+void writeFocusDot(const GraphView &G, Id Focus, unsigned Hops,
                    llvm::raw_ostream &OS);
 /// Writes the include graph of the non-system files under Dir ("." or "":
 /// every file).
-void writeIncludeDot(const GraphIndex &G, llvm::StringRef Dir,
+void writeIncludeDot(const GraphView &G, llvm::StringRef Dir,
                      llvm::raw_ostream &OS);
 
-/// Runs `export --format dot`; returns the exit code.
-int runDotExport(const DotRequest &R);
+/// Runs `export --format dot`: the picture goes to R.Output, or to Stdout.
+/// Errors are QueryError (a bad request, an unknown symbol, an unreadable
+/// source).
+llvm::Error runDotExport(const DotRequest &R, llvm::raw_ostream &Stdout);
 
 } // namespace codeindex
 

@@ -1,23 +1,23 @@
 //===- Query.cpp - Graph questions over an index or an export -------------===//
 
 #include "query/Query.h"
-#include "tools/code-indexer/ExitCodes.h"
+#include "query/GraphIndex.h"
+#include "query/StoreReader.h"
+#include "query/Traversals.h"
 
-#include "codeindex/graph/GraphStore.h"
-#include "codeindex/storage/Store.h"
+#include "codeindex/graph/GraphJson.h"
 
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/GraphTraits.h"
-#include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace llvm;
@@ -25,260 +25,141 @@ using namespace llvm;
 namespace codeindex {
 
 //===----------------------------------------------------------------------===//
-// GraphIndex
-//===----------------------------------------------------------------------===//
-
-GraphIndex::GraphIndex(Graph Gr)
-    : G(std::move(Gr)), Out(NumEdgeKinds), In(NumEdgeKinds) {
-  for (unsigned I = 0; I < G.Entities.size(); ++I) {
-    EntityIdx[G.Entities[I].ID] = I;
-    ByQName[G.Entities[I].QualifiedName].push_back(G.Entities[I].ID);
-  }
-  for (unsigned I = 0; I < G.Files.size(); ++I) {
-    FileIdx[G.Files[I].ID] = I;
-    PathIdx[G.Files[I].Path] = I;
-  }
-  for (auto &[QN, Ids] : ByQName)
-    llvm::sort(Ids);
-  // Edges are sorted by kind, from, to: out-lists come out sorted by the
-  // target; in-lists are sorted by the source below.
-  for (unsigned I = 0; I < G.Edges.size(); ++I) {
-    const Edge &E = G.Edges[I];
-    Out[static_cast<int>(E.Kind)][E.From].push_back(I);
-    In[static_cast<int>(E.Kind)][E.To].push_back(I);
-  }
-  for (auto &M : In)
-    for (auto &[Node, Edges] : M)
-      llvm::sort(Edges, [&](unsigned A, unsigned B) {
-        return G.Edges[A].From < G.Edges[B].From;
-      });
-}
-
-const Entity *GraphIndex::entity(Id I) const {
-  auto It = EntityIdx.find(I);
-  return It == EntityIdx.end() ? nullptr : &G.Entities[It->second];
-}
-
-const FileInfo *GraphIndex::file(Id I) const {
-  auto It = FileIdx.find(I);
-  return It == FileIdx.end() ? nullptr : &G.Files[It->second];
-}
-
-const FileInfo *GraphIndex::fileByPath(StringRef Path) const {
-  auto It = PathIdx.find(Path);
-  return It == PathIdx.end() ? nullptr : &G.Files[It->second];
-}
-
-ArrayRef<unsigned> GraphIndex::out(EdgeKind K, Id I) const {
-  const auto &M = Out[static_cast<int>(K)];
-  auto It = M.find(I);
-  return It == M.end() ? ArrayRef<unsigned>() : ArrayRef(It->second);
-}
-
-ArrayRef<unsigned> GraphIndex::in(EdgeKind K, Id I) const {
-  const auto &M = In[static_cast<int>(K)];
-  auto It = M.find(I);
-  return It == M.end() ? ArrayRef<unsigned>() : ArrayRef(It->second);
-}
-
-ArrayRef<Id> GraphIndex::byQualifiedName(StringRef QN) const {
-  auto It = ByQName.find(QN);
-  return It == ByQName.end() ? ArrayRef<Id>() : ArrayRef(It->second);
-}
-
-std::string GraphIndex::displayName(Id I) const {
-  if (const Entity *E = entity(I)) {
-    if (byQualifiedName(E->QualifiedName).size() > 1 && !E->Signature.empty())
-      return E->Signature;
-    return E->QualifiedName;
-  }
-  if (const FileInfo *F = file(I))
-    return "file:" + F->Path;
-  return formatId(I);
-}
-
-std::string GraphIndex::location(Id I) const {
-  if (const Entity *E = entity(I))
-    return E->File + ":" + std::to_string(E->Range.Line);
-  if (const FileInfo *F = file(I))
-    return F->Path;
-  return "?";
-}
-
-ojson GraphIndex::ref(Id I) const {
-  ojson J;
-  J["id"] = formatId(I);
-  if (const Entity *E = entity(I)) {
-    J["kind"] = spell(E->Kind);
-    J["qualified_name"] = E->QualifiedName;
-    J["signature"] = E->Signature;
-    J["file"] = E->File;
-    J["line"] = E->Range.Line;
-    J["external"] = E->External;
-    J["test"] = E->IsTest;
-    J["overloaded"] = byQualifiedName(E->QualifiedName).size() > 1;
-  } else {
-    const FileInfo *F = file(I);
-    J["kind"] = "file";
-    J["qualified_name"] = F ? F->Path : "";
-    J["signature"] = "";
-    J["file"] = F ? F->Path : "";
-    J["line"] = 0;
-    J["external"] = F && F->Role == FileRole::System;
-    J["test"] = F && F->Role == FileRole::Test;
-    J["overloaded"] = false;
-  }
-  return J;
-}
-
-StringRef GraphIndex::sortKey(Id I) const {
-  if (const Entity *E = entity(I))
-    return E->QualifiedName;
-  if (const FileInfo *F = file(I))
-    return F->Path;
-  return "";
-}
-
-bool GraphIndex::before(Id A, Id B) const {
-  StringRef NA = sortKey(A), NB = sortKey(B);
-  if (NA != NB)
-    return NA < NB;
-  return A < B;
-}
-
-void GraphIndex::sortIds(std::vector<Id> &Ids) const {
-  std::vector<std::pair<StringRef, Id>> Keyed;
-  Keyed.reserve(Ids.size());
-  for (Id I : Ids)
-    Keyed.emplace_back(sortKey(I), I);
-  llvm::sort(Keyed);
-  for (size_t K = 0; K < Ids.size(); ++K)
-    Ids[K] = Keyed[K].second;
-}
-
-std::vector<Id> GraphIndex::resolve(StringRef Text) const {
-  std::vector<Id> R;
-  if (auto I = parseId(std::string_view(Text.data(), Text.size())))
-    if (entity(*I))
-      return {*I};
-  for (Id I : byQualifiedName(Text))
-    R.push_back(I);
-  if (R.empty() && Text.contains('(')) {
-    // One overload: "calc::format(int)" or "format(int)" inside the
-    // signature "const char *calc::format(int)".
-    for (const Entity &E : G.Entities) {
-      StringRef Sig = E.Signature;
-      for (size_t Pos = Sig.find(Text); Pos != StringRef::npos;
-           Pos = Sig.find(Text, Pos + 1)) {
-        char Before = Pos ? Sig[Pos - 1] : ' ';
-        size_t End = Pos + Text.size();
-        char After = End < Sig.size() ? Sig[End] : ' ';
-        if (StringRef(" *&:").contains(Before) && After == ' ') {
-          R.push_back(E.ID);
-          break;
-        }
-      }
-    }
-  }
-  if (R.empty()) {
-    // A name, or the tail of a qualified name ("Circle::area").
-    std::string Suffix = "::" + Text.str();
-    for (const Entity &E : G.Entities)
-      if (E.Name == Text || StringRef(E.QualifiedName).ends_with(Suffix))
-        R.push_back(E.ID);
-  }
-  sortIds(R);
-  return R;
-}
-
-std::vector<std::string> GraphIndex::suggest(StringRef Text,
-                                             unsigned Max) const {
-  std::string Lower = Text.lower();
-  unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
-  std::map<std::string, unsigned> Best; // qualified name -> score
-  for (const Entity &E : G.Entities) {
-    std::string QN = StringRef(E.QualifiedName).lower();
-    std::string Name = StringRef(E.Name).lower();
-    unsigned Score;
-    if (StringRef(QN).contains(Lower))
-      Score = 0;
-    else
-      Score =
-          1 + std::min(StringRef(Name).edit_distance(Lower, true, Limit + 1),
-                       StringRef(QN).edit_distance(Lower, true, Limit + 1));
-    if (Score > Limit + 1)
-      continue;
-    auto [It, New] = Best.emplace(E.QualifiedName, Score);
-    if (!New)
-      It->second = std::min(It->second, Score);
-  }
-  std::vector<std::pair<unsigned, std::string>> Ranked;
-  for (auto &[QN, Score] : Best)
-    Ranked.emplace_back(Score, QN);
-  llvm::sort(Ranked);
-  std::vector<std::string> R;
-  for (auto &[Score, QN] : Ranked) {
-    if (R.size() == Max)
-      break;
-    R.push_back(QN);
-  }
-  return R;
-}
-
-std::vector<GraphIndex::Caller> GraphIndex::callersOf(Id I) const {
-  std::vector<Caller> R;
-  for (unsigned EI : in(EdgeKind::Calls, I))
-    R.push_back({edge(EI).From, EI, false});
-  // A virtual call to a method I overrides may dispatch to I.
-  for (unsigned OI : out(EdgeKind::Overrides, I))
-    for (unsigned EI : in(EdgeKind::Calls, edge(OI).To)) {
-      const Edge &E = edge(EI);
-      if (llvm::any_of(E.Sites, [](const Site &S) { return S.Virtual; }))
-        R.push_back({E.From, EI, true});
-    }
-  return R;
-}
-
-//===----------------------------------------------------------------------===//
 // Output helpers
 //===----------------------------------------------------------------------===//
 
-void Table::print(raw_ostream &OS, StringRef Indent) const {
+namespace {
+
+/// Display columns of UTF-8 text (code points; no wide characters here).
+size_t columns(StringRef S) {
+  return llvm::count_if(S, [](char C) { return (C & 0xC0) != 0x80; });
+}
+
+/// S cut to Width columns, the last one "…".
+std::string cut(StringRef S, size_t Width) {
+  if (columns(S) <= Width)
+    return S.str();
+  std::string R;
+  size_t Cols = 0;
+  for (char C : S) {
+    bool Starts = (C & 0xC0) != 0x80;
+    if (Starts && ++Cols == Width)
+      break;
+    R += C;
+  }
+  return R + "\u2026";
+}
+
+} // namespace
+
+void Table::print(raw_ostream &OS, StringRef Indent,
+                  const TableStyle &Style) const {
+  // Piped output (no width) keeps byte widths, as it always had.
+  auto Len = [&](StringRef S) { return Style.Width ? columns(S) : S.size(); };
   std::vector<size_t> W(Header.size(), 0);
   auto Measure = [&](const std::vector<std::string> &R) {
     for (size_t I = 0; I < R.size() && I < W.size(); ++I)
-      W[I] = std::max(W[I], R[I].size());
+      W[I] = std::max(W[I], Len(R[I]));
   };
   Measure(Header);
   for (const auto &R : Rows)
     Measure(R);
+  if (Style.Width && !W.empty()) {
+    // Shrink the widest column, one column at a time, until the line fits:
+    // names and signatures first, locations (what one clicks on) last.
+    const size_t MinWidth = 8;
+    size_t Total = Len(Indent) + 2 * (W.size() - 1);
+    for (size_t X : W)
+      Total += X;
+    for (bool Locations : {false, true})
+      while (Total > Style.Width) {
+        size_t Widest = W.size();
+        for (size_t I = 0; I < W.size(); ++I) {
+          StringRef H = StringRef(Header[I]).trim();
+          bool IsLocation = H == "LOCATION" || H == "SITE";
+          if ((Locations || !IsLocation) && W[I] > MinWidth &&
+              (Widest == W.size() || W[I] > W[Widest]))
+            Widest = I;
+        }
+        if (Widest == W.size())
+          break;
+        --W[Widest];
+        --Total;
+      }
+  }
   auto Print = [&](const std::vector<std::string> &R) {
     std::string Line = Indent.str();
     for (size_t I = 0; I < R.size(); ++I) {
-      Line += R[I];
+      std::string Cell = Style.Width && I < W.size() ? cut(R[I], W[I]) : R[I];
+      Line += Cell;
       if (I + 1 < R.size())
-        Line += std::string(W[I] - R[I].size() + 2, ' ');
+        Line += std::string(W[I] - Len(Cell) + 2, ' ');
     }
-    OS << StringRef(Line).rtrim() << "\n";
+    return std::string(StringRef(Line).rtrim());
   };
-  Print(Header);
+  {
+    WithColor Bold(OS, raw_ostream::SAVEDCOLOR, /*Bold=*/true, /*BG=*/false,
+                   Style.Color ? ColorMode::Enable : ColorMode::Disable);
+    Bold << Print(Header);
+  }
+  OS << "\n";
   for (const auto &R : Rows)
-    Print(R);
+    OS << Print(R) << "\n";
 }
 
 void printJson(raw_ostream &OS, const ojson &J) {
   OS << J.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-ArrayRef<StringRef> querySubcommands() {
-  static const StringRef Names[] = {
-      "stats",   "entities",   "entity",    "search",    "callers",
-      "callees", "references", "overrides", "hierarchy", "blast-radius",
-      "cycles",  "hotspots",   "file",      "tests-for"};
-  return Names;
+Expected<Id> resolveOne(const GraphView &G, StringRef Text,
+                        function_ref<bool(const Entity &)> Prefer) {
+  std::vector<Id> M = G.resolve(Text);
+  if (M.size() > 1 && Prefer) {
+    std::vector<Id> P;
+    for (Id I : M)
+      if (Prefer(*G.entity(I)))
+        P.push_back(I);
+    if (!P.empty())
+      M = std::move(P);
+  }
+  if (M.size() == 1)
+    return M.front();
+  std::string Msg;
+  raw_string_ostream Err(Msg);
+  if (M.empty()) {
+    Err << "no entity named '" << Text << "'";
+    std::vector<std::string> S = G.suggest(Text);
+    if (!S.empty())
+      Err << "; did you mean: " << llvm::join(S, ", ");
+    return usageError(Msg);
+  }
+  Err << "'" << Text << "' is ambiguous (" << M.size()
+      << " entities); pass one of these ids:\n";
+  Table T({"ID", "KIND", "SIGNATURE", "LOCATION"});
+  for (Id I : M) {
+    const Entity *E = G.entity(I);
+    T.add({formatId(I), std::string(spell(E->Kind)),
+           E->Signature.empty() ? E->QualifiedName : E->Signature,
+           G.location(I)});
+  }
+  T.print(Err, "  ");
+  return usageError(StringRef(Msg).rtrim("\n"));
 }
 
+//===----------------------------------------------------------------------===//
+// Commands. Each computes its JSON shape, then prints it or its table.
+//===----------------------------------------------------------------------===//
+
+struct QueryContext {
+  const GraphView &G;
+  const QueryOptions &O;
+  raw_ostream &OS;
+  ArrayRef<std::string> Args; ///< after the subcommand
+};
+
 namespace {
+
+using Ctx = QueryContext;
 
 std::string str(const ojson &J) {
   return J.is_string() ? J.get<std::string>() : J.dump();
@@ -299,178 +180,68 @@ std::string siteText(const Site &S) {
   return S.File + ":" + std::to_string(S.Line) + ":" + std::to_string(S.Column);
 }
 
-//===----------------------------------------------------------------------===//
-// Traversals
-//===----------------------------------------------------------------------===//
-
-/// One reached node of a breadth-first search.
-struct Reached {
-  unsigned Depth;
-  Id Node;
-  Id Via;        ///< the node of the previous layer it was reached from
-  unsigned Edge; ///< the edge used (index), ~0u for none
-  bool Dispatch; ///< reached through a virtual call to an overridden method
-};
-
-/// Breadth-first search from Start up to MaxDepth (0: unlimited). Next(N)
-/// lists (neighbour, edge, dispatch). Each layer is processed in output
-/// order so Via is deterministic. Start itself is not reported.
-template <typename NextFn>
-std::vector<Reached> bfs(const GraphIndex &G, Id Start, unsigned MaxDepth,
-                         NextFn Next) {
-  std::vector<Reached> R;
-  DenseSet<Id> Seen{Start};
-  std::vector<Id> Frontier{Start};
-  for (unsigned Depth = 1;
-       !Frontier.empty() && (!MaxDepth || Depth <= MaxDepth); ++Depth) {
-    std::vector<Reached> LayerR;
-    for (Id N : Frontier)
-      for (auto [To, EI, Dispatch] : Next(N))
-        if (Seen.insert(To).second)
-          LayerR.push_back({Depth, To, N, EI, Dispatch});
-    std::vector<std::pair<StringRef, unsigned>> Keys;
-    for (unsigned K = 0; K < LayerR.size(); ++K)
-      Keys.emplace_back(G.sortKey(LayerR[K].Node), K);
-    llvm::sort(Keys, [&](const auto &A, const auto &B) {
-      return std::tie(A.first, LayerR[A.second].Node) <
-             std::tie(B.first, LayerR[B.second].Node);
-    });
-    Frontier.clear();
-    for (auto &[Name, K] : Keys) {
-      Frontier.push_back(LayerR[K].Node);
-      R.push_back(LayerR[K]);
-    }
-  }
-  return R;
-}
-
-using Step = std::tuple<Id, unsigned, bool>;
-
-std::vector<Step> callerSteps(const GraphIndex &G, Id N) {
-  std::vector<Step> S;
-  for (const GraphIndex::Caller &C : G.callersOf(N))
-    S.emplace_back(C.From, C.Edge, C.Dispatch);
-  return S;
-}
-
-std::vector<Step> calleeSteps(const GraphIndex &G, Id N) {
-  std::vector<Step> S;
-  for (unsigned EI : G.out(EdgeKind::Calls, N))
-    S.emplace_back(G.edge(EI).To, EI, false);
-  return S;
-}
-
-/// Callers and referrers (references, uses_type) that are entities.
-std::vector<Step> userSteps(const GraphIndex &G, Id N) {
-  std::vector<Step> S = callerSteps(G, N);
-  for (EdgeKind K : {EdgeKind::References, EdgeKind::UsesType})
-    for (unsigned EI : G.in(K, N))
-      if (G.entity(G.edge(EI).From))
-        S.emplace_back(G.edge(EI).From, EI, false);
-  return S;
-}
-
-} // namespace
-
-std::vector<Layer> blastRadius(const GraphIndex &G, Id X, unsigned Hops) {
-  std::vector<Layer> L;
-  for (const Reached &R :
-       bfs(G, X, Hops, [&](Id N) { return userSteps(G, N); })) {
-    if (L.empty() || L.back().Hop != R.Depth)
-      L.push_back({R.Depth, {}});
-    L.back().Ids.push_back(R.Node);
-  }
-  return L;
-}
-
-std::vector<std::pair<unsigned, Id>> testsReaching(const GraphIndex &G, Id X) {
-  std::vector<std::pair<unsigned, Id>> T;
-  if (const Entity *E = G.entity(X); E && E->IsTest)
-    T.emplace_back(0, X); // a test covers itself
-  for (const Reached &R :
-       bfs(G, X, 0, [&](Id N) { return callerSteps(G, N); })) {
-    const Entity *E = G.entity(R.Node);
-    if (E && E->IsTest)
-      T.emplace_back(R.Depth, R.Node);
-  }
-  return T;
-}
-
-std::optional<Id> resolveOne(const GraphIndex &G, StringRef Text,
-                             raw_ostream &Err,
-                             function_ref<bool(const Entity &)> Prefer) {
-  std::vector<Id> M = G.resolve(Text);
-  if (M.size() > 1 && Prefer) {
-    std::vector<Id> P;
-    for (Id I : M)
-      if (Prefer(*G.entity(I)))
-        P.push_back(I);
-    if (!P.empty())
-      M = std::move(P);
-  }
-  if (M.size() == 1)
-    return M.front();
-  if (M.empty()) {
-    Err << "code-indexer: error: no entity named '" << Text << "'";
-    std::vector<std::string> S = G.suggest(Text);
-    if (!S.empty())
-      Err << "; did you mean: " << llvm::join(S, ", ");
-    Err << "\n";
-    return std::nullopt;
-  }
-  Err << "code-indexer: error: '" << Text << "' is ambiguous (" << M.size()
-      << " entities); pass one of these ids:\n";
-  Table T({"ID", "KIND", "SIGNATURE", "LOCATION"});
-  for (Id I : M) {
-    const Entity *E = G.entity(I);
-    T.add({formatId(I), std::string(spell(E->Kind)),
-           E->Signature.empty() ? E->QualifiedName : E->Signature,
-           G.location(I)});
-  }
-  T.print(Err, "  ");
-  return std::nullopt;
-}
-
-namespace {
-
-//===----------------------------------------------------------------------===//
-// Commands. Each computes its JSON shape; render*() prints the table.
-//===----------------------------------------------------------------------===//
-
-struct Ctx {
-  const GraphIndex &G;
-  const QueryOptions &O;
-  raw_ostream &OS;
-  raw_ostream &Err;
-  ArrayRef<std::string> Args; ///< after the subcommand
-};
-
-int usageError(Ctx &C, const Twine &Msg) {
-  C.Err << "code-indexer: error: " << Msg << "\n";
-  return exitcode::Usage;
-}
-
 bool wantsTable(const Ctx &C) { return C.O.Format == OutputFormat::Table; }
+
+TableStyle style(const Ctx &C) { return TableStyle{C.O.Width, C.O.Color}; }
 
 std::string yesNo(bool B) { return B ? "yes" : "no"; }
 
+bool isFunction(const Entity &E) { return isFunctionLike(E.Kind); }
+bool isRecord(const Entity &E) {
+  return E.Kind == EntityKind::Class || E.Kind == EntityKind::Struct ||
+         E.Kind == EntityKind::Union;
+}
+
+/// The entity named by the (one, validated) argument.
+Expected<Id> target(Ctx &C,
+                    function_ref<bool(const Entity &)> Prefer = nullptr) {
+  return resolveOne(C.G, C.Args[0], Prefer);
+}
+
+ojson refList(const GraphView &G, std::vector<Id> Ids) {
+  G.sortIds(Ids);
+  Ids.erase(std::unique(Ids.begin(), Ids.end()), Ids.end());
+  ojson A = ojson::array();
+  for (Id I : Ids)
+    A.push_back(G.ref(I));
+  return A;
+}
+
+std::vector<Id> ends(const GraphView &G, EdgeKind K, Id I, bool Outgoing) {
+  std::vector<Id> R;
+  for (const Edge &E : Outgoing ? G.out(K, I) : G.in(K, I))
+    R.push_back(Outgoing ? E.To : E.From);
+  return R;
+}
+
+Table refTable() { return Table({"KIND", "NAME", "LOCATION"}); }
+
+void addRef(Table &T, const GraphView &G, const ojson &R) {
+  T.add({str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
+}
+
 // ---- stats ------------------------------------------------------------------
 
-int cmdStats(Ctx &C) {
-  const Graph &Gr = C.G.graph();
+Error cmdStats(Ctx &C) {
+  const GraphReader &R = C.G.reader();
   ojson J;
   J["source"] = C.O.Source;
   uint64_t ByKind[NumEntityKinds] = {}, ByEdge[NumEdgeKinds] = {};
-  uint64_t External = 0, Tests = 0;
-  for (const Entity &E : Gr.Entities) {
+  uint64_t NumEntities = 0, External = 0, Tests = 0, NumEdges = 0;
+  R.forEachEntity([&](const Entity &E) {
+    ++NumEntities;
     ++ByKind[static_cast<int>(E.Kind)];
     External += E.External;
     Tests += E.IsTest;
-  }
-  for (const Edge &E : Gr.Edges)
+    return true;
+  });
+  R.forEachEdge(std::nullopt, [&](const Edge &E) {
     ++ByEdge[static_cast<int>(E.Kind)];
+    ++NumEdges;
+    return true;
+  });
   ojson Ents;
-  Ents["total"] = Gr.Entities.size();
+  Ents["total"] = NumEntities;
   Ents["external"] = External;
   Ents["test"] = Tests;
   ojson BK = ojson::object();
@@ -479,19 +250,26 @@ int cmdStats(Ctx &C) {
   Ents["by_kind"] = BK;
   J["entities"] = Ents;
   ojson Eds;
-  Eds["total"] = Gr.Edges.size();
+  Eds["total"] = NumEdges;
   ojson BE = ojson::object();
   for (int I = 0; I < NumEdgeKinds; ++I)
     BE[std::string(spell(static_cast<EdgeKind>(I)))] = ByEdge[I];
   Eds["by_kind"] = BE;
   J["edges"] = Eds;
   ojson Fs;
-  Fs["total"] = Gr.Files.size();
+  uint64_t NumFiles = 0, NumTestFiles = 0;
   uint64_t ByRole[5] = {}, ByStatus[3] = {};
-  for (const FileInfo &F : Gr.Files) {
+  R.forEachFile([&](const FileInfo &F) {
+    ++NumFiles;
     ++ByRole[static_cast<int>(F.Role)];
     ++ByStatus[static_cast<int>(F.Status)];
-  }
+    return true;
+  });
+  R.forEachTestFile([&](const TestFile &) {
+    ++NumTestFiles;
+    return true;
+  });
+  Fs["total"] = NumFiles;
   ojson BR = ojson::object(), BS = ojson::object();
   for (int I = 0; I < 5; ++I)
     BR[std::string(spell(static_cast<FileRole>(I)))] = ByRole[I];
@@ -499,12 +277,13 @@ int cmdStats(Ctx &C) {
     BS[std::string(spell(static_cast<FileStatus>(I)))] = ByStatus[I];
   Fs["by_role"] = BR;
   Fs["by_status"] = BS;
-  Fs["test_files"] = Gr.TestFiles.size();
+  Fs["test_files"] = NumTestFiles;
   J["files"] = Fs;
   ojson Tu;
-  Tu["total"] = Gr.TranslationUnits.size();
+  uint64_t NumTus = 0;
   ojson Failed = ojson::array();
-  for (const TranslationUnitInfo &T : Gr.TranslationUnits)
+  R.forEachTranslationUnit([&](const TranslationUnitInfo &T) {
+    ++NumTus;
     if (T.Status != TuStatus::Ok) {
       ojson F;
       F["file"] = T.MainFile;
@@ -512,15 +291,20 @@ int cmdStats(Ctx &C) {
       F["reason"] = T.FailureReason;
       Failed.push_back(F);
     }
+    return true;
+  });
+  Tu["total"] = NumTus;
   Tu["failed"] = Failed;
   J["translation_units"] = Tu;
-  uint64_t Code = 0, Covered = 0;
-  for (const Coverage &Cv : Gr.CoverageRecords) {
+  uint64_t Code = 0, Covered = 0, CoverageFiles = 0;
+  R.forEachCoverage([&](const Coverage &Cv) {
+    ++CoverageFiles;
     Code += Cv.Lines.CodeLines;
     Covered += Cv.Lines.EntityLines;
-  }
+    return true;
+  });
   ojson Cov;
-  Cov["files"] = Gr.CoverageRecords.size();
+  Cov["files"] = CoverageFiles;
   Cov["code_lines"] = Code;
   Cov["entity_lines"] = Covered;
   Cov["percent"] = Code ? std::round(1000.0 * Covered / Code) / 10.0 : 100.0;
@@ -528,25 +312,24 @@ int cmdStats(Ctx &C) {
 
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   raw_ostream &OS = C.OS;
   OS << "source: " << C.O.Source << "\n";
-  OS << "entities: " << Gr.Entities.size() << " (" << External << " external, "
+  OS << "entities: " << NumEntities << " (" << External << " external, "
      << Tests << " in tests)\n";
   Table TK({"  KIND", "COUNT"});
   for (auto &[K, V] : BK.items())
     if (V.get<uint64_t>())
       TK.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TK.print(OS);
-  OS << "edges: " << Gr.Edges.size() << "\n";
+  TK.print(OS, "", style(C));
+  OS << "edges: " << NumEdges << "\n";
   Table TE({"  KIND", "COUNT"});
   for (auto &[K, V] : BE.items())
     if (V.get<uint64_t>())
       TE.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TE.print(OS);
-  OS << "files: " << Gr.Files.size() << " (" << Gr.TestFiles.size()
-     << " test files)\n";
+  TE.print(OS, "", style(C));
+  OS << "files: " << NumFiles << " (" << NumTestFiles << " test files)\n";
   Table TF({"  ROLE/STATUS", "COUNT"});
   for (auto &[K, V] : BR.items())
     if (V.get<uint64_t>())
@@ -554,9 +337,9 @@ int cmdStats(Ctx &C) {
   for (auto &[K, V] : BS.items())
     if (V.get<uint64_t>())
       TF.add({"  " + K, std::to_string(V.get<uint64_t>())});
-  TF.print(OS);
-  OS << "translation units: " << Gr.TranslationUnits.size() << " ("
-     << Failed.size() << " failed)\n";
+  TF.print(OS, "", style(C));
+  OS << "translation units: " << NumTus << " (" << Failed.size()
+     << " failed)\n";
   for (const auto &F : Failed)
     OS << "  " << str(F["file"]) << ": " << str(F["status"])
        << (F["reason"].get<std::string>().empty()
@@ -566,22 +349,13 @@ int cmdStats(Ctx &C) {
   OS << format("coverage: %.1f%% of %llu code lines in %zu files are inside "
                "entities\n",
                Cov["percent"].get<double>(), (unsigned long long)Code,
-               Gr.CoverageRecords.size());
-  return 0;
+               (size_t)CoverageFiles);
+  return Error::success();
 }
 
 // ---- entities / entity / search ---------------------------------------------
 
-Table refTable() { return Table({"KIND", "NAME", "LOCATION"}); }
-
-void addRef(Table &T, const GraphIndex &G, const ojson &R) {
-  T.add({str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
-}
-
-int cmdEntities(Ctx &C) {
-  if (!C.Args.empty())
-    return usageError(C, "entities takes no arguments (filters: --kind, "
-                         "--file, --name)");
+Error cmdEntities(Ctx &C) {
   std::optional<EntityKind> Kind;
   if (!C.O.Kind.empty()) {
     Kind = parseEntityKind(C.O.Kind);
@@ -589,8 +363,8 @@ int cmdEntities(Ctx &C) {
       std::vector<std::string> Valid;
       for (int I = 0; I < NumEntityKinds; ++I)
         Valid.emplace_back(spell(static_cast<EntityKind>(I)));
-      return usageError(C, "unknown entity kind '" + C.O.Kind +
-                               "'; valid kinds: " + llvm::join(Valid, ", "));
+      return usageError("unknown entity kind '" + C.O.Kind +
+                        "'; valid kinds: " + llvm::join(Valid, ", "));
     }
   }
   std::optional<GlobPattern> FileGlob, NameGlob;
@@ -600,23 +374,23 @@ int cmdEntities(Ctx &C) {
       continue;
     Expected<GlobPattern> P = GlobPattern::create(*Text);
     if (!P)
-      return usageError(C,
-                        "bad glob '" + *Text + "': " + toString(P.takeError()));
+      return usageError("bad glob '" + *Text + "': " + toString(P.takeError()));
     *Glob = std::move(*P);
   }
   std::vector<Id> Ids;
-  for (const Entity &E : C.G.graph().Entities) {
+  C.G.reader().forEachEntity([&](const Entity &E) {
     if (E.External && !C.O.External)
-      continue;
+      return true;
     if (Kind && E.Kind != *Kind)
-      continue;
+      return true;
     if (FileGlob && !FileGlob->match(E.File))
-      continue;
+      return true;
     if (NameGlob && !NameGlob->match(E.Name) &&
         !NameGlob->match(E.QualifiedName))
-      continue;
+      return true;
     Ids.push_back(E.ID);
-  }
+    return true;
+  });
   C.G.sortIds(Ids);
   ojson J;
   ojson A = ojson::array();
@@ -625,55 +399,32 @@ int cmdEntities(Ctx &C) {
   J["entities"] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   Table T = refTable();
   for (const auto &R : A)
     addRef(T, C.G, R);
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   C.OS << Ids.size() << (Ids.size() == 1 ? " entity\n" : " entities\n");
-  return 0;
+  return Error::success();
 }
 
-ojson refList(const GraphIndex &G, std::vector<Id> Ids) {
-  G.sortIds(Ids);
-  Ids.erase(std::unique(Ids.begin(), Ids.end()), Ids.end());
-  ojson A = ojson::array();
-  for (Id I : Ids)
-    A.push_back(G.ref(I));
-  return A;
-}
-
-std::vector<Id> ends(const GraphIndex &G, EdgeKind K, Id I, bool Outgoing) {
-  std::vector<Id> R;
-  for (unsigned EI : Outgoing ? G.out(K, I) : G.in(K, I))
-    R.push_back(Outgoing ? G.edge(EI).To : G.edge(EI).From);
-  return R;
-}
-
-int cmdEntity(Ctx &C) {
-  if (C.Args.size() != 1)
-    return usageError(C, "entity takes one argument: an id or a name");
-  const GraphIndex &G = C.G;
+Error cmdEntity(Ctx &C) {
+  const GraphView &G = C.G;
   std::vector<Id> M = G.resolve(C.Args[0]);
-  if (M.empty()) {
-    resolveOne(G, C.Args[0], C.Err);
-    return exitcode::Usage;
-  }
+  if (M.empty())
+    return resolveOne(G, C.Args[0]).takeError();
   ojson Matches = ojson::array();
   for (Id I : M) {
     const Entity &E = *G.entity(I);
     ojson D;
     D["entity"] = toJson(E);
     D["parent"] = E.Parent ? G.ref(E.Parent) : ojson(nullptr);
-    std::vector<Id> Children;
-    for (unsigned EI : G.out(EdgeKind::Contains, I))
-      Children.push_back(G.edge(EI).To);
-    D["children"] = refList(G, Children);
+    D["children"] = refList(G, ends(G, EdgeKind::Contains, I, true));
     std::vector<Id> Callers;
-    for (const auto &Cl : G.callersOf(I))
-      if (!Cl.Dispatch)
-        Callers.push_back(Cl.From);
+    for (const Step &S : callerSteps(G, I))
+      if (!S.Dispatch)
+        Callers.push_back(S.To);
     D["callers"] = refList(G, Callers);
     D["callees"] = refList(G, ends(G, EdgeKind::Calls, I, true));
     std::vector<Id> Refs = ends(G, EdgeKind::References, I, false);
@@ -689,7 +440,7 @@ int cmdEntity(Ctx &C) {
   J["matches"] = Matches;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   raw_ostream &OS = C.OS;
   if (M.size() > 1)
@@ -739,14 +490,12 @@ int cmdEntity(Ctx &C) {
       T.add({"  " + Key,
              "(" + std::to_string(L.size()) + ") " + llvm::join(Names, ", ")});
     }
-    T.print(OS);
+    T.print(OS, "", style(C));
   }
-  return 0;
+  return Error::success();
 }
 
-int cmdSearch(Ctx &C) {
-  if (C.Args.size() != 1)
-    return usageError(C, "search takes one argument: the text to look for");
+Error cmdSearch(Ctx &C) {
   StringRef Text = C.Args[0];
   std::string Lower = Text.lower();
   unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
@@ -758,9 +507,9 @@ int cmdSearch(Ctx &C) {
   static const char *Tiers[] = {"exact", "prefix", "substring", "qualified",
                                 "fuzzy"};
   std::vector<Hit> Hits;
-  for (const Entity &E : C.G.graph().Entities) {
+  C.G.reader().forEachEntity([&](const Entity &E) {
     if (E.External && !C.O.External)
-      continue;
+      return true;
     std::string Name = StringRef(E.Name).lower();
     std::string QN = StringRef(E.QualifiedName).lower();
     unsigned Tier, Dist = 0;
@@ -775,11 +524,12 @@ int cmdSearch(Ctx &C) {
     else {
       Dist = StringRef(Name).edit_distance(Lower, true, Limit + 1);
       if (Dist > Limit)
-        continue;
+        return true;
       Tier = 4;
     }
     Hits.push_back({Tier, Dist, E.QualifiedName, E.ID});
-  }
+    return true;
+  });
   llvm::sort(Hits, [](const Hit &A, const Hit &B) {
     return std::tie(A.Tier, A.Dist, A.Name, A.I) <
            std::tie(B.Tier, B.Dist, B.Name, B.I);
@@ -801,58 +551,42 @@ int cmdSearch(Ctx &C) {
   J["results"] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (Hits.empty()) {
     C.OS << "no entity matches '" << Text << "'\n";
-    return 0;
+    return Error::success();
   }
   Table T({"MATCH", "KIND", "NAME", "LOCATION"});
   for (const auto &R : A)
     T.add({str(R["match"]), str(R["entity"]["kind"]),
            C.G.displayName(refId(R["entity"])), refLocation(R["entity"])});
-  T.print(C.OS);
+  T.print(C.OS, "", style(C));
   if (Total > Hits.size())
     C.OS << "(" << Total - Hits.size() << " more; use --top)\n";
-  return 0;
+  return Error::success();
 }
 
 // ---- callers / callees ------------------------------------------------------
 
-bool isFunction(const Entity &E) { return isFunctionLike(E.Kind); }
-bool isRecord(const Entity &E) {
-  return E.Kind == EntityKind::Class || E.Kind == EntityKind::Struct ||
-         E.Kind == EntityKind::Union;
-}
-
-std::optional<Id> oneArg(Ctx &C, StringRef Cmd, StringRef What,
-                         function_ref<bool(const Entity &)> Prefer = nullptr) {
-  if (C.Args.size() != 1) {
-    usageError(C, Cmd + " takes one argument: " + What);
-    return std::nullopt;
-  }
-  return resolveOne(C.G, C.Args[0], C.Err, Prefer);
-}
-
 /// The VIA column: the previous node (beyond depth 1) and, for a caller
 /// reached through virtual dispatch, the overridden method it calls.
-std::string viaText(const GraphIndex &G, const Reached &R) {
+std::string viaText(const GraphView &G, const Reached &R) {
   std::string T = R.Depth == 1 ? "" : G.displayName(R.Via);
   if (R.Dispatch)
     T += (T.empty() ? "" : ", ") + std::string("virtual call to ") +
-         G.displayName(G.edge(R.Edge).To);
+         G.displayName(R.Through->To);
   return T.empty() ? "-" : T;
 }
 
-int cmdCallGraph(Ctx &C, bool Callers) {
+Error cmdCallGraph(Ctx &C, bool Callers) {
   StringRef Cmd = Callers ? "callers" : "callees";
-  auto X = oneArg(C, Cmd, "an id or a name", isFunction);
+  Expected<Id> X = target(C, isFunction);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
+    return X.takeError();
+  const GraphView &G = C.G;
   std::vector<Reached> R =
-      Callers ? bfs(G, *X, C.O.Depth, [&](Id N) { return callerSteps(G, N); })
-              : bfs(G, *X, C.O.Depth, [&](Id N) { return calleeSteps(G, N); });
+      Callers ? callers(G, *X, C.O.Depth) : callees(G, *X, C.O.Depth);
   ojson J;
   J["target"] = G.ref(*X);
   J["depth"] = C.O.Depth;
@@ -864,7 +598,7 @@ int cmdCallGraph(Ctx &C, bool Callers) {
     E["via"] = formatId(Re.Via);
     E["dispatch"] = Re.Dispatch;
     ojson Sites = ojson::array();
-    for (const Site &S : G.edge(Re.Edge).Sites)
+    for (const Site &S : Re.Through->Sites)
       Sites.push_back(siteText(S));
     E["sites"] = Sites;
     A.push_back(E);
@@ -872,11 +606,11 @@ int cmdCallGraph(Ctx &C, bool Callers) {
   J[Cmd.str()] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (R.empty()) {
     C.OS << "no " << Cmd << " of " << G.displayName(*X) << "\n";
-    return 0;
+    return Error::success();
   }
   C.OS << Cmd << " of " << G.displayName(*X) << " (" << G.location(*X) << ")\n";
   Table T({"DEPTH", "KIND", "NAME", "LOCATION", "VIA"});
@@ -885,18 +619,20 @@ int cmdCallGraph(Ctx &C, bool Callers) {
            std::string(G.entity(Re.Node) ? spell(G.entity(Re.Node)->Kind)
                                          : "file"),
            G.displayName(Re.Node), G.location(Re.Node), viaText(G, Re)});
-  T.print(C.OS);
-  return 0;
+  T.print(C.OS, "", style(C));
+  return Error::success();
 }
 
-// ---- references
-// ---------------------------------------------------------------
+Error cmdCallers(Ctx &C) { return cmdCallGraph(C, true); }
+Error cmdCallees(Ctx &C) { return cmdCallGraph(C, false); }
 
-int cmdReferences(Ctx &C) {
-  auto X = oneArg(C, "references", "an id or a name");
+// ---- references -------------------------------------------------------------
+
+Error cmdReferences(Ctx &C) {
+  Expected<Id> X = target(C);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
+    return X.takeError();
+  const GraphView &G = C.G;
   struct Row {
     std::string Name;
     Id From;
@@ -905,8 +641,7 @@ int cmdReferences(Ctx &C) {
   };
   std::vector<Row> Rows;
   for (EdgeKind K : {EdgeKind::References, EdgeKind::UsesType})
-    for (unsigned EI : G.in(K, *X)) {
-      const Edge &E = G.edge(EI);
+    for (const Edge &E : G.in(K, *X)) {
       if (E.Sites.empty())
         Rows.push_back({G.sortKey(E.From).str(), E.From, K, Site()});
       for (const Site &S : E.Sites)
@@ -929,11 +664,11 @@ int cmdReferences(Ctx &C) {
   J["references"] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (Rows.empty()) {
     C.OS << "no references to " << G.displayName(*X) << "\n";
-    return 0;
+    return Error::success();
   }
   C.OS << "references to " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
@@ -941,35 +676,22 @@ int cmdReferences(Ctx &C) {
   for (const Row &R : Rows)
     T.add({R.S.File.empty() ? "-" : siteText(R.S), std::string(spell(R.K)),
            G.displayName(R.From)});
-  T.print(C.OS);
-  return 0;
+  T.print(C.OS, "", style(C));
+  return Error::success();
 }
 
-// ---- overrides / hierarchy
-// ------------------------------------------------------
+// ---- overrides / hierarchy --------------------------------------------------
 
-int cmdOverrides(Ctx &C) {
-  auto X = oneArg(C, "overrides", "a method's id or name", isFunction);
+Error cmdOverrides(Ctx &C) {
+  Expected<Id> X = target(C, isFunction);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
-  auto Up = bfs(G, *X, 0, [&](Id N) {
-    std::vector<Step> S;
-    for (unsigned EI : G.out(EdgeKind::Overrides, N))
-      S.emplace_back(G.edge(EI).To, EI, false);
-    return S;
-  });
-  auto Down = bfs(G, *X, 0, [&](Id N) {
-    std::vector<Step> S;
-    for (unsigned EI : G.in(EdgeKind::Overrides, N))
-      S.emplace_back(G.edge(EI).From, EI, false);
-    return S;
-  });
+    return X.takeError();
+  const GraphView &G = C.G;
   // Override edges are already transitive; order by name.
   std::vector<Id> UpIds, DownIds;
-  for (const Reached &R : Up)
+  for (const Reached &R : overriddenMethods(G, *X))
     UpIds.push_back(R.Node);
-  for (const Reached &R : Down)
+  for (const Reached &R : overridingMethods(G, *X))
     DownIds.push_back(R.Node);
   ojson J;
   J["target"] = G.ref(*X);
@@ -977,11 +699,11 @@ int cmdOverrides(Ctx &C) {
   J["overridden_by"] = refList(G, DownIds);
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (UpIds.empty() && DownIds.empty()) {
     C.OS << G.displayName(*X) << " overrides nothing and is not overridden\n";
-    return 0;
+    return Error::success();
   }
   C.OS << "overrides of " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
@@ -990,31 +712,22 @@ int cmdOverrides(Ctx &C) {
     for (const auto &R : J[K])
       T.add({StringRef(K).str() == "overrides" ? "overrides" : "overridden-by",
              str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
-  T.print(C.OS);
-  return 0;
+  T.print(C.OS, "", style(C));
+  return Error::success();
 }
 
-int cmdHierarchy(Ctx &C) {
-  auto X = oneArg(C, "hierarchy", "a class's id or name", isRecord);
+Error cmdHierarchy(Ctx &C) {
+  Expected<Id> X = target(C, isRecord);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
-  auto Walk = [&](bool Bases) {
-    return bfs(G, *X, 0, [&](Id N) {
-      std::vector<Step> S;
-      for (unsigned EI :
-           Bases ? G.out(EdgeKind::Inherits, N) : G.in(EdgeKind::Inherits, N))
-        S.emplace_back(Bases ? G.edge(EI).To : G.edge(EI).From, EI, false);
-      return S;
-    });
-  };
+    return X.takeError();
+  const GraphView &G = C.G;
   ojson J;
   J["target"] = G.ref(*X);
   Table T({"DIRECTION", "DEPTH", "ACCESS", "NAME", "LOCATION"});
-  for (bool Bases : {true, false}) {
+  for (bool Up : {true, false}) {
     ojson A = ojson::array();
-    for (const Reached &R : Walk(Bases)) {
-      const Edge &E = G.edge(R.Edge);
+    for (const Reached &R : Up ? bases(G, *X) : derivedClasses(G, *X)) {
+      const Edge &E = *R.Through;
       ojson Row;
       Row["depth"] = R.Depth;
       Row["access"] = spell(E.Acc);
@@ -1022,34 +735,33 @@ int cmdHierarchy(Ctx &C) {
       Row["entity"] = G.ref(R.Node);
       Row["via"] = formatId(R.Via);
       A.push_back(Row);
-      T.add({Bases ? "base" : "derived", std::to_string(R.Depth),
+      T.add({Up ? "base" : "derived", std::to_string(R.Depth),
              std::string(spell(E.Acc)) + (E.Virtual ? " virtual" : ""),
              G.displayName(R.Node), G.location(R.Node)});
     }
-    J[Bases ? "bases" : "derived"] = A;
+    J[Up ? "bases" : "derived"] = A;
   }
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (T.empty()) {
     C.OS << G.displayName(*X) << " has no bases and no derived classes\n";
-    return 0;
+    return Error::success();
   }
   C.OS << "hierarchy of " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
-  T.print(C.OS);
-  return 0;
+  T.print(C.OS, "", style(C));
+  return Error::success();
 }
 
-// ---- blast-radius / tests-for
-// ---------------------------------------------------
+// ---- blast-radius / tests-for -----------------------------------------------
 
-int cmdBlastRadius(Ctx &C) {
-  auto X = oneArg(C, "blast-radius", "an id or a name");
+Error cmdBlastRadius(Ctx &C) {
+  Expected<Id> X = target(C);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
+    return X.takeError();
+  const GraphView &G = C.G;
   std::vector<Layer> L = blastRadius(G, *X, C.O.Hops);
   ojson J;
   J["target"] = G.ref(*X);
@@ -1067,26 +779,26 @@ int cmdBlastRadius(Ctx &C) {
   J["total"] = Total;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   C.OS << "blast radius of " << G.displayName(*X) << " (" << G.location(*X)
        << "): " << Total << (Total == 1 ? " entity" : " entities") << " within "
        << C.O.Hops << (C.O.Hops == 1 ? " hop\n" : " hops\n");
   for (const auto &Lj : A) {
     C.OS << "hop " << Lj["hop"].get<unsigned>() << "\n";
-    Table T({"KIND", "NAME", "LOCATION"});
+    Table T = refTable();
     for (const auto &R : Lj["entities"])
       addRef(T, G, R);
-    T.print(C.OS, "  ");
+    T.print(C.OS, "  ", style(C));
   }
-  return 0;
+  return Error::success();
 }
 
-int cmdTestsFor(Ctx &C) {
-  auto X = oneArg(C, "tests-for", "an id or a name", isFunction);
+Error cmdTestsFor(Ctx &C) {
+  Expected<Id> X = target(C, isFunction);
   if (!X)
-    return exitcode::Usage;
-  const GraphIndex &G = C.G;
+    return X.takeError();
+  const GraphView &G = C.G;
   auto T = testsReaching(G, *X);
   ojson J;
   J["target"] = G.ref(*X);
@@ -1103,11 +815,11 @@ int cmdTestsFor(Ctx &C) {
   J["test_files"] = ojson(std::vector<std::string>(Files.begin(), Files.end()));
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (T.empty()) {
     C.OS << "no test reaches " << G.displayName(*X) << "\n";
-    return 0;
+    return Error::success();
   }
   C.OS << "tests reaching " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
@@ -1115,43 +827,14 @@ int cmdTestsFor(Ctx &C) {
   for (auto [Depth, I] : T)
     Tb.add({std::to_string(Depth), std::string(spell(G.entity(I)->Kind)),
             G.displayName(I), G.location(I)});
-  Tb.print(C.OS);
+  Tb.print(C.OS, "", style(C));
   C.OS << "test files: " << llvm::join(Files, ", ") << "\n";
-  return 0;
+  return Error::success();
 }
 
-// ---- cycles
-// -------------------------------------------------------------------
+// ---- cycles -----------------------------------------------------------------
 
-/// A plain adjacency-list graph for llvm::scc_iterator. Node 0 is a root
-/// with an edge to every other node, so one traversal reaches them all; it
-/// is its own one-member component and never reported.
-struct SccGraph {
-  struct Node {
-    Id I = 0;
-    std::vector<Node *> Succ;
-  };
-  std::vector<Node> Nodes;
-};
-
-} // namespace
-} // namespace codeindex
-
-template <> struct llvm::GraphTraits<codeindex::SccGraph *> {
-  using NodeRef = codeindex::SccGraph::Node *;
-  using ChildIteratorType = std::vector<NodeRef>::iterator;
-  static NodeRef getEntryNode(codeindex::SccGraph *G) { return &G->Nodes[0]; }
-  static ChildIteratorType child_begin(NodeRef N) { return N->Succ.begin(); }
-  static ChildIteratorType child_end(NodeRef N) { return N->Succ.end(); }
-};
-
-namespace codeindex {
-namespace {
-
-int cmdCycles(Ctx &C) {
-  if (!C.Args.empty())
-    return usageError(C, "cycles takes no arguments (option: --edges "
-                         "calls|includes)");
+Error cmdCycles(Ctx &C) {
   std::string EdgesName = C.O.Edges.empty() ? "calls" : C.O.Edges;
   EdgeKind K;
   if (EdgesName == "calls")
@@ -1159,41 +842,10 @@ int cmdCycles(Ctx &C) {
   else if (EdgesName == "includes")
     K = EdgeKind::Includes;
   else
-    return usageError(C, "--edges takes calls or includes, not '" + EdgesName +
-                             "'");
-  const GraphIndex &G = C.G;
-  const Graph &Gr = G.graph();
-  SccGraph S;
-  DenseMap<Id, unsigned> Slot;
-  S.Nodes.emplace_back();
-  for (const Edge &E : Gr.Edges)
-    if (E.Kind == K)
-      for (Id I : {E.From, E.To})
-        if (Slot.try_emplace(I, S.Nodes.size()).second) {
-          S.Nodes.emplace_back();
-          S.Nodes.back().I = I;
-        }
-  for (const Edge &E : Gr.Edges)
-    if (E.Kind == K && E.From != E.To)
-      S.Nodes[Slot[E.From]].Succ.push_back(&S.Nodes[Slot[E.To]]);
-  for (unsigned I = 1; I < S.Nodes.size(); ++I)
-    S.Nodes[0].Succ.push_back(&S.Nodes[I]);
-
-  std::vector<std::vector<Id>> Cycles;
-  for (auto It = scc_begin(&S); !It.isAtEnd(); ++It) {
-    if (It->size() < 2)
-      continue;
-    std::vector<Id> M;
-    for (SccGraph::Node *N : *It)
-      M.push_back(N->I);
-    G.sortIds(M);
-    Cycles.push_back(std::move(M));
-  }
-  llvm::sort(Cycles, [&](const std::vector<Id> &A, const std::vector<Id> &B) {
-    if (A.size() != B.size())
-      return A.size() > B.size();
-    return G.before(A.front(), B.front());
-  });
+    return usageError("--edges takes calls or includes, not '" + EdgesName +
+                      "'");
+  const GraphView &G = C.G;
+  std::vector<std::vector<Id>> Cycles = cycles(G, K);
   ojson J;
   J["edges"] = EdgesName;
   ojson A = ojson::array();
@@ -1206,11 +858,11 @@ int cmdCycles(Ctx &C) {
   J["cycles"] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   if (Cycles.empty()) {
     C.OS << "no cycles in the " << EdgesName << " graph\n";
-    return 0;
+    return Error::success();
   }
   unsigned N = 0;
   for (const auto &Cj : A) {
@@ -1221,39 +873,46 @@ int cmdCycles(Ctx &C) {
         C.OS << "  " << str(R["file"]) << "\n";
       continue;
     }
-    Table T({"KIND", "NAME", "LOCATION"});
+    Table T = refTable();
     for (const auto &R : Cj["members"])
-      T.add({str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
-    T.print(C.OS, "  ");
+      addRef(T, G, R);
+    T.print(C.OS, "  ", style(C));
   }
-  return 0;
+  return Error::success();
 }
 
-// ---- hotspots
-// -------------------------------------------------------------------
+// ---- hotspots ---------------------------------------------------------------
 
-int cmdHotspots(Ctx &C) {
-  if (!C.Args.empty())
-    return usageError(C, "hotspots takes no arguments (option: --top N)");
-  const GraphIndex &G = C.G;
+Error cmdHotspots(Ctx &C) {
+  const GraphView &G = C.G;
+  // One scan of the call edges (sorted by source, then target: a repeated
+  // pair is adjacent) counts distinct callers and callees per entity; one
+  // scan of the entities keeps those that count.
+  DenseMap<Id, std::pair<unsigned, unsigned>> Fan; // in, out
+  std::optional<std::pair<Id, Id>> Last;
+  G.reader().forEachEdge(EdgeKind::Calls, [&](const Edge &E) {
+    if (Last == std::pair(E.From, E.To))
+      return true;
+    Last = std::pair(E.From, E.To);
+    ++Fan[E.To].first;
+    ++Fan[E.From].second;
+    return true;
+  });
   struct Row {
     unsigned In, Out;
     std::string Name;
     Id I;
   };
   std::vector<Row> Rows;
-  for (const Entity &E : G.graph().Entities) {
+  G.reader().forEachEntity([&](const Entity &E) {
     if (E.External && !C.O.External)
-      continue;
-    DenseSet<Id> Ins, Outs;
-    for (unsigned EI : G.in(EdgeKind::Calls, E.ID))
-      Ins.insert(G.edge(EI).From);
-    for (unsigned EI : G.out(EdgeKind::Calls, E.ID))
-      Outs.insert(G.edge(EI).To);
-    if (Ins.empty() && Outs.empty())
-      continue;
-    Rows.push_back({Ins.size(), Outs.size(), E.QualifiedName, E.ID});
-  }
+      return true;
+    auto It = Fan.find(E.ID);
+    if (It != Fan.end())
+      Rows.push_back(
+          {It->second.first, It->second.second, E.QualifiedName, E.ID});
+    return true;
+  });
   llvm::sort(Rows, [](const Row &A, const Row &B) {
     if (A.In + A.Out != B.In + B.Out)
       return A.In + A.Out > B.In + B.Out;
@@ -1276,60 +935,65 @@ int cmdHotspots(Ctx &C) {
   J["hotspots"] = A;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   Table T({"FAN-IN", "FAN-OUT", "KIND", "NAME", "LOCATION"});
   for (const Row &R : Rows)
     T.add({std::to_string(R.In), std::to_string(R.Out),
            std::string(spell(G.entity(R.I)->Kind)), G.displayName(R.I),
            G.location(R.I)});
-  T.print(C.OS);
-  return 0;
+  T.print(C.OS, "", style(C));
+  return Error::success();
 }
 
-// ---- file
-// -------------------------------------------------------------------------
+// ---- file -------------------------------------------------------------------
 
-int cmdFile(Ctx &C) {
-  if (C.Args.size() != 1)
-    return usageError(C, "file takes one argument: a file path");
-  const GraphIndex &G = C.G;
-  StringRef Path = C.Args[0];
-  const FileInfo *F = G.fileByPath(Path);
-  if (!F) {
-    std::vector<const FileInfo *> M;
-    for (const FileInfo &Fi : G.graph().Files)
-      if (StringRef(Fi.Path).ends_with(("/" + Path).str()))
-        M.push_back(&Fi);
-    if (M.size() == 1) {
-      F = M.front();
-    } else if (M.size() > 1) {
-      C.Err << "code-indexer: error: '" << Path << "' is ambiguous:\n";
-      for (const FileInfo *Fi : M)
-        C.Err << "  " << Fi->Path << "\n";
-      return exitcode::Usage;
-    } else {
-      std::vector<std::pair<unsigned, std::string>> Near;
-      for (const FileInfo &Fi : G.graph().Files) {
-        unsigned D = StringRef(Fi.Path).edit_distance(Path, true, 8);
-        StringRef Base = llvm::sys::path::filename(Fi.Path);
-        D = std::min(D, Base.edit_distance(Path, true, 8));
-        if (D <= std::max<unsigned>(2, Path.size() / 4))
-          Near.emplace_back(D, Fi.Path);
-      }
-      llvm::sort(Near);
-      C.Err << "code-indexer: error: no file '" << Path << "' in the index";
-      if (!Near.empty()) {
-        std::vector<std::string> S;
-        for (auto &[D, P] : Near)
-          if (S.size() < 5)
-            S.push_back(P);
-        C.Err << "; did you mean: " << llvm::join(S, ", ");
-      }
-      C.Err << "\n";
-      return exitcode::Usage;
-    }
+/// The file Path names: exactly, or as the only path ending in "/Path".
+Expected<FileInfo> findFile(const GraphView &G, StringRef Path) {
+  if (const FileInfo *F = G.fileByPath(Path))
+    return *F;
+  std::vector<FileInfo> M;
+  std::string Suffix = ("/" + Path).str();
+  G.reader().forEachFile([&](const FileInfo &Fi) {
+    if (StringRef(Fi.Path).ends_with(Suffix))
+      M.push_back(Fi);
+    return true;
+  });
+  if (M.size() == 1)
+    return M.front();
+  if (M.size() > 1) {
+    std::string Msg = "'" + Path.str() + "' is ambiguous:";
+    for (const FileInfo &Fi : M)
+      Msg += "\n  " + Fi.Path;
+    return usageError(Msg);
   }
+  std::vector<std::pair<unsigned, std::string>> Near;
+  G.reader().forEachFile([&](const FileInfo &Fi) {
+    unsigned D = StringRef(Fi.Path).edit_distance(Path, true, 8);
+    StringRef Base = llvm::sys::path::filename(Fi.Path);
+    D = std::min(D, Base.edit_distance(Path, true, 8));
+    if (D <= std::max<unsigned>(2, Path.size() / 4))
+      Near.emplace_back(D, Fi.Path);
+    return true;
+  });
+  llvm::sort(Near);
+  std::string Msg = "no file '" + Path.str() + "' in the index";
+  if (!Near.empty()) {
+    std::vector<std::string> S;
+    for (auto &[D, P] : Near)
+      if (S.size() < 5)
+        S.push_back(P);
+    Msg += "; did you mean: " + llvm::join(S, ", ");
+  }
+  return usageError(Msg);
+}
+
+Error cmdFile(Ctx &C) {
+  const GraphView &G = C.G;
+  Expected<FileInfo> FOr = findFile(G, C.Args[0]);
+  if (!FOr)
+    return FOr.takeError();
+  const FileInfo *F = &*FOr;
   // What the file defines or declares: entities located there, and other
   // declarations of entities defined elsewhere (a header's prototypes).
   struct Item {
@@ -1337,15 +1001,18 @@ int cmdFile(Ctx &C) {
     bool Definition;
     const Entity *E;
   };
+  std::vector<Id> InFile;
+  G.reader().entitiesOfFile(F->Path, [&](Id I) { InFile.push_back(I); });
   std::vector<Item> Defs;
-  for (const Entity &E : G.graph().Entities) {
-    if (E.External)
+  for (Id I : InFile) {
+    const Entity *E = G.entity(I);
+    if (!E || E->External)
       continue;
-    if (E.File == F->Path)
-      Defs.push_back({E.Range, E.IsDefinition, &E});
-    for (const Location &L : E.Declarations)
+    if (E->File == F->Path)
+      Defs.push_back({E->Range, E->IsDefinition, E});
+    for (const Location &L : E->Declarations)
       if (L.File == F->Path)
-        Defs.push_back({L.Range, false, &E});
+        Defs.push_back({L.Range, false, E});
   }
   llvm::sort(Defs, [&](const Item &A, const Item &B) {
     return std::tie(A.At.Line, A.At.Column, A.E->QualifiedName, A.E->ID) <
@@ -1364,9 +1031,8 @@ int cmdFile(Ctx &C) {
   J["entities"] = D;
   auto IncludeList = [&](bool Outgoing) {
     std::vector<std::pair<std::string, unsigned>> L;
-    for (unsigned EI : Outgoing ? G.out(EdgeKind::Includes, F->ID)
-                                : G.in(EdgeKind::Includes, F->ID)) {
-      const Edge &E = G.edge(EI);
+    for (const Edge &E : Outgoing ? G.out(EdgeKind::Includes, F->ID)
+                                  : G.in(EdgeKind::Includes, F->ID)) {
       const FileInfo *O = G.file(Outgoing ? E.To : E.From);
       L.emplace_back(O ? O->Path : formatId(Outgoing ? E.To : E.From),
                      E.Sites.empty() ? 0 : E.Sites.front().Line);
@@ -1385,7 +1051,7 @@ int cmdFile(Ctx &C) {
   J["included_by"] = IncludeList(false);
   if (!wantsTable(C)) {
     printJson(C.OS, J);
-    return 0;
+    return Error::success();
   }
   raw_ostream &OS = C.OS;
   OS << F->Path << " (" << spell(F->Role) << ", " << spell(F->Lang) << ", "
@@ -1396,7 +1062,7 @@ int cmdFile(Ctx &C) {
     for (const Item &It : Defs)
       T.add({std::to_string(It.At.Line), std::string(spell(It.E->Kind)),
              G.displayName(It.E->ID), It.Definition ? "def" : "decl"});
-    T.print(OS, "  ");
+    T.print(OS, "  ", style(C));
   }
   for (const char *K : {"includes", "included_by"}) {
     const ojson &L = J[K];
@@ -1410,108 +1076,255 @@ int cmdFile(Ctx &C) {
         OS << "  " << str(R["path"]) << ":" << Line << "\n";
     }
   }
-  return 0;
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// The table of subcommands
+//===----------------------------------------------------------------------===//
+
+const StringRef EntitiesOptions[] = {"kind", "file", "name", "external"};
+const StringRef SearchOptions[] = {"top", "external"};
+const StringRef DepthOptions[] = {"depth"};
+const StringRef HopsOptions[] = {"hops"};
+const StringRef CyclesOptions[] = {"edges"};
+const StringRef HotspotsOptions[] = {"top", "external"};
+
+const QueryCommand Commands[] = {
+    {"stats",
+     "",
+     "",
+     {},
+     "Counts by entity and edge kind, files by role and status, failed TUs, "
+     "tests, coverage",
+     cmdStats},
+    {"entities", "", "", EntitiesOptions, "The entities that match the filters",
+     cmdEntities},
+    {"entity",
+     "SYMBOL",
+     "an id or a name",
+     {},
+     "Everything about one entity (every overload if the name is shared)",
+     cmdEntity},
+    {"search", "TEXT", "the text to look for", SearchOptions,
+     "Ranked exact, prefix, substring and fuzzy matches on names", cmdSearch},
+    {"callers", "SYMBOL", "an id or a name", DepthOptions,
+     "What calls SYMBOL, with virtual dispatch", cmdCallers},
+    {"callees", "SYMBOL", "an id or a name", DepthOptions, "What SYMBOL calls",
+     cmdCallees},
+    {"references",
+     "SYMBOL",
+     "an id or a name",
+     {},
+     "Every site referencing SYMBOL or using it as a type",
+     cmdReferences},
+    {"overrides",
+     "SYMBOL",
+     "a method's id or name",
+     {},
+     "What SYMBOL overrides and what overrides it",
+     cmdOverrides},
+    {"hierarchy",
+     "CLASS",
+     "a class's id or name",
+     {},
+     "Bases and derived classes",
+     cmdHierarchy},
+    {"blast-radius", "SYMBOL", "an id or a name", HopsOptions,
+     "Everything that transitively calls or references SYMBOL, by hop",
+     cmdBlastRadius},
+    {"cycles", "", "", CyclesOptions,
+     "Strongly connected components of the call or include graph, largest "
+     "first",
+     cmdCycles},
+    {"hotspots", "", "", HotspotsOptions,
+     "Entities ranked by fan-in and fan-out", cmdHotspots},
+    {"file",
+     "PATH",
+     "a file path",
+     {},
+     "What a file defines and declares, includes, and is included by",
+     cmdFile},
+    {"tests-for",
+     "SYMBOL",
+     "an id or a name",
+     {},
+     "The tests that reach SYMBOL through calls",
+     cmdTestsFor},
+};
+
+const QueryOptionInfo Options[] = {
+    {"format", "table|json", "Output: a table for people or JSON"},
+    {"depth", "N", "How many levels (default 1, 0: unlimited)"},
+    {"hops", "N", "How many hops (default 2)"},
+    {"top", "N", "How many results (default 10, 0: all)"},
+    {"kind", "KIND", "Only entities of this kind"},
+    {"file", "GLOB", "Only entities whose file matches this glob"},
+    {"name", "GLOB", "Only entities whose name or qualified name matches"},
+    {"edges", "calls|includes", "Which graph (default calls)"},
+    {"external", "", "Include external entities"},
+};
+
+const QueryOptionInfo *findOption(StringRef Name) {
+  for (const QueryOptionInfo &O : Options)
+    if (O.Name == Name)
+      return &O;
+  return nullptr;
+}
+
+std::string optionSynopsis(StringRef Name) {
+  const QueryOptionInfo *O = findOption(Name);
+  std::string S = "--" + Name.str();
+  if (O && !O->Value.empty())
+    S += " " + O->Value.str();
+  return S;
+}
+
+std::string synopsis(const QueryCommand &Cmd) {
+  std::string S = Cmd.Name.str();
+  if (!Cmd.Arg.empty())
+    S += " " + Cmd.Arg.str();
+  for (StringRef O : Cmd.Options)
+    S += " [" + optionSynopsis(O) + "]";
+  return S;
+}
+
+/// The options of Cmd for messages: "--depth N, --format table|json".
+std::string acceptedOptions(const QueryCommand &Cmd) {
+  std::vector<std::string> L;
+  for (StringRef O : Cmd.Options)
+    L.push_back("--" + O.str());
+  L.push_back("--format");
+  return llvm::join(L, ", ");
+}
+
+Error validate(const QueryCommand &Cmd, ArrayRef<std::string> Args,
+               const QueryOptions &O) {
+  for (const std::string &Given : O.Given)
+    if (Given != "format" && !llvm::is_contained(Cmd.Options, Given))
+      return usageError("query " + Cmd.Name + " does not take --" + Given +
+                        " (its options: " + acceptedOptions(Cmd) + ")");
+  if (Cmd.Arg.empty() && !Args.empty()) {
+    std::string Msg = Cmd.Name.str() + " takes no arguments";
+    if (!Cmd.Options.empty()) {
+      std::vector<std::string> L;
+      for (StringRef Opt : Cmd.Options)
+        L.push_back(optionSynopsis(Opt));
+      Msg += " (options: " + llvm::join(L, ", ") + ")";
+    }
+    return usageError(Msg);
+  }
+  if (!Cmd.Arg.empty() && Args.size() != 1)
+    return usageError(Cmd.Name + " takes one argument: " + Cmd.ArgWhat);
+  return Error::success();
 }
 
 } // namespace
+
+ArrayRef<QueryCommand> queryCommands() { return Commands; }
+
+const QueryCommand *findQueryCommand(StringRef Name) {
+  for (const QueryCommand &C : Commands)
+    if (C.Name == Name)
+      return &C;
+  return nullptr;
+}
+
+ArrayRef<QueryOptionInfo> queryOptions() { return Options; }
+
+std::string querySubcommandList() {
+  std::vector<StringRef> Names;
+  for (const QueryCommand &C : Commands)
+    Names.push_back(C.Name);
+  return llvm::join(Names, ", ");
+}
+
+void printQueryHelp(raw_ostream &OS, const QueryCommand *Cmd) {
+  auto Common = [&](Table &T) {
+    T.add({"  --db SPEC", "Read this index (rocksdb:PATH or lmdb:PATH)"});
+    T.add({"  --json FILE", "Read this export"});
+    T.add({"  --color auto|always|never", "Colours (default: on a terminal)"});
+  };
+  if (!Cmd) {
+    OS << "USAGE: code-indexer query (--db SPEC | --json FILE) SUBCOMMAND "
+          "[ARGS] [--format table|json]\n\nSUBCOMMANDS:\n";
+    Table T({"  SUBCOMMAND", "ANSWERS"});
+    for (const QueryCommand &C : Commands)
+      T.add({"  " + synopsis(C), C.Help.str()});
+    T.print(OS);
+    OS << "\nOPTIONS:\n";
+    Table O({"  OPTION", "MEANING"});
+    for (const QueryOptionInfo &Opt : Options)
+      O.add({"  " + optionSynopsis(Opt.Name), Opt.Help.str()});
+    Common(O);
+    O.print(OS);
+    OS << "\nRun `code-indexer query SUBCOMMAND --help` for one "
+          "subcommand.\n";
+    return;
+  }
+  OS << "USAGE: code-indexer query (--db SPEC | --json FILE) " << synopsis(*Cmd)
+     << " [--format table|json]\n\n"
+     << Cmd->Help << ".\n\nOPTIONS:\n";
+  Table T({"  OPTION", "MEANING"});
+  for (StringRef Name : Cmd->Options)
+    T.add({"  " + optionSynopsis(Name), findOption(Name)->Help.str()});
+  T.add({"  " + optionSynopsis("format"), findOption("format")->Help.str()});
+  Common(T);
+  T.print(OS);
+}
 
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
 
-int loadQueryGraph(const std::string &Db, const std::string &Json, Graph &Out,
-                   std::string &Source) {
-  auto Error = [](const Twine &Msg) {
-    errs() << "code-indexer: error: " << Msg << "\n";
-  };
-  if (Db.empty() == Json.empty()) {
-    Error("read either an index (--db SPEC) or an export (--json FILE; "
-          "--input FILE for export --format dot), not both or neither");
-    return exitcode::Usage;
-  }
+Expected<std::unique_ptr<GraphReader>> openGraphReader(const std::string &Db,
+                                                       const std::string &Json,
+                                                       std::string &Source) {
+  if (Db.empty() == Json.empty())
+    return usageError("read either an index (--db SPEC) or an export "
+                      "(--json FILE; --input FILE for export --format dot), "
+                      "not both or neither");
   if (!Json.empty()) {
     Source = "json:" + Json;
-    if (Status St = loadGraphJson(Json, Out); !St.isOk()) {
-      Error(St.message());
-      return exitcode::Usage;
-    }
-    return exitcode::Ok;
+    Graph G;
+    if (Status St = loadGraphJson(Json, G); !St.isOk())
+      return usageError(St.message());
+    return std::make_unique<GraphIndex>(std::move(G));
   }
-  storage::StoreSpec Spec;
-  if (Status St = storage::parseStoreSpec(Db, &Spec); !St.isOk()) {
-    Error(St.message());
-    return exitcode::Usage;
-  }
-  if (Spec.Engine == "mem") {
-    Error("an in-memory index (mem) does not outlive `extract`; query an "
-          "export with --json FILE, or use rocksdb:PATH or lmdb:PATH");
-    return exitcode::Usage;
-  }
-  Source = Spec.toString();
-  // ReadOnly pins the live generation without taking the writer lock, so a
-  // query never blocks (or is blocked by) a running `extract`.
-  storage::OpenOptions OO;
-  OO.Mode = storage::OpenMode::ReadOnly;
-  std::unique_ptr<storage::Store> S;
-  if (Status St = storage::openStore(Spec, OO, &S); !St.isOk()) {
-    Error("cannot open the index " + Spec.toString() + ": " + St.message());
-    return exitcode::Store;
-  }
-  GraphStore GS(*S);
-  if (Status St = GS.initSchema(false); !St.isOk()) {
-    Error(St.message());
-    return exitcode::Store;
-  }
-  if (Status St = loadGraph(GS, Out); !St.isOk()) {
-    Error("reading the index failed: " + St.message());
-    return exitcode::Store;
-  }
-  return exitcode::Ok;
+  return openStoreReader(Db, Source);
 }
 
-int runQuery(const GraphIndex &G, ArrayRef<std::string> Args,
-             const QueryOptions &O, raw_ostream &OS, raw_ostream &Err) {
-  std::string Valid;
-  for (StringRef N : querySubcommands())
-    Valid += (Valid.empty() ? "" : ", ") + N.str();
-  if (Args.empty()) {
-    Err << "code-indexer: error: query needs a subcommand: " << Valid << "\n";
-    return exitcode::Usage;
+Error checkQuery(ArrayRef<std::string> Args, const QueryOptions &O) {
+  if (Args.empty())
+    return usageError("query needs a subcommand: " + querySubcommandList());
+  const QueryCommand *Cmd = findQueryCommand(Args.front());
+  if (!Cmd)
+    return usageError("unknown query subcommand '" + Args.front() +
+                      "'; valid subcommands: " + querySubcommandList());
+  return validate(*Cmd, Args.drop_front(), O);
+}
+
+Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
+               const QueryOptions &O, raw_ostream &OS) {
+  if (Error E = checkQuery(Args, O))
+    return E;
+  const QueryCommand *Cmd = findQueryCommand(Args.front());
+  // The answer is printed only when it is complete: a read error half way
+  // leaves no partial output.
+  std::string Out;
+  raw_string_ostream Buf(Out);
+  Buf.enable_colors(O.Color);
+  GraphView G(R);
+  QueryContext C{G, O, Buf, Args.drop_front()};
+  Error E = Cmd->Run(C);
+  if (Error ReadErr = R.takeError()) {
+    consumeError(std::move(E));
+    return ReadErr;
   }
-  Ctx C{G, O, OS, Err, Args.drop_front()};
-  StringRef Cmd = Args.front();
-  if (Cmd == "stats") {
-    if (!C.Args.empty())
-      return usageError(C, "stats takes no arguments");
-    return cmdStats(C);
-  }
-  if (Cmd == "entities")
-    return cmdEntities(C);
-  if (Cmd == "entity")
-    return cmdEntity(C);
-  if (Cmd == "search")
-    return cmdSearch(C);
-  if (Cmd == "callers" || Cmd == "callees")
-    return cmdCallGraph(C, Cmd == "callers");
-  if (Cmd == "references")
-    return cmdReferences(C);
-  if (Cmd == "overrides")
-    return cmdOverrides(C);
-  if (Cmd == "hierarchy")
-    return cmdHierarchy(C);
-  if (Cmd == "blast-radius")
-    return cmdBlastRadius(C);
-  if (Cmd == "cycles")
-    return cmdCycles(C);
-  if (Cmd == "hotspots")
-    return cmdHotspots(C);
-  if (Cmd == "file")
-    return cmdFile(C);
-  if (Cmd == "tests-for")
-    return cmdTestsFor(C);
-  Err << "code-indexer: error: unknown query subcommand '" << Cmd
-      << "'; valid subcommands: " << Valid << "\n";
-  return exitcode::Usage;
+  if (E)
+    return E;
+  OS << Out;
+  return Error::success();
 }
 
 } // namespace codeindex

@@ -2,164 +2,134 @@
 //
 // `code-indexer query` answers questions about a code graph: who calls X,
 // what would a change to X reach, which tests exercise X, where are the
-// cycles. The engine works on the in-memory Graph (GraphJson.h), loaded
-// either from an index (`--db`, through loadGraph()) or from an export
-// (`--json`, through loadGraphJson()), so both sources answer identically.
+// cycles. Every subcommand reads the graph through a GraphReader
+// (GraphReader.h): an export loaded into memory (`--json`, GraphIndex) or an
+// index read by key (`--db`, StoreReader), so both sources answer
+// identically and a lookup on an index reads only what the answer needs.
 //
-// GraphIndex adds what the questions need on top of a Graph: lookups by id,
-// adjacency lists per edge kind in both directions, and name resolution.
+// The subcommands are one table (queryCommands()): name, arguments, the
+// options each accepts and help text. Dispatch, `--help` and validation all
+// come from it: an option a subcommand does not accept is an error, not
+// silently ignored.
+//
 // Every command computes one JSON value (the documented shape, see
 // docs/querying.md); the human-readable table is rendered from that value,
 // so the two outputs cannot disagree. Results are sorted (ties broken by
 // qualified name, then id) so the output is deterministic.
 //
-// Thread-safety: a GraphIndex is immutable after construction; concurrent
-// const use is safe.
+// Errors are QueryError (QueryError.h); nothing here picks an exit code or
+// writes to stderr.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PLUGIN_QUERY_H
 #define CODEINDEX_PLUGIN_QUERY_H
 
-#include "codeindex/graph/GraphJson.h"
-#include "codeindex/graph/Model.h"
+#include "query/GraphReader.h"
+#include "query/GraphView.h"
+#include "query/QueryError.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
-#include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <nlohmann/json.hpp>
-
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace codeindex {
 
-using ojson = nlohmann::ordered_json;
-
-/// A Graph with the lookups queries need. Owns the graph.
-class GraphIndex {
-public:
-  explicit GraphIndex(Graph G);
-
-  const Graph &graph() const { return G; }
-
-  /// nullptr when I is not an entity (or not a file).
-  const Entity *entity(Id I) const;
-  const FileInfo *file(Id I) const;
-  const FileInfo *fileByPath(llvm::StringRef Path) const;
-
-  /// Indices into graph().Edges of the edges of kind K leaving / reaching
-  /// the node (entity or file) I, sorted by the other endpoint's id.
-  llvm::ArrayRef<unsigned> out(EdgeKind K, Id I) const;
-  llvm::ArrayRef<unsigned> in(EdgeKind K, Id I) const;
-  const Edge &edge(unsigned I) const { return G.Edges[I]; }
-
-  /// The entity's qualified name, or its signature when several entities
-  /// share that qualified name (overloads); "file:PATH" for files.
-  std::string displayName(Id I) const;
-  /// "file:line" of the entity (or the file's path).
-  std::string location(Id I) const;
-  /// A short record naming a node, used in every JSON shape:
-  /// {"id","kind","qualified_name","signature","file","line","external",
-  ///  "test","overloaded"}; files have kind "file" and their path as
-  /// qualified_name. "overloaded": other entities share the qualified name.
-  ojson ref(Id I) const;
-
-  /// The qualified name (a file's path): what output is sorted by.
-  llvm::StringRef sortKey(Id I) const;
-  /// Orders ids for output: qualified name (path), then id.
-  bool before(Id A, Id B) const;
-  void sortIds(std::vector<Id> &Ids) const;
-
-  /// Resolves a symbol argument: 16 hex digits (an id), an exact qualified
-  /// name, one overload spelled as in its signature ("calc::format(int)",
-  /// "format(int)"), or a name / qualified-name suffix ("area",
-  /// "Circle::area").
-  /// Returns every match, sorted.
-  std::vector<Id> resolve(llvm::StringRef Text) const;
-  /// Qualified names close to Text (edit distance, substrings), best first.
-  std::vector<std::string> suggest(llvm::StringRef Text,
-                                   unsigned Max = 5) const;
-  /// Every entity whose qualified name is QN.
-  llvm::ArrayRef<Id> byQualifiedName(llvm::StringRef QN) const;
-
-  /// Entities that call I, including virtual calls to a method that I
-  /// overrides (the call may dispatch to I). Each result is (caller, edge
-  /// index, through-override).
-  struct Caller {
-    Id From;
-    unsigned Edge;
-    bool Dispatch;
-  };
-  std::vector<Caller> callersOf(Id I) const;
-
-private:
-  Graph G;
-  llvm::DenseMap<Id, unsigned> EntityIdx, FileIdx;
-  llvm::StringMap<unsigned> PathIdx;
-  llvm::StringMap<llvm::SmallVector<Id, 1>> ByQName;
-  std::vector<llvm::DenseMap<Id, llvm::SmallVector<unsigned, 2>>> Out, In;
-};
-
 enum class OutputFormat { Table, Json };
 
-/// Options of `query` (and the parts `diff` and `export --format dot`
-/// share). Fields a command does not use are ignored.
+/// The values of the query options. Which of them a subcommand reads is
+/// what its QueryCommand::Options lists; Given says which the user set, so
+/// that the others can be rejected.
 struct QueryOptions {
   OutputFormat Format = OutputFormat::Table;
-  unsigned Depth = 1;    ///< callers/callees
-  unsigned Hops = 2;     ///< blast-radius
-  unsigned Top = 10;     ///< hotspots, search
-  std::string Kind;      ///< entities --kind
-  std::string File;      ///< entities --file (glob)
-  std::string Name;      ///< entities --name (glob)
-  std::string Edges;     ///< cycles --edges calls|includes
-  bool External = false; ///< entities/search/hotspots: include externals
-  std::string Source;    ///< where the graph came from, for `stats`
+  unsigned Depth = 1;    ///< --depth
+  unsigned Hops = 2;     ///< --hops
+  unsigned Top = 10;     ///< --top
+  std::string Kind;      ///< --kind
+  std::string File;      ///< --file (glob)
+  std::string Name;      ///< --name (glob)
+  std::string Edges;     ///< --edges calls|includes
+  bool External = false; ///< --external
+  /// Tables: at most this many columns wide, long cells cut with "…"
+  /// (0: no limit; the tool sets the terminal's width on a terminal).
+  unsigned Width = 0;
+  /// Tables: colour (bold headers); the tool sets it on a terminal.
+  bool Color = false;
+  /// Names (without dashes) of the options set on the command line.
+  std::vector<std::string> Given;
+  std::string Source; ///< where the graph came from, for `stats`
+};
+
+struct QueryContext;
+
+/// One query subcommand.
+struct QueryCommand {
+  llvm::StringRef Name;
+  /// Synopsis of the positional argument ("SYMBOL", "PATH", "TEXT"), empty
+  /// when the subcommand takes none.
+  llvm::StringRef Arg;
+  /// What the argument is, for error messages ("an id or a name").
+  llvm::StringRef ArgWhat;
+  /// Options accepted besides --format (names without dashes).
+  llvm::ArrayRef<llvm::StringRef> Options;
+  llvm::StringRef Help; ///< one line
+  llvm::Error (*Run)(QueryContext &C);
 };
 
 /// The query subcommands, in help order.
-llvm::ArrayRef<llvm::StringRef> querySubcommands();
+llvm::ArrayRef<QueryCommand> queryCommands();
+/// nullptr when Name is not a subcommand.
+const QueryCommand *findQueryCommand(llvm::StringRef Name);
 
-/// Loads the graph to query: from the index Db (read-only, no writer lock)
-/// or from the export Json (exactly one of them non-empty). Sets Source to
-/// a description ("rocksdb:PATH", "json:PATH"). On failure prints the error
-/// to stderr and returns the exit code (1 bad input, 2 index unusable);
-/// returns 0 on success.
-int loadQueryGraph(const std::string &Db, const std::string &Json, Graph &Out,
-                   std::string &Source);
+/// One query option (for help text): name, value synopsis, help.
+struct QueryOptionInfo {
+  llvm::StringRef Name, Value, Help;
+};
+llvm::ArrayRef<QueryOptionInfo> queryOptions();
 
-/// Runs `query ARGS...` (Args[0] is the subcommand) over G. Output to OS,
-/// errors to Err; returns the exit code: 0, or 1 for a bad subcommand,
-/// argument, unknown or ambiguous symbol.
-int runQuery(const GraphIndex &G, llvm::ArrayRef<std::string> Args,
-             const QueryOptions &O, llvm::raw_ostream &OS,
-             llvm::raw_ostream &Err);
+/// "stats, entities, ...": the subcommand names, comma-separated.
+std::string querySubcommandList();
+/// Help of every subcommand (Cmd null) or of one: synopsis, text, options.
+void printQueryHelp(llvm::raw_ostream &OS, const QueryCommand *Cmd);
 
-/// Resolves Text to exactly one entity; otherwise explains to Err
-/// (candidates, or near matches) and returns std::nullopt. When Text names
-/// several entities and Prefer holds for some of them, only those count
+/// Opens the graph to query: the index Db (read-only, no writer lock, read
+/// by key) or the export Json (loaded), exactly one of them non-empty. Sets
+/// Source to a description ("rocksdb:PATH", "json:PATH").
+llvm::Expected<std::unique_ptr<GraphReader>>
+openGraphReader(const std::string &Db, const std::string &Json,
+                std::string &Source);
+
+/// Checks `query ARGS...` against the table before any graph is read: the
+/// subcommand exists, takes the options given (O.Given) and the number of
+/// arguments given. Fails with QueryError::Usage.
+llvm::Error checkQuery(llvm::ArrayRef<std::string> Args, const QueryOptions &O);
+
+/// Runs `query ARGS...` (Args[0] is the subcommand) over R and writes the
+/// answer to OS. Nothing is written when it fails (a bad subcommand, option
+/// or argument, an unknown or ambiguous symbol, a read error).
+llvm::Error runQuery(const GraphReader &R, llvm::ArrayRef<std::string> Args,
+                     const QueryOptions &O, llvm::raw_ostream &OS);
+
+/// Resolves Text to exactly one entity, or fails with a usage error that
+/// explains (candidates with ids, or near matches). When Text names several
+/// entities and Prefer holds for some of them, only those count
 /// (`hierarchy Square` means the class, not its constructor).
-std::optional<Id>
-resolveOne(const GraphIndex &G, llvm::StringRef Text, llvm::raw_ostream &Err,
+llvm::Expected<Id>
+resolveOne(const GraphView &G, llvm::StringRef Text,
            llvm::function_ref<bool(const Entity &)> Prefer = nullptr);
 
-/// Shared traversals (also used by `diff`).
-struct Layer {
-  unsigned Hop;
-  std::vector<Id> Ids; ///< sorted
+/// How a table is printed.
+struct TableStyle {
+  /// Maximum line width in columns (0: no limit). Wider tables shrink their
+  /// widest columns (never below 8) and cut cells with "…".
+  unsigned Width = 0;
+  bool Color = false; ///< bold header (llvm::WithColor)
 };
-/// Entities that transitively call or reference X, by hop (1..Hops).
-std::vector<Layer> blastRadius(const GraphIndex &G, Id X, unsigned Hops);
-/// Test entities that reach X through calls, with their distance (X itself,
-/// at distance 0, if it is a test).
-std::vector<std::pair<unsigned, Id>> testsReaching(const GraphIndex &G, Id X);
 
 /// Prints aligned columns; the last column is not padded.
 class Table {
@@ -167,7 +137,8 @@ public:
   explicit Table(std::vector<std::string> Header) : Header(std::move(Header)) {}
   void add(std::vector<std::string> Row) { Rows.push_back(std::move(Row)); }
   bool empty() const { return Rows.empty(); }
-  void print(llvm::raw_ostream &OS, llvm::StringRef Indent = "") const;
+  void print(llvm::raw_ostream &OS, llvm::StringRef Indent = "",
+             const TableStyle &Style = {}) const;
 
 private:
   std::vector<std::string> Header;

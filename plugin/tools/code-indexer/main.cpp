@@ -8,22 +8,72 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pipeline/Indexer.h"
 #include "query/Diff.h"
 #include "query/Dot.h"
-#include "pipeline/Indexer.h"
-#include "tools/code-indexer/ExitCodes.h"
 #include "query/Query.h"
+#include "tools/code-indexer/ExitCodes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <optional>
+
+#ifndef _WIN32
+#include <sys/ioctl.h>
+#include <unistd.h>
+#endif
 
 using namespace llvm;
 using namespace codeindex;
 
 namespace {
+
+/// The parser of an option with a fixed set of values (cl::values): a value
+/// outside the set gets one line naming the valid ones, in the form of the
+/// tool's other errors. WithSubcommand: the option exists in several
+/// subcommands with different values (--format), so the message names the
+/// subcommand.
+template <typename T, bool WithSubcommand = false>
+class ValueParser : public cl::parser<T> {
+public:
+  using cl::parser<T>::parser;
+
+  bool parse(cl::Option &O, StringRef ArgName, StringRef Arg, T &V) {
+    (void)ArgName;
+    std::vector<StringRef> Names;
+    for (const auto &Info : this->Values) {
+      if (Info.Name == Arg) {
+        V = Info.V.getValue();
+        return false;
+      }
+      Names.push_back(Info.Name);
+    }
+    std::string List;
+    for (size_t I = 0; I < Names.size(); ++I)
+      List += (I == 0                  ? ""
+               : I + 1 == Names.size() ? " or "
+                                       : ", ") +
+              Names[I].str();
+    errs() << "code-indexer: error: ";
+    if (WithSubcommand && !O.Subs.empty())
+      errs() << (*O.Subs.begin())->getName() << " ";
+    errs() << "--" << O.ArgStr << " takes " << List << ", not '" << Arg
+           << "'\n";
+    return true;
+  }
+};
+
+enum class TestsMode { Include, Exclude };
+enum class ExportFormat { Json, Dot };
+enum class CycleEdges { Calls, Includes };
+enum class ColorChoice { Auto, Always, Never };
 
 cl::OptionCategory Category("code-indexer options");
 
@@ -69,10 +119,12 @@ cl::list<std::string> Exclude("exclude",
                                        "(root-relative path; repeatable)"),
                               cl::value_desc("glob"), cl::sub(ExtractCmd),
                               cl::cat(Category));
-cl::opt<std::string> Tests("tests",
-                           cl::desc("include|exclude entities of test files"),
-                           cl::init("include"), cl::sub(ExtractCmd),
-                           cl::cat(Category));
+cl::opt<TestsMode, false, ValueParser<TestsMode>>
+    Tests("tests", cl::desc("Entities of test files:"),
+          cl::values(clEnumValN(TestsMode::Include, "include",
+                                "indexed (the default)"),
+                     clEnumValN(TestsMode::Exclude, "exclude", "left out")),
+          cl::init(TestsMode::Include), cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> Full("full",
                    cl::desc("Rebuild the index from scratch instead of "
                             "updating it incrementally"),
@@ -97,9 +149,12 @@ cl::opt<std::string> RocksOptions(
     "rocksdb-options",
     cl::desc("RocksDB OPTIONS file to load (RocksDB's own format)"),
     cl::value_desc("file"), cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<std::string> ProgressOpt("progress", cl::desc("auto|always|never"),
-                                 cl::init("auto"), cl::sub(ExtractCmd),
-                                 cl::cat(Category));
+cl::opt<ProgressMode, false, ValueParser<ProgressMode>> ProgressOpt(
+    "progress", cl::desc("Progress line on stderr:"),
+    cl::values(clEnumValN(ProgressMode::Auto, "auto", "on a terminal"),
+               clEnumValN(ProgressMode::Always, "always", "always"),
+               clEnumValN(ProgressMode::Never, "never", "never")),
+    cl::init(ProgressMode::Auto), cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print errors only"), cl::sub(ExtractCmd),
                     cl::cat(Category));
 cl::opt<unsigned> TuTimeout("tu-timeout",
@@ -114,12 +169,23 @@ cl::list<std::string> QueryArgs(cl::Positional, cl::desc("<subcommand> [args]"),
 cl::list<std::string> DiffArgs(cl::Positional,
                                cl::desc("<base.json> <head.json>"),
                                cl::sub(DiffCmd), cl::cat(Category));
-cl::opt<std::string>
-    Format("format",
-           cl::desc("query: table|json; diff: markdown|json; export: "
-                    "json|dot"),
-           cl::value_desc("format"), cl::sub(QueryCmd), cl::sub(DiffCmd),
-           cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<OutputFormat, false, ValueParser<OutputFormat, true>> QueryFormat(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(OutputFormat::Table, "table", "a table (default)"),
+               clEnumValN(OutputFormat::Json, "json", "JSON")),
+    cl::init(OutputFormat::Table), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<DiffFormat, false, ValueParser<DiffFormat, true>> DiffFormatOpt(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(DiffFormat::Markdown, "markdown",
+                          "Markdown for a pull request (default)"),
+               clEnumValN(DiffFormat::Json, "json", "JSON")),
+    cl::init(DiffFormat::Markdown), cl::sub(DiffCmd), cl::cat(Category));
+cl::opt<ExportFormat, false, ValueParser<ExportFormat, true>> ExportFormatOpt(
+    "format", cl::desc("Output:"),
+    cl::values(clEnumValN(ExportFormat::Json, "json",
+                          "the JSON export (default)"),
+               clEnumValN(ExportFormat::Dot, "dot", "a Graphviz picture")),
+    cl::init(ExportFormat::Json), cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Depth("depth",
                         cl::desc("callers/callees: how many levels (default "
                                  "1, 0: unlimited)"),
@@ -148,15 +214,23 @@ cl::opt<std::string> NameFilter("name",
                                          "glob"),
                                 cl::value_desc("glob"), cl::sub(QueryCmd),
                                 cl::cat(Category));
-cl::opt<std::string> EdgesOpt("edges",
-                              cl::desc("cycles: calls|includes (default "
-                                       "calls)"),
-                              cl::value_desc("kind"), cl::sub(QueryCmd),
-                              cl::cat(Category));
+cl::opt<CycleEdges, false, ValueParser<CycleEdges>>
+    EdgesOpt("edges", cl::desc("cycles: which graph"),
+             cl::values(clEnumValN(CycleEdges::Calls, "calls",
+                                   "the call graph (default)"),
+                        clEnumValN(CycleEdges::Includes, "includes",
+                                   "the include graph")),
+             cl::init(CycleEdges::Calls), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
                            cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<ColorChoice, false, ValueParser<ColorChoice>> ColorOpt(
+    "color", cl::desc("Colours in tables and errors:"),
+    cl::values(clEnumValN(ColorChoice::Auto, "auto", "on a terminal (default)"),
+               clEnumValN(ColorChoice::Always, "always", "always"),
+               clEnumValN(ColorChoice::Never, "never", "never")),
+    cl::init(ColorChoice::Auto), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> Focus("focus",
                            cl::desc("export --format dot: the entity at the "
                                     "centre of the picture"),
@@ -187,32 +261,176 @@ int usage(const Twine &Msg) {
   return exitcode::Usage;
 }
 
+/// The one place errors of the libraries become exit codes (docs/cli.md).
+int report(Error E) {
+  int RC = exitcode::Ok;
+  bool NoColor = ColorOpt == ColorChoice::Never;
+  handleAllErrors(
+      std::move(E),
+      [&](const QueryError &Q) {
+        WithColor::error(errs(), "code-indexer", NoColor)
+            << Q.message() << "\n";
+        RC = Q.kind() == QueryError::Index ? exitcode::Store : exitcode::Usage;
+      },
+      [&](const ErrorInfoBase &B) {
+        WithColor::error(errs(), "code-indexer", NoColor)
+            << B.message() << "\n";
+        RC = exitcode::Usage;
+      });
+  return RC;
+}
+
+/// Columns of the terminal on stdout: $COLUMNS, else the terminal's own
+/// size, else 80.
+unsigned terminalColumns() {
+  unsigned N = 0;
+  if (const char *C = std::getenv("COLUMNS"))
+    if (!StringRef(C).getAsInteger(10, N) && N)
+      return N;
+#ifndef _WIN32
+  struct winsize Size;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &Size) == 0 && Size.ws_col)
+    return Size.ws_col;
+#endif
+  return 80;
+}
+
+const char *const Commands[] = {"extract", "export", "query", "diff", "help"};
+
+/// What LLVM's parser would answer with a cascade of errors or with the
+/// help of the wrong level: a mistyped command (one line, with the nearest
+/// command), `help [COMMAND [SUBCOMMAND]]` and `query SUBCOMMAND --help`.
+/// Returns an exit code when it answered; may rewrite Args (`help X` is
+/// `X --help`).
+std::optional<int> preParse(std::vector<const char *> &Args) {
+  if (Args.size() < 2 || StringRef(Args[1]).starts_with("-"))
+    return std::nullopt;
+  StringRef Cmd = Args[1];
+  auto Known = [](StringRef C) { return llvm::is_contained(Commands, C); };
+  auto Unknown = [&](StringRef C) {
+    std::string Msg = "unknown command '" + C.str() + "'";
+    StringRef Best;
+    unsigned BestDist = 3;
+    for (StringRef K : Commands)
+      if (unsigned D = K.edit_distance(C, true, BestDist); D < BestDist)
+        Best = K, BestDist = D;
+    if (!Best.empty())
+      Msg += "; did you mean '" + Best.str() + "'?";
+    Msg += " (commands: " + llvm::join(ArrayRef(Commands), ", ") + ")";
+    return usage(Msg);
+  };
+  if (!Known(Cmd))
+    return Unknown(Cmd);
+  if (Cmd == "help") {
+    if (Args.size() == 2) {
+      Args = {Args[0], "--help"};
+      return std::nullopt;
+    }
+    StringRef Topic = Args[2];
+    if (!Known(Topic) || Topic == "help")
+      return Unknown(Topic);
+    if (Topic == "query") {
+      const QueryCommand *Q = nullptr;
+      if (Args.size() > 3 && !(Q = findQueryCommand(Args[3])))
+        return usage("unknown query subcommand '" + StringRef(Args[3]) +
+                     "'; valid subcommands: " + querySubcommandList());
+      printQueryHelp(outs(), Q);
+      return exitcode::Ok;
+    }
+    Args = {Args[0], Args[2], "--help"};
+    return std::nullopt;
+  }
+  if (Cmd == "query") {
+    bool Help = false;
+    const QueryCommand *Q = nullptr;
+    for (StringRef A : ArrayRef(Args).drop_front(2)) {
+      Help |= A == "--help" || A == "-help" || A == "-h";
+      if (!Q && !A.starts_with("-"))
+        Q = findQueryCommand(A);
+    }
+    if (Help) {
+      printQueryHelp(outs(), Q);
+      return exitcode::Ok;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The overview of --help; the query subcommands come from their table.
+std::string overview() {
+  std::string Subcommands;
+  std::string Line = "      [--format table|json]; subcommands:";
+  for (const QueryCommand &C : queryCommands()) {
+    std::string Word = " " + C.Name.str() + ",";
+    if (Line.size() + Word.size() > 76) {
+      Subcommands += Line + "\n";
+      Line = "     ";
+    }
+    Line += Word;
+  }
+  Line.pop_back();
+  Subcommands += Line + "\n";
+  return "code-indexer: a semantic code graph of C/C++ projects, built with "
+         "Clang.\n\n"
+         "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
+         "  code-indexer export --db SPEC --json FILE\n"
+         "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
+         "                      (--focus SYMBOL [--hops N] | --include-graph "
+         "DIR) [-o FILE]\n"
+         "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
+         Subcommands +
+         "  code-indexer diff BASE.json HEAD.json [--hops N] "
+         "[--format markdown|json]\n\n"
+         "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n";
+}
+
+int runQueryCommand() {
+  QueryOptions O;
+  O.Format = QueryFormat;
+  O.Depth = Depth;
+  O.Hops = Hops;
+  O.Top = Top;
+  O.Kind = KindFilter;
+  O.File = FileFilter;
+  O.Name = NameFilter;
+  O.Edges = EdgesOpt == CycleEdges::Includes ? "includes" : "calls";
+  O.External = WithExternal;
+  bool Terminal = sys::Process::StandardOutIsDisplayed();
+  O.Color = ColorOpt == ColorChoice::Always ||
+            (ColorOpt == ColorChoice::Auto && Terminal);
+  // Tables fit the terminal; piped, they keep their full width.
+  O.Width = Terminal ? terminalColumns() : 0;
+  const cl::Option *QueryOpts[] = {&Depth,      &Hops,        &Top,
+                                   &KindFilter, &FileFilter,  &NameFilter,
+                                   &EdgesOpt,   &WithExternal};
+  for (const cl::Option *Opt : QueryOpts)
+    if (Opt->getNumOccurrences())
+      O.Given.push_back(Opt->ArgStr.str());
+  if (Error E = checkQuery(QueryArgs, O))
+    return report(std::move(E));
+  Expected<std::unique_ptr<GraphReader>> R =
+      openGraphReader(Db, Json, O.Source);
+  if (!R)
+    return report(R.takeError());
+  return report(runQuery(**R, QueryArgs, O, outs()));
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
-  InitLLVM X(Argc, Argv);
+  // No pipe handler: on a closed pipe (`query ... | head -1`) the process
+  // ends by SIGPIPE as other tools do, instead of LLVM's exit code 74.
+  InitLLVM X(Argc, Argv, /*InstallPipeSignalExitHandler=*/false);
   // Past a file size limit (ulimit -f) writes fail with EFBIG, which every
   // write path reports as an error, instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
-          "code-indexer: a semantic code graph of C/C++ projects, built with "
-          "Clang.\n\n"
-          "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
-          "  code-indexer export --db SPEC --json FILE\n"
-          "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
-          "                      (--focus SYMBOL [--hops N] | --include-graph "
-          "DIR) [-o FILE]\n"
-          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n"
-          "      [--format table|json]; subcommands: stats, entities, entity,\n"
-          "      search, callers, callees, references, overrides, hierarchy,\n"
-          "      blast-radius, cycles, hotspots, file, tests-for\n"
-          "  code-indexer diff BASE.json HEAD.json [--hops N] "
-          "[--format markdown|json]\n\n"
-          "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n",
-          &errs()))
+  std::vector<const char *> Args(Argv, Argv + Argc);
+  if (std::optional<int> RC = preParse(Args))
+    return *RC;
+  if (!cl::ParseCommandLineOptions(static_cast<int>(Args.size()), Args.data(),
+                                   overview(), &errs()))
     return exitcode::Usage;
 
   if (ExtractCmd) {
@@ -225,29 +443,20 @@ int main(int Argc, char **Argv) {
     R.Jobs = Jobs;
     R.Root = Root;
     R.Exclude = Exclude;
-    if (Tests != "include" && Tests != "exclude")
-      return usage("--tests takes include or exclude, not '" + Tests + "'");
-    R.ExcludeTests = Tests == "exclude";
+    R.ExcludeTests = Tests == TestsMode::Exclude;
     R.Full = Full;
     R.IndexSystem = IndexSystem;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
     R.WaitForLock = Wait;
     R.RocksDbOptions = RocksOptions;
-    if (ProgressOpt == "auto")
-      R.Progress = ProgressMode::Auto;
-    else if (ProgressOpt == "always")
-      R.Progress = ProgressMode::Always;
-    else if (ProgressOpt == "never")
-      R.Progress = ProgressMode::Never;
-    else
-      return usage("--progress takes auto, always or never");
+    R.Progress = ProgressOpt;
     R.Quiet = Quiet;
     R.TuTimeoutSeconds = TuTimeout;
     return runExtract(R);
   }
   if (ExportCmd) {
-    if (Format == "dot") {
+    if (ExportFormatOpt == ExportFormat::Dot) {
       DotRequest D;
       D.Db = Db;
       D.Input = Input;
@@ -255,45 +464,19 @@ int main(int Argc, char **Argv) {
       D.Hops = Hops;
       D.IncludeDir = IncludeDir;
       D.Output = Output;
-      return runDotExport(D);
+      return report(runDotExport(D, outs()));
     }
-    if (!Format.empty() && Format != "json")
-      return usage("export --format takes json or dot, not '" + Format + "'");
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
     return runExport(Db, Json);
   }
-  if (QueryCmd) {
-    QueryOptions O;
-    if (Format == "json")
-      O.Format = OutputFormat::Json;
-    else if (!Format.empty() && Format != "table")
-      return usage("query --format takes table or json, not '" + Format + "'");
-    O.Depth = Depth;
-    O.Hops = Hops;
-    O.Top = Top;
-    O.Kind = KindFilter;
-    O.File = FileFilter;
-    O.Name = NameFilter;
-    O.Edges = EdgesOpt;
-    O.External = WithExternal;
-    if (QueryArgs.empty())
-      return runQuery(GraphIndex(Graph()), {}, O, outs(), errs());
-    Graph G;
-    if (int RC = loadQueryGraph(Db, Json, G, O.Source))
-      return RC;
-    return runQuery(GraphIndex(std::move(G)), QueryArgs, O, outs(), errs());
-  }
+  if (QueryCmd)
+    return runQueryCommand();
   if (DiffCmd) {
     if (DiffArgs.size() != 2)
       return usage("diff takes two exports: BASE.json HEAD.json");
-    DiffFormat F = DiffFormat::Markdown;
-    if (Format == "json")
-      F = DiffFormat::Json;
-    else if (!Format.empty() && Format != "markdown")
-      return usage("diff --format takes markdown or json, not '" + Format +
-                   "'");
-    return runDiff(DiffArgs[0], DiffArgs[1], Hops, F, outs());
+    return report(
+        runDiff(DiffArgs[0], DiffArgs[1], Hops, DiffFormatOpt, outs()));
   }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
             "extract, export, query, diff (see --help)\n";

@@ -1,0 +1,106 @@
+//===- GraphView.h - Names, lookups and order over a reader -----*- C++ -*-===//
+//
+// What every command needs on top of a GraphReader: records by id that stay
+// valid (the reader's callbacks lend them for one call; the view keeps a
+// copy of each record it was asked for, so it holds what the answer
+// touched, never the graph), the display name, location and JSON reference
+// of a node, the output order, and the resolution of a symbol argument.
+//
+// Output order: results are sorted by qualified name (a file's path), then
+// id, so output is deterministic and the same from every reader.
+//
+// Thread-safety: not thread-safe (the caches fill as it is used).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_PLUGIN_QUERY_GRAPHVIEW_H
+#define CODEINDEX_PLUGIN_QUERY_GRAPHVIEW_H
+
+#include "query/GraphReader.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace codeindex {
+
+using ojson = nlohmann::ordered_json;
+
+class GraphView {
+public:
+  /// Does not own R, which must outlive the view.
+  explicit GraphView(const GraphReader &R) : R(R) {}
+
+  const GraphReader &reader() const { return R; }
+
+  /// nullptr when I is not an entity (or not a file). Pointers stay valid
+  /// for the life of the view.
+  const Entity *entity(Id I) const;
+  const FileInfo *file(Id I) const;
+  const FileInfo *fileByPath(llvm::StringRef Path) const;
+
+  /// The edges of kind K leaving (out) / reaching (in) node I, sorted by
+  /// the other end's id. References stay valid for the life of the view.
+  const std::vector<Edge> &edges(EdgeKind K, Id I, Direction D) const;
+  const std::vector<Edge> &out(EdgeKind K, Id I) const {
+    return edges(K, I, Direction::Out);
+  }
+  const std::vector<Edge> &in(EdgeKind K, Id I) const {
+    return edges(K, I, Direction::In);
+  }
+
+  /// Every entity whose qualified name is QN, ascending ids.
+  const std::vector<Id> &byQualifiedName(llvm::StringRef QN) const;
+  /// Other entities share E's qualified name (overloads).
+  bool overloaded(const Entity &E) const {
+    return byQualifiedName(E.QualifiedName).size() > 1;
+  }
+
+  /// The entity's qualified name, or its signature when several entities
+  /// share that qualified name (overloads); "file:PATH" for files.
+  std::string displayName(Id I) const;
+  /// "file:line" of the entity (or the file's path).
+  std::string location(Id I) const;
+  /// A short record naming a node, used in every JSON shape:
+  /// {"id","kind","qualified_name","signature","file","line","external",
+  ///  "test","overloaded"}; files have kind "file" and their path as
+  /// qualified_name. "overloaded": other entities share the qualified name.
+  ojson ref(Id I) const;
+
+  /// The qualified name (a file's path): what output is sorted by.
+  llvm::StringRef sortKey(Id I) const;
+  /// Orders ids for output: qualified name (path), then id.
+  bool before(Id A, Id B) const;
+  void sortIds(std::vector<Id> &Ids) const;
+
+  /// Resolves a symbol argument: 16 hex digits (an id), an exact qualified
+  /// name, one overload spelled as in its signature ("calc::format(int)",
+  /// "format(int)"), or a name / qualified-name suffix ("area",
+  /// "Circle::area"). Returns every match, sorted. Reads the candidates the
+  /// name index gives for the last name in Text, not the whole graph.
+  std::vector<Id> resolve(llvm::StringRef Text) const;
+  /// Qualified names close to Text (edit distance, substrings), best first.
+  /// Scans the entities: only for error messages.
+  std::vector<std::string> suggest(llvm::StringRef Text,
+                                   unsigned Max = 5) const;
+
+private:
+  const GraphReader &R;
+  mutable llvm::DenseMap<Id, std::unique_ptr<Entity>> Entities;
+  mutable llvm::DenseMap<Id, std::unique_ptr<FileInfo>> Files;
+  mutable llvm::StringMap<Id> FilesByPath; ///< 0: no such file
+  mutable std::map<std::tuple<EdgeKind, Id, Direction>, std::vector<Edge>>
+      Edges;
+  mutable llvm::StringMap<std::vector<Id>> QNames;
+};
+
+} // namespace codeindex
+
+#endif // CODEINDEX_PLUGIN_QUERY_GRAPHVIEW_H

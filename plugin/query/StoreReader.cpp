@@ -1,0 +1,329 @@
+//===- StoreReader.cpp - The read model over an index, by key -------------===//
+
+#include "query/StoreReader.h"
+#include "query/QueryError.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace codeindex {
+
+bool StoreReader::check(const Status &St) const {
+  if (St.isOk())
+    return true;
+  if (!Failure)
+    Failure = St.message();
+  return false;
+}
+
+Error StoreReader::takeError() const {
+  if (!Failure)
+    return Error::success();
+  std::string Msg = "reading the index failed: " + *Failure;
+  Failure.reset();
+  return indexError(Msg);
+}
+
+bool StoreReader::loadFiles() const {
+  if (FilesLoaded)
+    return true;
+  FilesLoaded = true;
+  return check(GS.forEachFile([&](const FileInfo &F) {
+    FileIdx[F.ID] = Files.size();
+    PathIdx[F.Path] = Files.size();
+    Files.push_back(F);
+    return true;
+  }));
+}
+
+const Entity *StoreReader::entity(Id I) const {
+  auto [It, New] = Entities.try_emplace(I);
+  if (!New)
+    return It->second.get();
+  auto E = std::make_unique<Entity>();
+  Status St = GS.getEntity(I, *E);
+  if (St.isNotFound())
+    return nullptr;
+  if (!check(St))
+    return nullptr;
+  return (Entities[I] = std::move(E)).get();
+}
+
+bool StoreReader::exists(Id I) const {
+  // Entities first: the files table is read only when an edge ends at
+  // something that is not an entity (include edges).
+  if (entity(I))
+    return true;
+  return loadFiles() && FileIdx.count(I);
+}
+
+void StoreReader::lookup(Id I, function_ref<void(const Entity &)> Fn) const {
+  if (const Entity *E = entity(I))
+    Fn(*E);
+}
+
+void StoreReader::lookupFile(Id I,
+                             function_ref<void(const FileInfo &)> Fn) const {
+  if (!loadFiles())
+    return;
+  auto It = FileIdx.find(I);
+  if (It != FileIdx.end())
+    Fn(Files[It->second]);
+}
+
+void StoreReader::fileByPath(StringRef Path,
+                             function_ref<void(const FileInfo &)> Fn) const {
+  if (!loadFiles())
+    return;
+  auto It = PathIdx.find(Path);
+  if (It != PathIdx.end())
+    Fn(Files[It->second]);
+}
+
+void StoreReader::edges(EdgeKind K, Id Node, Direction D,
+                        function_ref<void(const Edge &)> Fn) const {
+  std::vector<Edge> Found;
+  if (!check(D == Direction::Out ? GS.outEdges(K, Node, Found)
+                                 : GS.inEdges(K, Node, Found)))
+    return;
+  for (const Edge &E : Found)
+    if (exists(D == Direction::Out ? E.To : E.From) && exists(Node))
+      Fn(E);
+}
+
+void StoreReader::findByName(StringRef Text, NameMatch M, size_t Limit,
+                             function_ref<void(Id)> Fn) const {
+  // Names are keyed lower(name) \0 id | unit: an exact name is the prefix
+  // "name\0".
+  std::string Prefix = Text.lower();
+  if (M == NameMatch::Exact)
+    Prefix.push_back('\0');
+  std::vector<Id> Ids;
+  if (!check(GS.findByNamePrefix(Prefix, Ids)))
+    return;
+  size_t N = 0;
+  for (Id I : Ids) {
+    // The names index may hold ids the merged graph has no entity for.
+    if (!entity(I))
+      continue;
+    if (Limit && N++ == Limit)
+      break;
+    Fn(I);
+  }
+}
+
+namespace {
+
+/// The short name a qualified name ends with: "area" for
+/// "geo::Circle::area", "Box" for "ns::Box<a::B>" ("::" inside template
+/// arguments does not count; an operator's name is kept whole).
+StringRef shortName(StringRef QN) {
+  size_t Start = 0;
+  int Depth = 0;
+  for (size_t I = 0; I < QN.size(); ++I) {
+    if (QN.substr(I).starts_with("operator"))
+      break;
+    if (QN[I] == '<')
+      ++Depth;
+    else if (QN[I] == '>' && Depth)
+      --Depth;
+    else if (!Depth && QN.substr(I).starts_with("::"))
+      Start = I + 2;
+  }
+  StringRef Name = QN.substr(Start);
+  if (!Name.starts_with("operator"))
+    Name = Name.take_until([](char C) { return C == '<'; });
+  return Name;
+}
+
+} // namespace
+
+void StoreReader::findByQualifiedName(StringRef QualifiedName,
+                                      function_ref<void(Id)> Fn) const {
+  StringRef Name = shortName(QualifiedName);
+  std::vector<Id> Candidates;
+  findByName(Name, NameMatch::Exact, 0, [&](Id I) { Candidates.push_back(I); });
+  // A template's entity may be named with its arguments ("Box<int>").
+  if (Name.size() < QualifiedName.size() &&
+      QualifiedName.substr(QualifiedName.size() - 1) == ">") {
+    StringRef Tail = QualifiedName.substr(Name.data() - QualifiedName.data());
+    findByName(Tail, NameMatch::Exact, 0,
+               [&](Id I) { Candidates.push_back(I); });
+  }
+  llvm::sort(Candidates);
+  Candidates.erase(std::unique(Candidates.begin(), Candidates.end()),
+                   Candidates.end());
+  for (Id I : Candidates)
+    if (const Entity *E = entity(I); E && E->QualifiedName == QualifiedName)
+      Fn(I);
+}
+
+void StoreReader::entitiesOfFile(StringRef Path,
+                                 function_ref<void(Id)> Fn) const {
+  // No per-file index of entities on this GraphStore: a streamed scan.
+  forEachEntity([&](const Entity &E) {
+    if (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
+          return L.File == Path;
+        }))
+      Fn(E.ID);
+    return true;
+  });
+}
+
+void StoreReader::forEachEntity(function_ref<bool(const Entity &)> Fn) const {
+  check(GS.forEachEntity([&](const Entity &E) { return Fn(E); }));
+}
+
+void StoreReader::forEachEdge(std::optional<EdgeKind> K,
+                              function_ref<bool(const Edge &)> Fn) const {
+  if (!loadKnown())
+    return;
+  auto Has = [&](Id I) {
+    return std::binary_search(Known.begin(), Known.end(), I);
+  };
+  check(GS.forEachEdge([&](const Edge &E) {
+    if (K && E.Kind < *K)
+      return true;
+    if (K && E.Kind > *K)
+      return false; // sorted by kind
+    if (!Has(E.From) || !Has(E.To))
+      return true;
+    return Fn(E);
+  }));
+}
+
+bool StoreReader::loadKnown() const {
+  if (KnownLoaded)
+    return true;
+  KnownLoaded = true;
+  if (!loadFiles())
+    return false;
+  for (const FileInfo &F : Files)
+    Known.push_back(F.ID);
+  bool Ok = check(GS.forEachEntity([&](const Entity &E) {
+    Known.push_back(E.ID);
+    return true;
+  }));
+  llvm::sort(Known);
+  return Ok;
+}
+
+void StoreReader::forEachFile(function_ref<bool(const FileInfo &)> Fn) const {
+  if (!loadFiles())
+    return;
+  for (const FileInfo &F : Files)
+    if (!Fn(F))
+      return;
+}
+
+void StoreReader::forEachTestFile(
+    function_ref<bool(const TestFile &)> Fn) const {
+  check(GS.forEachTestFile([&](const TestFile &T) { return Fn(T); }));
+}
+
+void StoreReader::forEachCoverage(
+    function_ref<bool(const Coverage &)> Fn) const {
+  check(GS.forEachCoverage([&](const Coverage &C) { return Fn(C); }));
+}
+
+void StoreReader::forEachTranslationUnit(
+    function_ref<bool(const TranslationUnitInfo &)> Fn) const {
+  check(GS.forEachTranslationUnit(
+      [&](const TranslationUnitInfo &T) { return Fn(T); }));
+}
+
+namespace {
+
+/// A StoreReader that owns its store.
+class OpenedStoreReader final : public GraphReader {
+public:
+  explicit OpenedStoreReader(std::unique_ptr<storage::Store> S)
+      : S(std::move(S)), GS(*this->S), R(GS) {}
+  GraphStore &graphStore() { return GS; }
+
+  void lookup(Id I, function_ref<void(const Entity &)> Fn) const override {
+    R.lookup(I, Fn);
+  }
+  void lookupFile(Id I,
+                  function_ref<void(const FileInfo &)> Fn) const override {
+    R.lookupFile(I, Fn);
+  }
+  void fileByPath(StringRef Path,
+                  function_ref<void(const FileInfo &)> Fn) const override {
+    R.fileByPath(Path, Fn);
+  }
+  void edges(EdgeKind K, Id Node, Direction D,
+             function_ref<void(const Edge &)> Fn) const override {
+    R.edges(K, Node, D, Fn);
+  }
+  void findByName(StringRef Text, NameMatch M, size_t Limit,
+                  function_ref<void(Id)> Fn) const override {
+    R.findByName(Text, M, Limit, Fn);
+  }
+  void findByQualifiedName(StringRef QualifiedName,
+                           function_ref<void(Id)> Fn) const override {
+    R.findByQualifiedName(QualifiedName, Fn);
+  }
+  void entitiesOfFile(StringRef Path,
+                      function_ref<void(Id)> Fn) const override {
+    R.entitiesOfFile(Path, Fn);
+  }
+  void forEachEntity(function_ref<bool(const Entity &)> Fn) const override {
+    R.forEachEntity(Fn);
+  }
+  void forEachEdge(std::optional<EdgeKind> K,
+                   function_ref<bool(const Edge &)> Fn) const override {
+    R.forEachEdge(K, Fn);
+  }
+  void forEachFile(function_ref<bool(const FileInfo &)> Fn) const override {
+    R.forEachFile(Fn);
+  }
+  void forEachTestFile(function_ref<bool(const TestFile &)> Fn) const override {
+    R.forEachTestFile(Fn);
+  }
+  void forEachCoverage(function_ref<bool(const Coverage &)> Fn) const override {
+    R.forEachCoverage(Fn);
+  }
+  void forEachTranslationUnit(
+      function_ref<bool(const TranslationUnitInfo &)> Fn) const override {
+    R.forEachTranslationUnit(Fn);
+  }
+  Error takeError() const override { return R.takeError(); }
+
+private:
+  std::unique_ptr<storage::Store> S;
+  GraphStore GS;
+  StoreReader R;
+};
+
+} // namespace
+
+Expected<std::unique_ptr<GraphReader>> openStoreReader(const std::string &Db,
+                                                       std::string &Source) {
+  storage::StoreSpec Spec;
+  if (Status St = storage::parseStoreSpec(Db, &Spec); !St.isOk())
+    return usageError(St.message());
+  if (Spec.Engine == "mem")
+    return usageError("an in-memory index (mem) does not outlive `extract`; "
+                      "query an export with --json FILE, or use rocksdb:PATH "
+                      "or lmdb:PATH");
+  Source = Spec.toString();
+  // ReadOnly pins the live generation without taking the writer lock, so a
+  // query never blocks (or is blocked by) a running `extract`.
+  storage::OpenOptions OO;
+  OO.Mode = storage::OpenMode::ReadOnly;
+  std::unique_ptr<storage::Store> S;
+  if (Status St = storage::openStore(Spec, OO, &S); !St.isOk())
+    return indexError("cannot open the index " + Spec.toString() + ": " +
+                      St.message());
+  auto R = std::make_unique<OpenedStoreReader>(std::move(S));
+  if (Status St = R->graphStore().initSchema(false); !St.isOk())
+    return indexError(St.message());
+  return R;
+}
+
+} // namespace codeindex

@@ -1,0 +1,102 @@
+//===- StoreReader.h - The read model over an index, by key -----*- C++ -*-===//
+//
+// The GraphReader of `query --db`: answers the point operations from the
+// index's keyed tables through GraphStore's point lookups (entities by id,
+// out_edges / in_edges by kind and node, the names index), so a lookup
+// command reads records in proportion to its answer, never the whole graph.
+// What it keeps in memory:
+//  * the files table (one record per source file), read on first use: the
+//    files of an answer are looked up by id and by path;
+//  * for the edge scans (stats, cycles, hotspots), the ids of the entities,
+//    so that edges to nothing are dropped as the export drops them.
+// The scans stream GraphStore's forEach*() records.
+//
+// Thread-safety: not thread-safe (the caches fill as it is used).
+// Errors: read failures are kept (QueryError::Index) until takeError().
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_PLUGIN_QUERY_STOREREADER_H
+#define CODEINDEX_PLUGIN_QUERY_STOREREADER_H
+
+#include "query/GraphReader.h"
+
+#include "codeindex/graph/GraphStore.h"
+#include "codeindex/storage/Store.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace codeindex {
+
+class StoreReader final : public GraphReader {
+public:
+  /// Reads through GS; does not own it.
+  explicit StoreReader(GraphStore &GS) : GS(GS) {}
+
+  void lookup(Id I, llvm::function_ref<void(const Entity &)> Fn) const override;
+  void lookupFile(Id I,
+                  llvm::function_ref<void(const FileInfo &)> Fn) const override;
+  void fileByPath(llvm::StringRef Path,
+                  llvm::function_ref<void(const FileInfo &)> Fn) const override;
+  void edges(EdgeKind K, Id Node, Direction D,
+             llvm::function_ref<void(const Edge &)> Fn) const override;
+  void findByName(llvm::StringRef Text, NameMatch M, size_t Limit,
+                  llvm::function_ref<void(Id)> Fn) const override;
+  void findByQualifiedName(llvm::StringRef QualifiedName,
+                           llvm::function_ref<void(Id)> Fn) const override;
+  void entitiesOfFile(llvm::StringRef Path,
+                      llvm::function_ref<void(Id)> Fn) const override;
+
+  void
+  forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
+  void forEachEdge(std::optional<EdgeKind> K,
+                   llvm::function_ref<bool(const Edge &)> Fn) const override;
+  void
+  forEachFile(llvm::function_ref<bool(const FileInfo &)> Fn) const override;
+  void
+  forEachTestFile(llvm::function_ref<bool(const TestFile &)> Fn) const override;
+  void
+  forEachCoverage(llvm::function_ref<bool(const Coverage &)> Fn) const override;
+  void forEachTranslationUnit(
+      llvm::function_ref<bool(const TranslationUnitInfo &)> Fn) const override;
+
+  llvm::Error takeError() const override;
+
+private:
+  /// Keeps the first failure; false when St is one.
+  bool check(const Status &St) const;
+  bool loadFiles() const;
+  /// Fills Known: the ids of every file and entity (for the edge scans).
+  bool loadKnown() const;
+  /// Whether I is an entity or a file (what the export keeps edges to).
+  bool exists(Id I) const;
+  /// The merged entity I (cached), nullptr if there is none.
+  const Entity *entity(Id I) const;
+
+  GraphStore &GS;
+  mutable std::optional<std::string> Failure;
+  mutable bool FilesLoaded = false;
+  mutable std::vector<FileInfo> Files; ///< in export order
+  mutable llvm::DenseMap<Id, unsigned> FileIdx;
+  mutable llvm::StringMap<unsigned> PathIdx;
+  mutable llvm::DenseMap<Id, std::unique_ptr<Entity>> Entities;
+  mutable bool KnownLoaded = false;
+  mutable std::vector<Id> Known; ///< sorted
+};
+
+/// Opens the index Spec read-only (no writer lock: a running `extract`
+/// neither waits for it nor blocks it) and returns a reader over it that
+/// owns the store. Source is set to the spec ("rocksdb:PATH"). Errors:
+/// QueryError::Usage for a bad or in-memory spec, QueryError::Index when the
+/// index cannot be opened or has another schema.
+llvm::Expected<std::unique_ptr<GraphReader>>
+openStoreReader(const std::string &Spec, std::string &Source);
+
+} // namespace codeindex
+
+#endif // CODEINDEX_PLUGIN_QUERY_STOREREADER_H

@@ -1,0 +1,86 @@
+//===- Traversals.h - Walks over the code graph -----------------*- C++ -*-===//
+//
+// The graph walks behind `callers`/`callees` (any depth), `overrides`,
+// `hierarchy`, `blast-radius`, `tests-for`, `cycles` and `diff`, written
+// against GraphView (so against any GraphReader): each reads the edges of
+// the nodes it reaches, never the whole graph, except cycles(), which scans
+// the edges of one kind.
+//
+// Order: each layer of a breadth-first walk is sorted by the output order
+// (GraphView::sortIds), so which node a node was reached from (Via) is
+// deterministic.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CODEINDEX_PLUGIN_QUERY_TRAVERSALS_H
+#define CODEINDEX_PLUGIN_QUERY_TRAVERSALS_H
+
+#include "query/GraphView.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <utility>
+#include <vector>
+
+namespace codeindex {
+
+/// One reached node of a breadth-first walk.
+struct Reached {
+  unsigned Depth;
+  Id Node;
+  Id Via;              ///< the node of the previous layer it was reached from
+  const Edge *Through; ///< the edge used (owned by the view)
+  bool Dispatch; ///< reached through a virtual call to an overridden method
+};
+
+/// One step from a node: the neighbour, the edge, through virtual dispatch.
+struct Step {
+  Id To;
+  const Edge *Through;
+  bool Dispatch;
+};
+
+/// Breadth-first walk from Start up to MaxDepth layers (0: unlimited).
+/// Next(N) lists the steps from N. Start itself is not reported.
+std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
+                          llvm::function_ref<std::vector<Step>(Id)> Next);
+
+/// Entities that call I, including virtual calls to a method that I
+/// overrides (such a call may dispatch to I; Dispatch is set and Through is
+/// the call of the overridden method).
+std::vector<Step> callerSteps(const GraphView &G, Id I);
+/// What I calls.
+std::vector<Step> calleeSteps(const GraphView &G, Id I);
+/// Callers of I and entities that reference I or use it as a type.
+std::vector<Step> userSteps(const GraphView &G, Id I);
+
+/// `callers` / `callees` of X, up to Depth layers (0: unlimited).
+std::vector<Reached> callers(const GraphView &G, Id X, unsigned Depth);
+std::vector<Reached> callees(const GraphView &G, Id X, unsigned Depth);
+
+/// The methods X overrides (transitively) and those overriding it.
+std::vector<Reached> overriddenMethods(const GraphView &G, Id X);
+std::vector<Reached> overridingMethods(const GraphView &G, Id X);
+
+/// The bases (transitively) of class X, or its derived classes.
+std::vector<Reached> bases(const GraphView &G, Id X);
+std::vector<Reached> derivedClasses(const GraphView &G, Id X);
+
+struct Layer {
+  unsigned Hop;
+  std::vector<Id> Ids; ///< sorted
+};
+/// Entities that transitively call or reference X, by hop (1..Hops).
+std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops);
+
+/// Test entities that reach X through calls, with their distance (X itself,
+/// at distance 0, if it is a test).
+std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X);
+
+/// The strongly connected components of more than one node in the graph
+/// of edges of kind K (llvm::scc_iterator), each sorted, largest first
+/// (ties: by first member).
+std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K);
+
+} // namespace codeindex
+
+#endif // CODEINDEX_PLUGIN_QUERY_TRAVERSALS_H

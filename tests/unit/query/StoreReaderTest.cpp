@@ -1,0 +1,224 @@
+//===- StoreReaderTest.cpp - Queries on an index, by key ------------------===//
+//
+// `query --db` reads the index through StoreReader. Two properties:
+//  * its answers are the in-memory reader's, byte for byte, for every
+//    lookup subcommand (the in-memory reader holds the same index loaded
+//    with loadGraph, as `query --db` did before);
+//  * a lookup reads records in proportion to its answer: on a graph ten
+//    times bigger, `callers` of a leaf reads the same number of records.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphTestUtil.h"
+
+#include "query/GraphIndex.h"
+#include "query/Query.h"
+#include "query/StoreReader.h"
+
+#include "codeindex/graph/GraphJson.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include <atomic>
+
+namespace codeindex {
+namespace {
+
+using namespace test;
+
+/// Counts the records read through it.
+class CountingStore final : public storage::Store {
+public:
+  explicit CountingStore(storage::Store &Inner) : Inner(Inner) {}
+
+  uint64_t Records = 0;
+
+  Status write(const storage::WriteBatch &B) override { return Inner.write(B); }
+  Status get(storage::Table T, std::string_view Key,
+             std::string *Value) override {
+    Status St = Inner.get(T, Key, Value);
+    Records += St.isOk();
+    return St;
+  }
+  std::unique_ptr<storage::Iterator> scan(storage::Table T,
+                                          std::string_view Prefix) override {
+    return std::make_unique<Counting>(Inner.scan(T, Prefix), Records);
+  }
+  Status commit() override { return Inner.commit(); }
+  std::string_view engine() const override { return Inner.engine(); }
+  const std::string &path() const override { return Inner.path(); }
+  storage::WriteStats stats() const override { return Inner.stats(); }
+
+private:
+  class Counting final : public storage::Iterator {
+  public:
+    Counting(std::unique_ptr<storage::Iterator> It, uint64_t &Records)
+        : It(std::move(It)), Records(Records) {
+      Records += this->It->valid();
+    }
+    bool valid() const override { return It->valid(); }
+    void next() override {
+      It->next();
+      Records += It->valid();
+    }
+    std::string_view key() const override { return It->key(); }
+    std::string_view value() const override { return It->value(); }
+    Status status() const override { return It->status(); }
+
+  private:
+    std::unique_ptr<storage::Iterator> It;
+    uint64_t &Records;
+  };
+
+  storage::Store &Inner;
+};
+
+Id idOf(unsigned Unit, unsigned Fn) { return (Id(Unit + 1) << 32) | (Fn + 1); }
+
+/// Units files u<U>.cpp, each defining Fns functions f<U>_<F>: f<U>_<F>
+/// calls f<U>_<F+1>, and every function of unit U > 0 also calls the hub
+/// f0_0. Class Base<U> with a virtual run() overridden by Derived<U>::run.
+void buildGraph(MemGraph &M, unsigned Units, unsigned Fns) {
+  for (unsigned U = 0; U < Units; ++U) {
+    std::string Path = "src/u" + std::to_string(U) + ".cpp";
+    UnitFacts Unit = unitOf(Path);
+    Unit.File.Coverage.CodeLines = 10;
+    for (unsigned F = 0; F < Fns; ++F) {
+      std::string Name = "f" + std::to_string(U) + "_" + std::to_string(F);
+      EntityFact E = entityOf(idOf(U, F), Name, F + 1, true);
+      E.QualifiedName = "ns::" + Name;
+      E.Signature = "void ns::" + Name + "()";
+      E.File = Path;
+      Unit.Entities.push_back(E);
+      if (F + 1 < Fns) {
+        EdgeFact Call;
+        Call.From = idOf(U, F);
+        Call.To = idOf(U, F + 1);
+        Call.Sites.push_back(SiteFact{F + 1, 3, false});
+        Unit.Edges.push_back(Call);
+      }
+      if (U > 0) {
+        EdgeFact Hub;
+        Hub.From = idOf(U, F);
+        Hub.To = idOf(0, 0);
+        Hub.Sites.push_back(SiteFact{F + 1, 9, false});
+        Unit.Edges.push_back(Hub);
+      }
+    }
+    // An overload pair shares a qualified name: display by signature.
+    EntityFact O1 = entityOf(idOf(U, 900), "over", 50, true);
+    O1.QualifiedName = "ns::over";
+    O1.Signature = "void ns::over(int)";
+    O1.File = Path;
+    EntityFact O2 = O1;
+    O2.ID = idOf(U, 901);
+    O2.Signature = "void ns::over(double)";
+    O2.Decls = {DeclFact{Extent{51, 1, 51, 20}, true}};
+    Unit.Entities.push_back(O1);
+    Unit.Entities.push_back(O2);
+    EdgeFact CallOver;
+    CallOver.From = idOf(U, 0);
+    CallOver.To = O1.ID;
+    CallOver.Sites.push_back(SiteFact{1, 7, false});
+    Unit.Edges.push_back(CallOver);
+    std::sort(Unit.Edges.begin(), Unit.Edges.end(),
+              [](const EdgeFact &A, const EdgeFact &B) {
+                return std::tie(A.Kind, A.From, A.To) <
+                       std::tie(B.Kind, B.From, B.To);
+              });
+    M.addTu(Unit.Key.File, Path, {Unit});
+  }
+}
+
+std::string answer(const GraphReader &R, std::vector<std::string> Args,
+                   OutputFormat F, unsigned Depth = 1) {
+  QueryOptions O;
+  O.Format = F;
+  O.Depth = Depth;
+  O.Source = "test";
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  if (llvm::Error E = runQuery(R, Args, O, OS))
+    return "error: " + llvm::toString(std::move(E));
+  return Out;
+}
+
+TEST(StoreReaderTest, AnswersAsTheLoadedGraph) {
+  MemGraph M;
+  buildGraph(M, 3, 4);
+  Graph Loaded;
+  ASSERT_TRUE(loadGraph(*M.G, Loaded).isOk());
+  GraphIndex Memory(std::move(Loaded));
+  GraphStore GS(*M.S);
+  StoreReader Store(GS);
+  std::vector<std::vector<std::string>> Queries = {
+      {"stats"},
+      {"entities"},
+      {"entity", "ns::f1_2"},
+      {"entity", "over"},
+      {"entity", "ns::over(double)"},
+      {"search", "f1"},
+      {"callers", "f0_0"},
+      {"callees", "ns::f2_0"},
+      {"references", "f0_1"},
+      {"overrides", "f0_1"},
+      {"blast-radius", "f0_1"},
+      {"tests-for", "f0_1"},
+      {"cycles"},
+      {"hotspots"},
+      {"file", "src/u1.cpp"},
+      {"file", "u2.cpp"},
+      {"callers", "nothere"},
+      {"callers", "over"},
+  };
+  for (OutputFormat F : {OutputFormat::Table, OutputFormat::Json})
+    for (unsigned Depth : {1u, 0u})
+      for (const auto &Q : Queries) {
+        std::string Want = answer(Memory, Q, F, Depth);
+        EXPECT_EQ(answer(Store, Q, F, Depth), Want) << llvm::join(Q, " ");
+        EXPECT_FALSE(Want.empty());
+      }
+  // The test can fail: the answers differ between graphs.
+  EXPECT_NE(answer(Store, {"callers", "f0_0"}, OutputFormat::Table),
+            answer(Store, {"callers", "f0_1"}, OutputFormat::Table));
+}
+
+/// Records read by `callers ns::f<U>_<last>` (a leaf with one caller) on a
+/// graph of Units x Fns functions, and by `stats`.
+std::pair<uint64_t, uint64_t> reads(unsigned Units, unsigned Fns) {
+  MemGraph M;
+  buildGraph(M, Units, Fns);
+  CountingStore Counting(*M.S);
+  GraphStore GS(Counting);
+  StoreReader R(GS);
+  std::string Leaf = "ns::f1_" + std::to_string(Fns - 1);
+  std::string Out = answer(R, {"callers", Leaf}, OutputFormat::Json);
+  EXPECT_THAT(Out, ::testing::HasSubstr("ns::f1_" + std::to_string(Fns - 2)));
+  uint64_t Lookup = Counting.Records;
+  Counting.Records = 0;
+  GraphStore GS2(Counting);
+  StoreReader R2(GS2);
+  answer(R2, {"stats"}, OutputFormat::Json);
+  return {Lookup, Counting.Records};
+}
+
+TEST(StoreReaderTest, LookupsReadTheAnswerNotTheGraph) {
+  auto [SmallLookup, SmallScan] = reads(4, 20);
+  auto [BigLookup, BigScan] = reads(4, 200);
+  RecordProperty("callers_records_small", std::to_string(SmallLookup));
+  RecordProperty("callers_records_big", std::to_string(BigLookup));
+  RecordProperty("stats_records_small", std::to_string(SmallScan));
+  RecordProperty("stats_records_big", std::to_string(BigScan));
+  EXPECT_GT(SmallLookup, 0u);
+  // The whole-graph scan grows with the graph ...
+  EXPECT_GT(BigScan, 5 * SmallScan);
+  // ... the lookup does not: same answer size, same reads.
+  EXPECT_EQ(BigLookup, SmallLookup);
+  EXPECT_LT(BigLookup * 20, BigScan);
+}
+
+} // namespace
+} // namespace codeindex
