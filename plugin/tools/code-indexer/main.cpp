@@ -11,6 +11,7 @@
 #include "query/Diff.h"
 #include "query/Dot.h"
 #include "pipeline/Indexer.h"
+#include "pipeline/RunError.h"
 #include "tools/code-indexer/ExitCodes.h"
 #include "query/Query.h"
 
@@ -19,6 +20,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace llvm;
 using namespace codeindex;
@@ -187,6 +190,63 @@ int usage(const Twine &Msg) {
   return exitcode::Usage;
 }
 
+/// Set by the first SIGINT/SIGTERM of an `extract` run.
+CancellationToken ExtractCancel;
+
+/// The first SIGINT/SIGTERM asks for a clean stop; the default action is
+/// restored so that a second one ends the process at once.
+void onSignal(int Sig) {
+  ExtractCancel.cancel(Sig);
+  std::signal(Sig, SIG_DFL);
+}
+
+/// Prints a pipeline error and returns its exit code (docs/cli.md).
+int reportRunError(Error E) {
+  int Code = exitcode::Store;
+  handleAllErrors(
+      std::move(E),
+      [&](const RunError &RE) {
+        switch (RE.kind()) {
+        case RunErrorKind::Usage:
+          Code = exitcode::Usage;
+          break;
+        case RunErrorKind::Store:
+          Code = exitcode::Store;
+          break;
+        case RunErrorKind::TuFailures:
+          // The summary has listed the TUs already.
+          Code = exitcode::TuFailures;
+          return;
+        case RunErrorKind::Interrupted:
+          errs() << "code-indexer: " << RE.message() << "\n";
+          Code = exitcode::Interrupted;
+          return;
+        }
+        errs() << "code-indexer: error: " << RE.message() << "\n";
+      },
+      [&](const ErrorInfoBase &EI) {
+        errs() << "code-indexer: error: " << EI.message() << "\n";
+      });
+  return Code;
+}
+
+int runExtractCommand(const ExtractRequest &R) {
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  Expected<RunReport> Report = runExtract(R, ExtractCancel);
+  int Code = Report ? exitcode::Ok : reportRunError(Report.takeError());
+  if (frontendCrashed()) {
+    // A crashed frontend left global objects pointing into its dead stack
+    // (see frontendCrashed()); the index and the export are closed by now,
+    // so skip the process's normal shutdown.
+    outs().flush();
+    errs().flush();
+    std::fflush(nullptr);
+    std::_Exit(Code);
+  }
+  return Code;
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
@@ -244,7 +304,9 @@ int main(int Argc, char **Argv) {
       return usage("--progress takes auto, always or never");
     R.Quiet = Quiet;
     R.TuTimeoutSeconds = TuTimeout;
-    return runExtract(R);
+    // For debuggers: let a crash in Clang reach them.
+    R.CrashRecovery = !std::getenv("CODE_INDEX_NO_CRASH_RECOVERY");
+    return runExtractCommand(R);
   }
   if (ExportCmd) {
     if (Format == "dot") {
@@ -261,7 +323,9 @@ int main(int Argc, char **Argv) {
       return usage("export --format takes json or dot, not '" + Format + "'");
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
-    return runExport(Db, Json);
+    if (Error E = runExport(Db, Json))
+      return reportRunError(std::move(E));
+    return exitcode::Ok;
   }
   if (QueryCmd) {
     QueryOptions O;
