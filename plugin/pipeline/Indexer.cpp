@@ -167,6 +167,45 @@ findIgnoredFiles(const PathMapper &Paths, const std::string &BuildDir,
   return Out;
 }
 
+/// The meta record holding optionsFingerprint() of the last run.
+constexpr std::string_view OptionsMeta = "extract_options";
+
+/// Every option that changes what the index holds, as a JSON object: a run
+/// whose fingerprint differs from the last run's re-indexes every TU. The
+/// generator's version is part of it (a new extractor may index the same
+/// code differently); --jobs, --progress, --quiet, --strict, --wait and
+/// --tu-timeout are not (they change how a run goes, not what a TU yields;
+/// a TU that timed out is parsed again anyway).
+std::string optionsFingerprint(const ExtractOptions &O,
+                               std::vector<std::string> Exclude) {
+  std::sort(Exclude.begin(), Exclude.end());
+  Exclude.erase(std::unique(Exclude.begin(), Exclude.end()), Exclude.end());
+  nlohmann::ordered_json J;
+  J["generator"] = versionString();
+  J["root"] = O.Root;
+  J["build_dir"] = O.BuildDir;
+  J["index_system"] = O.IndexSystem;
+  J["tests"] = O.ExcludeTests ? "exclude" : "include";
+  J["exclude"] = Exclude;
+  J["header_dedup"] = O.DedupHeaders;
+  return J.dump();
+}
+
+/// The names of the options that differ between two fingerprints, e.g.
+/// "exclude, index_system" (sorted); a note when the old one is unreadable or
+/// absent (an index written before fingerprints were stored).
+std::string changedOptions(const std::string &Old, const std::string &New) {
+  nlohmann::json O = nlohmann::json::parse(Old, nullptr, false);
+  nlohmann::json N = nlohmann::json::parse(New, nullptr, false);
+  if (O.is_discarded() || !O.is_object() || N.is_discarded())
+    return "not recorded by the last run";
+  std::string Out;
+  for (auto It = N.begin(); It != N.end(); ++It)
+    if (!O.contains(It.key()) || O[It.key()] != It.value())
+      Out += (Out.empty() ? "" : ", ") + It.key();
+  return Out;
+}
+
 double secondsSince(Clock::time_point T) {
   return std::chrono::duration<double>(Clock::now() - T).count();
 }
@@ -210,6 +249,7 @@ private:
   std::vector<TuInput> Excluded; ///< main files matching --exclude
   std::optional<PathMapper> Paths;
   ExtractOptions Opts;
+  std::string OptionsFingerprint;
 
   // The store.
   StoreSpec Spec;
@@ -275,6 +315,7 @@ llvm::Error ExtractRun::loadInputs() {
                         "': " + llvm::toString(P.takeError()));
     Opts.Exclude.push_back(std::move(*P));
   }
+  OptionsFingerprint = optionsFingerprint(Opts, R.Exclude);
   // Main files matching --exclude are not indexed at all.
   std::erase_if(Tus, [&](TuInput &T) {
     std::string D = Paths->display(T.MainFile);
@@ -356,7 +397,21 @@ llvm::Error ExtractRun::plan() {
   In.StoredUnits = &Stored;
   In.NewTus = &Tus;
   In.HashOf = [&](const std::string &P) { return Hashes.hashOf(P); };
+  In.NewOptionsFingerprint = OptionsFingerprint;
+  In.OldOptionsFingerprint = OptionsFingerprint;
+  if (!Fresh) {
+    std::string Stored;
+    Status S = GS->getMeta(OptionsMeta, &Stored);
+    if (!S.isOk() && !S.isNotFound())
+      return storeError("cannot read the index: " + S.message());
+    In.OldOptionsFingerprint = Stored;
+  }
   Plan = planIncrementalRun(In);
+  if (Plan.OptionsChanged)
+    note(R.Quiet, "options that shape the index changed since the last run (" +
+                      changedOptions(In.OldOptionsFingerprint,
+                                     In.NewOptionsFingerprint) +
+                      "): re-indexing every translation unit");
   for (const auto &[U, Tu] : Plan.PreAssigned)
     Claims.assign(U, Tu);
   Released = Plan.Released;
@@ -533,6 +588,7 @@ llvm::Error ExtractRun::writeMetadata(RunReport &Report) {
   Proj["tests"] = R.ExcludeTests ? "exclude" : "include";
   Proj["index_system"] = R.IndexSystem;
   G.putMeta(B, meta::Project, Proj.dump());
+  G.putMeta(B, OptionsMeta, OptionsFingerprint);
   nlohmann::ordered_json Run;
   Run["started_at"] = StartedAt;
   Run["seconds"] = std::round(Report.Seconds * 100) / 100;
