@@ -619,7 +619,16 @@ llvm::Error ExtractRun::exportJson(RunReport &Report) {
   Report.Files = Stats.Files;
   Report.Entities = Stats.Entities;
   Report.Edges = Stats.Edges;
-  Report.JsonPath = realPath(R.Json);
+  // A stream (`-`, a FIFO, a character device) has no directory to put
+  // errors.txt beside; the summary lists the failures.
+  llvm::sys::fs::file_status St;
+  bool Stream = R.Json == "-" ||
+                (!llvm::sys::fs::status(R.Json, St) &&
+                 (St.type() == llvm::sys::fs::file_type::fifo_file ||
+                  St.type() == llvm::sys::fs::file_type::character_file));
+  Report.JsonPath = R.Json == "-" ? "stdout" : realPath(R.Json);
+  if (Stream)
+    return llvm::Error::success();
   if (llvm::Error E =
           writeFileAtomically(errorsFilePath(R.Json), errorsFileText(Report)))
     return storeError("writing errors.txt failed: " +

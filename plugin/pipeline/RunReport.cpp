@@ -3,6 +3,7 @@
 #include "pipeline/RunReport.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <cstdio>
@@ -72,6 +73,11 @@ llvm::Error writeFileAtomically(const std::string &Path,
     return llvm::createStringError(EC, "cannot %s %s: %s", What.c_str(),
                                    Path.c_str(), EC.message().c_str());
   };
+  // The same contents leave the file (and its modification time) alone.
+  if (auto Old = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false))
+    if ((*Old)->getBuffer() == Contents)
+      return llvm::Error::success();
   int FD = -1;
   llvm::SmallString<256> Tmp;
   // The temporary file lives beside the target so that the rename cannot

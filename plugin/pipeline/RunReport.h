@@ -65,6 +65,7 @@ std::string errorsFileText(const RunReport &R);
 /// Replaces Path with Contents atomically: a unique temporary file in
 /// Path's directory, flushed to disk, renamed over Path. Errors name the
 /// path and the system's reason; the temporary file is removed on error.
+/// A file that already holds Contents is left untouched (its mtime too).
 llvm::Error writeFileAtomically(const std::string &Path,
                                 llvm::StringRef Contents);
 
