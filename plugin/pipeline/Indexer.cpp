@@ -13,6 +13,7 @@
 #include "pipeline/IncrementalPlan.h"
 #include "pipeline/Progress.h"
 #include "pipeline/RunError.h"
+#include "pipeline/TuThread.h"
 
 #include "codeindex/graph/GraphJson.h"
 #include "codeindex/graph/GraphStore.h"
@@ -36,6 +37,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 namespace codeindex {
@@ -342,7 +344,9 @@ llvm::Error ExtractRun::openIndex() {
   if (Status St = storage::parseStoreSpec(SpecText, &Spec); !St.isOk())
     return usageError(St.message());
   storage::OpenOptions OO;
-  OO.Lock = R.WaitForLock ? storage::LockMode::Wait : storage::LockMode::Fail;
+  // --wait polls instead of blocking in the lock: the run can say whom it
+  // waits for, give up after --wait=SECONDS, and stop when cancelled.
+  OO.Lock = storage::LockMode::Fail;
   OO.RocksDbOptionsFile = R.RocksDbOptions;
   OO.LockOwnerDescription = "code-indexer extract " + DbPath;
   OO.OnStall = [](bool Active, uint64_t Millis, std::string_view Reason) {
@@ -367,6 +371,30 @@ llvm::Error ExtractRun::openIndex() {
     return GS->initSchema(Fresh);
   };
   Status St = Open();
+  if (St.isBusy() && R.WaitForLock) {
+    // "index at 'P' is locked by pid N on host H (what); wait for ...":
+    // the part before the advice.
+    std::string Holder = St.message();
+    Holder = Holder.substr(0, Holder.find("; wait for"));
+    llvm::errs() << "code-indexer: waiting: " << Holder
+                 << (R.WaitSeconds ? " (for at most " +
+                                         std::to_string(R.WaitSeconds) + " s)"
+                                   : std::string())
+                 << "\n";
+    auto Deadline = Clock::now() + std::chrono::seconds(R.WaitSeconds);
+    while (St.isBusy() && !Cancel.cancelled() &&
+           (!R.WaitSeconds || Clock::now() < Deadline)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      St = Open();
+    }
+    if (St.isBusy() && Cancel.cancelled())
+      return runError(RunErrorKind::Interrupted,
+                      "interrupted while waiting for the index lock; the "
+                      "index is unchanged");
+    if (St.isBusy())
+      return storeError("gave up waiting for the index lock after " +
+                        llvm::Twine(R.WaitSeconds) + " s: " + St.message());
+  }
   if (!Fresh && (St.isIncompatible() || St.isCorruption())) {
     note(R.Quiet, St.message() + "; rebuilding the index from scratch");
     Fresh = true;
@@ -429,12 +457,11 @@ void ExtractRun::parseOne(size_t Index) {
   Prog->started(Display);
   ExtractContext Ctx{Opts, *Paths, Claims, Hashes, Usrs};
   TuResult Res;
-  llvm::CrashRecoveryContext CRC;
   bool Survived = true;
   if (!R.CrashRecovery)
     Res = extractTranslationUnit(In, Ctx);
   else
-    Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
+    Survived = runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); });
   if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
     if (!Survived)
       FrontendCrashed.store(true);
@@ -650,7 +677,7 @@ llvm::Expected<RunReport> ExtractRun::run() {
   // batch must follow every TU batch.
   WO.WriterThreads = 1;
   Writer = std::make_unique<storage::BatchWriter>(*DbStore, WO);
-  llvm::CrashRecoveryContext::Enable();
+  enableTuCrashRecovery();
   Jobs = R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
   Prog.emplace(R.Quiet ? ProgressMode::Never : R.Progress);
 

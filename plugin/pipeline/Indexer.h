@@ -38,7 +38,10 @@ struct ExtractRequest {
   bool IndexSystem = false;
   bool DedupHeaders = true;
   bool Strict = false;
+  /// Wait for another run holding the index lock (printing who holds it)
+  /// instead of failing; give up after WaitSeconds (0: no limit).
   bool WaitForLock = false;
+  unsigned WaitSeconds = 0;
   std::string RocksDbOptions;
   ProgressMode Progress = ProgressMode::Auto;
   bool Quiet = false;
