@@ -92,10 +92,12 @@ cl::opt<bool> Strict("strict",
                      cl::desc("Exit with code 3 if any TU failed or had "
                               "errors"),
                      cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<bool> Wait("wait",
-                   cl::desc("Wait for another run holding the index lock "
-                            "instead of failing"),
-                   cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<std::string> Wait("wait",
+                          cl::desc("Wait for another run holding the index "
+                                   "lock instead of failing; --wait=SECONDS "
+                                   "gives up after that long"),
+                          cl::value_desc("seconds"), cl::ValueOptional,
+                          cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<std::string> RocksOptions(
     "rocksdb-options",
     cl::desc("RocksDB OPTIONS file to load (RocksDB's own format)"),
@@ -292,7 +294,9 @@ int main(int Argc, char **Argv) {
     R.IndexSystem = IndexSystem;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
-    R.WaitForLock = Wait;
+    R.WaitForLock = Wait.getNumOccurrences() > 0;
+    if (!Wait.empty() && StringRef(Wait).getAsInteger(10, R.WaitSeconds))
+      return usage("--wait takes a number of seconds, not '" + Wait + "'");
     R.RocksDbOptions = RocksOptions;
     if (ProgressOpt == "auto")
       R.Progress = ProgressMode::Auto;
