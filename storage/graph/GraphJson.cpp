@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -416,8 +417,9 @@ Status resolveExportTarget(const std::string &Path, ExportTarget *Out) {
 /// Temporary files of an export to Target: Target + ".tmp-" + a unique
 /// part, and the same + ".body" for the records. The writer holds an
 /// exclusive lock on the first while it lives; a temporary that can be
-/// locked belongs to a writer that was killed, and is removed (with its
-/// body) by the next export to the same path.
+/// locked (and is older than a few seconds) belongs to a writer that was
+/// killed, and is removed (with its body) by the next export to the same
+/// path.
 constexpr std::string_view TmpInfix = ".tmp-";
 
 void removeStaleTemporaries(const std::string &Target) {
@@ -431,6 +433,13 @@ void removeStaleTemporaries(const std::string &Target) {
     std::string Name = plat::fromFsPath(It->path().filename());
     if (Name.compare(0, Prefix.size(), Prefix) != 0 ||
         (Name.size() > 5 && Name.compare(Name.size() - 5, 5, ".body") == 0))
+      continue;
+    // A writer creates its temporary file, then locks it: one younger than
+    // that window may be a live writer's.
+    std::error_code TimeEC;
+    auto MTime = fs::last_write_time(It->path(), TimeEC);
+    if (TimeEC ||
+        fs::file_time_type::clock::now() - MTime < std::chrono::seconds(10))
       continue;
     std::string P = plat::fromFsPath(It->path());
     plat::File F;
