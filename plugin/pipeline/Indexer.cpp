@@ -1,10 +1,19 @@
 //===- Indexer.cpp - The `extract` pipeline -------------------------------===//
+//
+// One ExtractRun is one `extract`: inputs, the store, the plan
+// (IncrementalPlan.h), the worker pool, the orphan passes, removals, the
+// commit, the export and the report (RunReport.h). Process matters (signals,
+// exit codes, how the process ends) belong to the tool.
+//
+//===----------------------------------------------------------------------===//
 
 #include "pipeline/Indexer.h"
-#include "tools/code-indexer/ExitCodes.h"
 #include "extractor/CompileCommands.h"
 #include "extractor/Extractor.h"
+#include "pipeline/IncrementalPlan.h"
 #include "pipeline/Progress.h"
+#include "pipeline/RunError.h"
+#include "pipeline/TuThread.h"
 
 #include "codeindex/graph/GraphJson.h"
 #include "codeindex/graph/GraphStore.h"
@@ -23,12 +32,12 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
+#include <cmath>
 #include <ctime>
-#include <fstream>
+#include <map>
+#include <optional>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 namespace codeindex {
@@ -40,24 +49,20 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::atomic<int> InterruptSignal{0};
-/// Set once a TU crashed the Clang frontend (see runExtract()).
+/// Set once a TU crashed the Clang frontend (see frontendCrashed()).
 std::atomic<bool> FrontendCrashed{false};
-
-/// The first SIGINT/SIGTERM asks for a clean stop; the default action is
-/// restored so that a second one ends the process at once.
-void onSignal(int Sig) {
-  InterruptSignal.store(Sig);
-  std::signal(Sig, SIG_DFL);
-}
-
-void error(const llvm::Twine &Msg) {
-  llvm::errs() << "code-indexer: error: " << Msg << "\n";
-}
 
 void note(bool Quiet, const llvm::Twine &Msg) {
   if (!Quiet)
     llvm::errs() << "code-indexer: " << Msg << "\n";
+}
+
+llvm::Error usageError(const llvm::Twine &Msg) {
+  return runError(RunErrorKind::Usage, Msg);
+}
+
+llvm::Error storeError(const llvm::Twine &Msg) {
+  return runError(RunErrorKind::Store, Msg);
 }
 
 std::string realPath(llvm::StringRef P) {
@@ -164,61 +169,141 @@ findIgnoredFiles(const PathMapper &Paths, const std::string &BuildDir,
   return Out;
 }
 
-/// A TU whose facts are not in the index (only a failed main-file record).
-bool failed(TuStatus S) {
-  return S == TuStatus::Failed || S == TuStatus::Crashed ||
-         S == TuStatus::TimedOut;
+/// The meta record holding optionsFingerprint() of the last run.
+constexpr std::string_view OptionsMeta = "extract_options";
+
+/// Every option that changes what the index holds, as a JSON object: a run
+/// whose fingerprint differs from the last run's re-indexes every TU. The
+/// generator's version is part of it (a new extractor may index the same
+/// code differently); --jobs, --progress, --quiet, --strict, --wait and
+/// --tu-timeout are not (they change how a run goes, not what a TU yields;
+/// a TU that timed out is parsed again anyway).
+std::string optionsFingerprint(const ExtractOptions &O,
+                               std::vector<std::string> Exclude) {
+  std::sort(Exclude.begin(), Exclude.end());
+  Exclude.erase(std::unique(Exclude.begin(), Exclude.end()), Exclude.end());
+  nlohmann::ordered_json J;
+  J["generator"] = versionString();
+  J["root"] = O.Root;
+  J["build_dir"] = O.BuildDir;
+  J["index_system"] = O.IndexSystem;
+  J["tests"] = O.ExcludeTests ? "exclude" : "include";
+  J["exclude"] = Exclude;
+  J["header_dedup"] = O.DedupHeaders;
+  return J.dump();
 }
 
-std::string formatDuration(double Seconds) {
-  char Buf[32];
-  snprintf(Buf, sizeof Buf, "%.1f s", Seconds);
-  return Buf;
+/// The names of the options that differ between two fingerprints, e.g.
+/// "exclude, index_system" (sorted); a note when the old one is unreadable or
+/// absent (an index written before fingerprints were stored).
+std::string changedOptions(const std::string &Old, const std::string &New) {
+  nlohmann::json O = nlohmann::json::parse(Old, nullptr, false);
+  nlohmann::json N = nlohmann::json::parse(New, nullptr, false);
+  if (O.is_discarded() || !O.is_object() || N.is_discarded())
+    return "not recorded by the last run";
+  std::string Out;
+  for (auto It = N.begin(); It != N.end(); ++It)
+    if (!O.contains(It.key()) || O[It.key()] != It.value())
+      Out += (Out.empty() ? "" : ", ") + It.key();
+  return Out;
 }
 
-} // namespace
-
-std::string versionString() {
-  return std::string("code-indexer ") + CODE_INDEX_VERSION + " (Clang " +
-         CLANG_VERSION_STRING + ")";
+double secondsSince(Clock::time_point T) {
+  return std::chrono::duration<double>(Clock::now() - T).count();
 }
 
-static int runExtractImpl(const ExtractRequest &R) {
-  auto Start = Clock::now();
+/// Adds V to a double summed by several workers.
+void addTo(std::atomic<double> &A, double V) {
+  double Old = A.load();
+  while (!A.compare_exchange_weak(Old, Old + V)) {
+  }
+}
+
+/// One `extract` run. Not reusable: construct, call run() once.
+class ExtractRun {
+public:
+  ExtractRun(const ExtractRequest &R, const CancellationToken &Cancel)
+      : R(R), Cancel(Cancel) {}
+  llvm::Expected<RunReport> run();
+
+private:
+  llvm::Error loadInputs();
+  llvm::Error openIndex();
+  llvm::Error plan();
+  /// Parses Tus[Index] and queues its batch; called by the pool's workers.
+  void parseOne(size_t Index);
+  void parseAll(const std::vector<size_t> &Which);
+  /// Parses again TUs that read units left without an owner.
+  void reparseForOrphans();
+  /// Queues the removal of removed TUs and of released units nobody owns.
+  void queueRemovals();
+  llvm::Error writeMetadata(RunReport &Report);
+  llvm::Error exportJson(RunReport &Report);
+
+  const ExtractRequest &R;
+  const CancellationToken &Cancel;
+  Clock::time_point Start = Clock::now();
   std::string StartedAt = nowIso8601();
 
-  // ---- inputs ---------------------------------------------------------------
-  llvm::Expected<std::string> DbPath = findCompileCommands(R.CompileCommands);
-  if (!DbPath) {
-    error(llvm::toString(DbPath.takeError()));
-    return exitcode::Usage;
-  }
-  std::string BuildDir = llvm::sys::path::parent_path(*DbPath).str();
+  // Inputs.
+  std::string DbPath, BuildDir, Root;
+  std::vector<TuInput> Tus;
+  std::vector<TuInput> Excluded; ///< main files matching --exclude
+  std::optional<PathMapper> Paths;
+  ExtractOptions Opts;
+  std::string OptionsFingerprint;
+
+  // The store.
+  StoreSpec Spec;
+  std::unique_ptr<Store> DbStore;
+  std::unique_ptr<GraphStore> GS;
+  bool Fresh = false;
+
+  // Planning and shared extractor state.
+  UnitClaims Claims;
+  FileHashCache Hashes;
+  UsrRegistry Usrs;
+  std::map<Id, TuRecord> OldByKey;
+  IncrementalPlan Plan;
+
+  // The run.
+  std::unique_ptr<storage::BatchWriter> Writer;
+  unsigned Jobs = 0;
+  std::optional<Progress> Prog;
+  std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
+  // Worker time, summed over TUs: see the summary's "time" line.
+  std::atomic<double> ParseSeconds{0}, ExtractSeconds{0}, EncodeSeconds{0};
+  std::mutex ResultMutex;         ///< guards the members below
+  std::vector<UnitKey> Released;  ///< may lose their owner this run
+  std::map<Id, TuRecord> Written; ///< records written this run (no facts)
+  Status WriteError;
+  std::vector<std::string> FailureLines;
+};
+
+llvm::Error ExtractRun::loadInputs() {
+  llvm::Expected<std::string> Found = findCompileCommands(R.CompileCommands);
+  if (!Found)
+    return usageError(llvm::toString(Found.takeError()));
+  DbPath = *Found;
+  BuildDir = llvm::sys::path::parent_path(DbPath).str();
   LoadOptions LO;
   LO.ResourceDir = defaultResourceDir();
   if (!R.Root.empty())
     LO.AllowedDirs.push_back(realPath(R.Root));
-  llvm::Expected<std::vector<TuInput>> Loaded =
-      loadCompileCommands(*DbPath, LO);
-  if (!Loaded) {
-    error(llvm::toString(Loaded.takeError()));
-    return exitcode::Usage;
-  }
-  std::vector<TuInput> &Tus = *Loaded;
+  llvm::Expected<std::vector<TuInput>> Loaded = loadCompileCommands(DbPath, LO);
+  if (!Loaded)
+    return usageError(llvm::toString(Loaded.takeError()));
+  Tus = std::move(*Loaded);
 
-  std::string Root;
   if (!R.Root.empty()) {
-    if (!llvm::sys::fs::is_directory(R.Root)) {
-      error("--root '" + R.Root + "' is not a directory");
-      return exitcode::Usage;
-    }
+    if (!llvm::sys::fs::is_directory(R.Root))
+      return usageError("--root '" + R.Root + "' is not a directory");
     Root = realPath(R.Root);
   } else {
     Root = realPath(commonRoot(Tus));
   }
-  PathMapper Paths(Root);
+  Paths.emplace(Root);
 
-  ExtractOptions Opts;
   Opts.Root = Root;
   Opts.BuildDir = realPath(BuildDir);
   Opts.IndexSystem = R.IndexSystem;
@@ -227,17 +312,15 @@ static int runExtractImpl(const ExtractRequest &R) {
   Opts.TuTimeoutSeconds = R.TuTimeoutSeconds;
   for (const std::string &G : R.Exclude) {
     llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
-    if (!P) {
-      error("bad --exclude pattern '" + G +
-            "': " + llvm::toString(P.takeError()));
-      return exitcode::Usage;
-    }
+    if (!P)
+      return usageError("bad --exclude pattern '" + G +
+                        "': " + llvm::toString(P.takeError()));
     Opts.Exclude.push_back(std::move(*P));
   }
+  OptionsFingerprint = optionsFingerprint(Opts, R.Exclude);
   // Main files matching --exclude are not indexed at all.
-  std::vector<TuInput> Excluded;
   std::erase_if(Tus, [&](TuInput &T) {
-    std::string D = Paths.display(T.MainFile);
+    std::string D = Paths->display(T.MainFile);
     for (const llvm::GlobPattern &G : Opts.Exclude)
       if (G.match(D)) {
         Excluded.push_back(T);
@@ -248,24 +331,25 @@ static int runExtractImpl(const ExtractRequest &R) {
   for (const TuInput &T : Tus)
     for (const std::string &S : T.Stripped)
       if (!R.Quiet)
-        llvm::errs() << "code-indexer: warning: " << Paths.display(T.MainFile)
+        llvm::errs() << "code-indexer: warning: " << Paths->display(T.MainFile)
                      << ": ignored unsafe compiler argument '" << S << "'\n";
+  return llvm::Error::success();
+}
 
-  // ---- the store ------------------------------------------------------------
-  StoreSpec Spec;
+llvm::Error ExtractRun::openIndex() {
   std::string SpecText = R.Db;
   if (SpecText.empty())
     SpecText = std::string(storage::defaultEngine()) + ":" + BuildDir +
                "/code-index/index";
-  if (Status St = storage::parseStoreSpec(SpecText, &Spec); !St.isOk()) {
-    error(St.message());
-    return exitcode::Usage;
-  }
+  if (Status St = storage::parseStoreSpec(SpecText, &Spec); !St.isOk())
+    return usageError(St.message());
   storage::OpenOptions OO;
-  OO.Lock = R.WaitForLock ? storage::LockMode::Wait : storage::LockMode::Fail;
+  // --wait polls instead of blocking in the lock: the run can say whom it
+  // waits for, give up after --wait=SECONDS, and stop when cancelled.
+  OO.Lock = storage::LockMode::Fail;
   OO.RocksDbOptionsFile = R.RocksDbOptions;
-  OO.LockOwnerDescription = "code-indexer extract " + *DbPath;
-  OO.OnStall = [&](bool Active, uint64_t Millis, std::string_view Reason) {
+  OO.LockOwnerDescription = "code-indexer extract " + DbPath;
+  OO.OnStall = [](bool Active, uint64_t Millis, std::string_view Reason) {
     if (Active)
       llvm::errs() << "code-indexer: write stall: " << Reason
                    << " (writes paused; waiting for the disk)\n";
@@ -273,9 +357,7 @@ static int runExtractImpl(const ExtractRequest &R) {
       llvm::errs() << "code-indexer: write stall over after " << Millis
                    << " ms\n";
   };
-  std::unique_ptr<Store> DbStore;
-  std::unique_ptr<GraphStore> GS;
-  bool Fresh = R.Full || Spec.Engine == "mem";
+  Fresh = R.Full || Spec.Engine == "mem";
   // Opens the index; an incompatible or damaged one is rebuilt from scratch
   // (the old generation stays live until the new one is committed).
   auto Open = [&]() -> Status {
@@ -289,464 +371,416 @@ static int runExtractImpl(const ExtractRequest &R) {
     return GS->initSchema(Fresh);
   };
   Status St = Open();
+  if (St.isBusy() && R.WaitForLock) {
+    // "index at 'P' is locked by pid N on host H (what); wait for ...":
+    // the part before the advice.
+    std::string Holder = St.message();
+    Holder = Holder.substr(0, Holder.find("; wait for"));
+    llvm::errs() << "code-indexer: waiting: " << Holder
+                 << (R.WaitSeconds ? " (for at most " +
+                                         std::to_string(R.WaitSeconds) + " s)"
+                                   : std::string())
+                 << "\n";
+    auto Deadline = Clock::now() + std::chrono::seconds(R.WaitSeconds);
+    while (St.isBusy() && !Cancel.cancelled() &&
+           (!R.WaitSeconds || Clock::now() < Deadline)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      St = Open();
+    }
+    if (St.isBusy() && Cancel.cancelled())
+      return runError(RunErrorKind::Interrupted,
+                      "interrupted while waiting for the index lock; the "
+                      "index is unchanged");
+    if (St.isBusy())
+      return storeError("gave up waiting for the index lock after " +
+                        llvm::Twine(R.WaitSeconds) + " s: " + St.message());
+  }
   if (!Fresh && (St.isIncompatible() || St.isCorruption())) {
     note(R.Quiet, St.message() + "; rebuilding the index from scratch");
     Fresh = true;
     St = Open();
   }
-  if (!St.isOk()) {
-    error("cannot open the index " + Spec.toString() + ": " + St.message());
-    return exitcode::Store;
-  }
-  GraphStore &G = *GS;
-  G.assumeEmpty(Fresh);
+  if (!St.isOk())
+    return storeError("cannot open the index " + Spec.toString() + ": " +
+                      St.message());
+  GS->assumeEmpty(Fresh);
   note(R.Quiet, "index: " + Spec.toString() + " (" +
                     (Fresh ? "full build" : "incremental") + "), " +
                     std::to_string(Tus.size()) + " translation units, root " +
                     Root);
+  return llvm::Error::success();
+}
 
-  // ---- planning: which TUs need parsing ------------------------------------
-  UnitClaims Claims;
-  FileHashCache Hashes;
-  UsrRegistry Usrs;
-  ExtractContext Ctx{Opts, Paths, Claims, Hashes, Usrs};
-
+llvm::Error ExtractRun::plan() {
   std::vector<TuRecord> Old;
+  std::vector<UnitKey> Stored;
   if (!Fresh) {
-    if (Status S2 = G.readTuRecords(Old, false); !S2.isOk()) {
-      error("cannot read the index: " + S2.message());
-      return exitcode::Store;
-    }
+    if (Status S = GS->readTuRecords(Old, false); !S.isOk())
+      return storeError("cannot read the index: " + S.message());
+    if (Status S = GS->readUnitKeys(Stored); !S.isOk())
+      return storeError("cannot read the index: " + S.message());
   }
-  std::map<Id, TuRecord> OldByKey;
+  IncrementalInputs In;
+  In.OldTus = &Old;
+  In.StoredUnits = &Stored;
+  In.NewTus = &Tus;
+  In.HashOf = [&](const std::string &P) { return Hashes.hashOf(P); };
+  In.NewOptionsFingerprint = OptionsFingerprint;
+  In.OldOptionsFingerprint = OptionsFingerprint;
+  if (!Fresh) {
+    std::string Stored;
+    Status S = GS->getMeta(OptionsMeta, &Stored);
+    if (!S.isOk() && !S.isNotFound())
+      return storeError("cannot read the index: " + S.message());
+    In.OldOptionsFingerprint = Stored;
+  }
+  Plan = planIncrementalRun(In);
+  if (Plan.OptionsChanged)
+    note(R.Quiet, "options that shape the index changed since the last run (" +
+                      changedOptions(In.OldOptionsFingerprint,
+                                     In.NewOptionsFingerprint) +
+                      "): re-indexing every translation unit");
+  for (const auto &[U, Tu] : Plan.PreAssigned)
+    Claims.assign(U, Tu);
+  Released = Plan.Released;
+  Released.insert(Released.end(), Plan.Unowned.begin(), Plan.Unowned.end());
   for (TuRecord &T : Old)
     OldByKey.emplace(T.Key, std::move(T));
-  std::set<Id> NewKeys;
-  for (const TuInput &T : Tus)
-    NewKeys.insert(T.Key);
+  return llvm::Error::success();
+}
 
-  std::vector<size_t> Dirty;
-  std::vector<UnitKey> Released; // owned by TUs we re-parse or remove
-  std::set<Id> Clean;
-  for (size_t I = 0; I < Tus.size(); ++I) {
-    auto It = OldByKey.find(Tus[I].Key);
-    bool Same = It != OldByKey.end() && !failed(It->second.Status) &&
-                It->second.CommandHash == Tus[I].CommandHash;
-    if (Same)
-      for (const auto &[Path, Hash] : It->second.Inputs)
-        if (Hashes.hashOf(Path) != Hash) {
-          Same = false;
-          break;
-        }
-    if (Same) {
-      Clean.insert(Tus[I].Key);
-      for (const UnitKey &U : It->second.OwnedUnits)
-        Claims.assign(U, Tus[I].Key);
+void ExtractRun::parseOne(size_t Index) {
+  if (Cancel.cancelled())
+    return;
+  const TuInput &In = Tus[Index];
+  std::string Display = Paths->display(In.MainFile);
+  Prog->started(Display);
+  ExtractContext Ctx{Opts, *Paths, Claims, Hashes, Usrs};
+  TuResult Res;
+  bool Survived = true;
+  if (!R.CrashRecovery)
+    Res = extractTranslationUnit(In, Ctx);
+  else
+    Survived = runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); });
+  if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
+    if (!Survived)
+      FrontendCrashed.store(true);
+    // A crashed or timed-out TU commits none of its (partial) facts, and
+    // whatever it claimed is free again for other TUs.
+    std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
+    {
+      std::lock_guard<std::mutex> L(ResultMutex);
+      Released.insert(Released.end(), Freed.begin(), Freed.end());
+    }
+    TuResult Partial = std::move(Res);
+    Res = TuResult();
+    Res.Record.Key = In.Key;
+    Res.Record.MainFile = Display;
+    Res.Record.Directory = In.Directory;
+    Res.Record.CommandHash = In.CommandHash;
+    Res.Record.Variant = In.Variant;
+    Res.ParseSeconds = Partial.ParseSeconds;
+    Res.ExtractSeconds = Partial.ExtractSeconds;
+    if (Survived) {
+      Res.Record.Status = TuStatus::TimedOut;
+      Res.Record.FailureReason = Partial.Record.FailureReason;
     } else {
-      Dirty.push_back(I);
-      if (It != OldByKey.end())
-        Released.insert(Released.end(), It->second.OwnedUnits.begin(),
-                        It->second.OwnedUnits.end());
+      Res.Record.Status = TuStatus::Crashed;
+      Res.Record.FailureReason = "the Clang frontend crashed on this file";
     }
   }
-  std::vector<Id> Removed;
-  for (const auto &[K, T] : OldByKey)
-    if (!NewKeys.count(K)) {
-      Removed.push_back(K);
-      Released.insert(Released.end(), T.OwnedUnits.begin(), T.OwnedUnits.end());
+  if (Res.Units.empty()) {
+    // Keep a record of the main file so the failure shows in `files`.
+    UnitFacts U;
+    U.Key = UnitKey{fileId(Display), In.Variant};
+    if (Claims.claim(U.Key, In.Key) == In.Key) {
+      U.File.Path = Display;
+      U.File.Lang = In.Lang;
+      U.File.Role = FileRole::Source;
+      U.File.Status = FileStatus::Failed;
+      U.File.ContentHash = Hashes.hashOf(In.MainFile);
+      Res.Record.OwnedUnits.push_back(U.Key);
+      Res.Units.push_back(std::move(U));
     }
-  // Units in the store that no TU record owns were left by an interrupted
-  // run (their owner was re-parsed and committed, the orphan pass was not):
-  // they are orphans like the released ones, re-read by a TU that still
-  // includes them or removed.
-  if (!Fresh) {
-    std::vector<UnitKey> Stored;
-    if (Status S2 = G.readUnitKeys(Stored); !S2.isOk()) {
-      error("cannot read the index: " + S2.message());
-      return exitcode::Store;
-    }
-    std::set<UnitKey> Owned;
-    for (const auto &[K, T] : OldByKey)
-      Owned.insert(T.OwnedUnits.begin(), T.OwnedUnits.end());
-    for (const UnitKey &U : Stored)
-      if (!Owned.count(U))
-        Released.push_back(U);
   }
+  if (failedTu(Res.Record.Status))
+    ++Failed;
+  else if (Res.Record.Status == TuStatus::Errors)
+    ++WithErrors;
+  WriteBatch B;
+  auto EncodeStart = Clock::now();
+  Status S = GS->encodeTu(Res.Record, Res.Units, B);
+  addTo(EncodeSeconds, secondsSince(EncodeStart));
+  if (S.isOk())
+    S = Writer->submit(std::move(B));
+  {
+    std::lock_guard<std::mutex> L(ResultMutex);
+    if (!S.isOk() && WriteError.isOk())
+      WriteError = S;
+    if (Res.Record.Status != TuStatus::Ok) {
+      std::string Line = Display + ": " + std::string(spell(Res.Record.Status));
+      if (!Res.Record.FailureReason.empty())
+        Line += ": " + Res.Record.FailureReason;
+      else if (!Res.Record.Diagnostics.empty())
+        Line += ": " + Res.Record.Diagnostics.front().File + ":" +
+                std::to_string(Res.Record.Diagnostics.front().Line) + ": " +
+                Res.Record.Diagnostics.front().Message;
+      FailureLines.push_back(Line);
+    }
+    Res.Units.clear();
+    Written[In.Key] = std::move(Res.Record);
+  }
+  addTo(ParseSeconds, Res.ParseSeconds);
+  addTo(ExtractSeconds, Res.ExtractSeconds);
+  Prog->finished(Display, ++Done);
+}
 
-  // ---- extraction -----------------------------------------------------------
+void ExtractRun::parseAll(const std::vector<size_t> &Which) {
+  Prog->begin(Which.size() + Done.load());
+  llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
+  for (size_t I : Which)
+    Pool.async([this, I] { parseOne(I); });
+  Pool.wait();
+}
+
+void ExtractRun::reparseForOrphans() {
+  // Units that lost their owner (the TU that owned them was re-parsed and no
+  // longer claims them, or crashed) but that another TU still reads: parse
+  // one such TU again so the unit's facts come back. Two passes suffice in
+  // practice; three bound the work.
+  for (int Pass = 0; Pass < 3 && !Cancel.cancelled(); ++Pass) {
+    std::set<UnitKey> Orphans;
+    for (const UnitKey &U : Released)
+      if (!Claims.owner(U))
+        Orphans.insert(U);
+    std::vector<size_t> Again = tusReadingOrphans(
+        Orphans, Tus,
+        [&](size_t I) -> const TuRecord * {
+          auto W = Written.find(Tus[I].Key);
+          if (W != Written.end())
+            return failedTu(W->second.Status) ? nullptr : &W->second;
+          if (Plan.Clean.count(Tus[I].Key))
+            return &OldByKey[Tus[I].Key];
+          return nullptr;
+        },
+        [&](const std::string &P) { return fileId(Paths->display(P)); });
+    if (Again.empty())
+      break;
+    for (size_t I : Again)
+      Plan.Clean.erase(Tus[I].Key);
+    parseAll(Again);
+  }
+}
+
+void ExtractRun::queueRemovals() {
+  WriteBatch B;
+  for (Id K : Plan.Removed)
+    if (Status S = GS->encodeRemoveTu(K, B); !S.isOk())
+      WriteError = S;
+  std::set<UnitKey> Gone;
+  for (const UnitKey &U : Released)
+    if (!Claims.owner(U))
+      Gone.insert(U);
+  for (const UnitKey &U : Gone)
+    if (Status S = GS->encodeRemoveUnit(U, B); !S.isOk())
+      WriteError = S;
+  if (!B.empty())
+    if (Status S = Writer->submit(std::move(B)); !S.isOk())
+      WriteError = S;
+}
+
+llvm::Error ExtractRun::writeMetadata(RunReport &Report) {
+  GraphStore &G = *GS;
+  std::set<std::string> Known;
+  if (Status S = G.forEachFile([&](const FileInfo &F) {
+        Known.insert(F.Path);
+        return true;
+      });
+      !S.isOk())
+    return storeError("writing the index failed: " + S.message());
+  std::vector<IgnoredFile> Ignored =
+      findIgnoredFiles(*Paths, Opts.BuildDir, Known, Opts.Exclude, R.Exclude);
+  Report.Seconds = secondsSince(Start);
+  storage::BatchWriterStats WS = Writer->stats();
+  WriteBatch B;
+  G.encodeIgnoredFiles(Ignored, B);
+  nlohmann::ordered_json Gen;
+  Gen["name"] = "code-indexer";
+  Gen["version"] = CODE_INDEX_VERSION;
+  Gen["clang"] = CLANG_VERSION_STRING;
+  G.putMeta(B, meta::Generator, Gen.dump());
+  nlohmann::ordered_json Proj;
+  Proj["root"] = Root;
+  Proj["compile_commands"] = DbPath;
+  Proj["tests"] = R.ExcludeTests ? "exclude" : "include";
+  Proj["index_system"] = R.IndexSystem;
+  G.putMeta(B, meta::Project, Proj.dump());
+  G.putMeta(B, OptionsMeta, OptionsFingerprint);
+  nlohmann::ordered_json Run;
+  Run["started_at"] = StartedAt;
+  Run["seconds"] = std::round(Report.Seconds * 100) / 100;
+  Run["host"] = hostName();
+  Run["jobs"] = Jobs;
+  Run["engine"] = Spec.Engine;
+  Run["mode"] = Fresh ? "full" : "incremental";
+  Run["parsed_translation_units"] = Written.size();
+  Run["reparsed_translation_units"] = Done.load() - Written.size();
+  Run["reused_translation_units"] = Plan.Clean.size();
+  Run["parse_seconds"] = std::round(ParseSeconds.load() * 100) / 100;
+  Run["extract_seconds"] = std::round(ExtractSeconds.load() * 100) / 100;
+  Run["encode_seconds"] = std::round(EncodeSeconds.load() * 100) / 100;
+  Run["write_ms"] = WS.WriteMillis;
+  Run["write_stall_ms"] = WS.Engine.StallMillis;
+  Run["producer_blocked_ms"] = WS.ProducerBlockedMillis;
+  G.putMeta(B, meta::Run, Run.dump());
+  if (Status S = DbStore->write(B); !S.isOk())
+    return storeError("writing the index failed: " + S.message());
+  return llvm::Error::success();
+}
+
+llvm::Error ExtractRun::exportJson(RunReport &Report) {
+  GraphStats Stats;
+  if (Status S = writeGraphJson(*GS, R.Json, &Stats); !S.isOk())
+    return storeError("writing the JSON export failed: " + S.message());
+  Report.Json = true;
+  Report.Files = Stats.Files;
+  Report.Entities = Stats.Entities;
+  Report.Edges = Stats.Edges;
+  // A stream (`-`, a FIFO, a character device) has no directory to put
+  // errors.txt beside; the summary lists the failures.
+  llvm::sys::fs::file_status St;
+  bool Stream = R.Json == "-" ||
+                (!llvm::sys::fs::status(R.Json, St) &&
+                 (St.type() == llvm::sys::fs::file_type::fifo_file ||
+                  St.type() == llvm::sys::fs::file_type::character_file));
+  Report.JsonPath = R.Json == "-" ? "stdout" : realPath(R.Json);
+  if (Stream)
+    return llvm::Error::success();
+  if (llvm::Error E =
+          writeFileAtomically(errorsFilePath(R.Json), errorsFileText(Report)))
+    return storeError("writing errors.txt failed: " +
+                      llvm::toString(std::move(E)));
+  return llvm::Error::success();
+}
+
+llvm::Expected<RunReport> ExtractRun::run() {
+  if (llvm::Error E = loadInputs())
+    return E;
+  if (llvm::Error E = openIndex())
+    return E;
+  if (llvm::Error E = plan())
+    return E;
+
   storage::BatchWriterOptions WO;
   // One writer thread keeps batches in submission order: a TU parsed again
   // in the orphan pass rewrites keys of its first batch, and the clean-up
   // batch must follow every TU batch.
   WO.WriterThreads = 1;
-  storage::BatchWriter Writer(*DbStore, WO);
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
-  llvm::CrashRecoveryContext::Enable();
+  Writer = std::make_unique<storage::BatchWriter>(*DbStore, WO);
+  enableTuCrashRecovery();
+  Jobs = R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  Prog.emplace(R.Quiet ? ProgressMode::Never : R.Progress);
 
-  unsigned Jobs =
-      R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
-  Progress Prog(R.Quiet ? ProgressMode::Never : R.Progress);
-  std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
-  // Worker time, summed over TUs: see the summary's "time" line.
-  std::atomic<double> ParseSeconds{0}, ExtractSeconds{0}, EncodeSeconds{0};
-  auto Add = [](std::atomic<double> &A, double V) {
-    double Old = A.load();
-    while (!A.compare_exchange_weak(Old, Old + V)) {
-    }
-  };
-  std::mutex ResultMutex;
-  std::map<Id, TuRecord> Written; // records written this run (without facts)
-  Status WriteError;
-  std::vector<std::string> FailureLines;
-
-  auto RunOne = [&](size_t Index) {
-    if (InterruptSignal.load())
-      return;
-    const TuInput &In = Tus[Index];
-    std::string Display = Paths.display(In.MainFile);
-    Prog.started(Display);
-    TuResult Res;
-    llvm::CrashRecoveryContext CRC;
-    bool Survived = true;
-    if (std::getenv("CODE_INDEX_NO_CRASH_RECOVERY")) // for debuggers
-      Res = extractTranslationUnit(In, Ctx);
-    else
-      Survived = CRC.RunSafely([&] { Res = extractTranslationUnit(In, Ctx); });
-    if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
-      if (!Survived)
-        FrontendCrashed.store(true);
-      // A crashed or timed-out TU commits none of its (partial) facts, and
-      // whatever it claimed is free again for other TUs.
-      std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
-      {
-        std::lock_guard<std::mutex> L(ResultMutex);
-        Released.insert(Released.end(), Freed.begin(), Freed.end());
-      }
-      TuResult Partial = std::move(Res);
-      Res = TuResult();
-      Res.Record.Key = In.Key;
-      Res.Record.MainFile = Display;
-      Res.Record.Directory = In.Directory;
-      Res.Record.CommandHash = In.CommandHash;
-      Res.Record.Variant = In.Variant;
-      Res.ParseSeconds = Partial.ParseSeconds;
-      Res.ExtractSeconds = Partial.ExtractSeconds;
-      if (Survived) {
-        Res.Record.Status = TuStatus::TimedOut;
-        Res.Record.FailureReason = Partial.Record.FailureReason;
-      } else {
-        Res.Record.Status = TuStatus::Crashed;
-        Res.Record.FailureReason = "the Clang frontend crashed on this file";
-      }
-    }
-    if (Res.Units.empty()) {
-      // Keep a record of the main file so the failure shows in `files`.
-      UnitFacts U;
-      U.Key = UnitKey{fileId(Display), In.Variant};
-      if (Claims.claim(U.Key, In.Key) == In.Key) {
-        U.File.Path = Display;
-        U.File.Lang = In.Lang;
-        U.File.Role = FileRole::Source;
-        U.File.Status = FileStatus::Failed;
-        U.File.ContentHash = Hashes.hashOf(In.MainFile);
-        Res.Record.OwnedUnits.push_back(U.Key);
-        Res.Units.push_back(std::move(U));
-      }
-    }
-    if (failed(Res.Record.Status))
-      ++Failed;
-    else if (Res.Record.Status == TuStatus::Errors)
-      ++WithErrors;
-    WriteBatch B;
-    auto EncodeStart = Clock::now();
-    Status S2 = G.encodeTu(Res.Record, Res.Units, B);
-    Add(EncodeSeconds,
-        std::chrono::duration<double>(Clock::now() - EncodeStart).count());
-    if (S2.isOk())
-      S2 = Writer.submit(std::move(B));
-    {
-      std::lock_guard<std::mutex> L(ResultMutex);
-      if (!S2.isOk() && WriteError.isOk())
-        WriteError = S2;
-      if (Res.Record.Status != TuStatus::Ok) {
-        std::string Line =
-            Display + ": " + std::string(spell(Res.Record.Status));
-        if (!Res.Record.FailureReason.empty())
-          Line += ": " + Res.Record.FailureReason;
-        else if (!Res.Record.Diagnostics.empty())
-          Line += ": " + Res.Record.Diagnostics.front().File + ":" +
-                  std::to_string(Res.Record.Diagnostics.front().Line) + ": " +
-                  Res.Record.Diagnostics.front().Message;
-        FailureLines.push_back(Line);
-      }
-      Res.Units.clear();
-      Written[In.Key] = std::move(Res.Record);
-    }
-    Add(ParseSeconds, Res.ParseSeconds);
-    Add(ExtractSeconds, Res.ExtractSeconds);
-    Prog.finished(Display, ++Done);
-  };
-
-  auto RunAll = [&](const std::vector<size_t> &Which) {
-    Prog.begin(Which.size() + Done.load());
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
-    for (size_t I : Which)
-      Pool.async([&, I] { RunOne(I); });
-    Pool.wait();
-  };
-  RunAll(Dirty);
-
-  // Units that lost their owner (the TU that owned them was re-parsed and no
-  // longer claims them, or crashed) but that another TU still reads: parse
-  // one such TU again so the unit's facts come back. Two passes suffice in
-  // practice; three bound the work.
-  for (int Pass = 0; Pass < 3 && !InterruptSignal.load(); ++Pass) {
-    std::set<UnitKey> Orphans;
-    {
-      std::lock_guard<std::mutex> L(ResultMutex);
-      for (const UnitKey &U : Released)
-        if (!Claims.owner(U))
-          Orphans.insert(U);
-    }
-    if (Orphans.empty())
-      break;
-    std::vector<size_t> Again;
-    for (size_t I = 0; I < Tus.size(); ++I) {
-      const TuRecord *Rec = nullptr;
-      auto W = Written.find(Tus[I].Key);
-      if (W != Written.end()) {
-        if (failed(W->second.Status))
-          continue;
-        Rec = &W->second;
-      } else if (Clean.count(Tus[I].Key)) {
-        Rec = &OldByKey[Tus[I].Key];
-      }
-      if (!Rec)
-        continue;
-      bool Needs = false;
-      for (const auto &[Path, Hash] : Rec->Inputs) {
-        Id F = fileId(Paths.display(Path));
-        if (Orphans.count(UnitKey{F, Tus[I].Variant}) ||
-            Orphans.count(UnitKey{F, 0})) {
-          Needs = true;
-          break;
-        }
-      }
-      if (Needs) {
-        Again.push_back(I);
-        Clean.erase(Tus[I].Key);
-      }
-    }
-    if (Again.empty())
-      break;
-    RunAll(Again);
-  }
-  Prog.end();
-
-  // Removed TUs and released units nobody owns any more.
-  {
-    WriteBatch B;
-    for (Id K : Removed)
-      if (Status S2 = G.encodeRemoveTu(K, B); !S2.isOk())
-        WriteError = S2;
-    std::set<UnitKey> Gone;
-    for (const UnitKey &U : Released)
-      if (!Claims.owner(U))
-        Gone.insert(U);
-    for (const UnitKey &U : Gone)
-      if (Status S2 = G.encodeRemoveUnit(U, B); !S2.isOk())
-        WriteError = S2;
-    if (!B.empty())
-      if (Status S2 = Writer.submit(std::move(B)); !S2.isOk())
-        WriteError = S2;
-  }
-  Status Finished = Writer.finish();
+  parseAll(Plan.Dirty);
+  reparseForOrphans();
+  Prog->end();
+  queueRemovals();
+  Status Finished = Writer->finish();
   if (WriteError.isOk())
     WriteError = Finished;
-  if (!WriteError.isOk()) {
-    error("writing the index failed: " + WriteError.message());
-    return exitcode::Store;
-  }
-  if (InterruptSignal.load()) {
-    llvm::errs() << "code-indexer: interrupted after " << Done.load() << " of "
-                 << Dirty.size() << " translation units; "
-                 << (Fresh ? "the previous index is unchanged"
-                           : "the index holds every TU finished so far; "
-                             "run again to complete it")
-                 << "\n";
-    return exitcode::Interrupted;
-  }
+  if (!WriteError.isOk())
+    return storeError("writing the index failed: " + WriteError.message());
+  if (Cancel.cancelled())
+    return runError(RunErrorKind::Interrupted,
+                    "interrupted after " + llvm::Twine(Done.load()) + " of " +
+                        llvm::Twine(Plan.Dirty.size()) +
+                        " translation units; " +
+                        (Fresh ? "the previous index is unchanged"
+                               : "the index holds every TU finished so far; "
+                                 "run again to complete it"));
 
-  // ---- metadata, ignored files, commit --------------------------------------
-  std::set<std::string> Known;
-  if (Status S2 = G.forEachFile([&](const FileInfo &F) {
-        Known.insert(F.Path);
-        return true;
-      });
-      !S2.isOk()) {
-    error("writing the index failed: " + S2.message());
-    return exitcode::Store;
-  }
-  std::vector<IgnoredFile> Ignored =
-      findIgnoredFiles(Paths, Opts.BuildDir, Known, Opts.Exclude, R.Exclude);
-  double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();
-  storage::BatchWriterStats WS = Writer.stats();
-  {
-    WriteBatch B;
-    G.encodeIgnoredFiles(Ignored, B);
-    nlohmann::ordered_json Gen;
-    Gen["name"] = "code-indexer";
-    Gen["version"] = CODE_INDEX_VERSION;
-    Gen["clang"] = CLANG_VERSION_STRING;
-    G.putMeta(B, meta::Generator, Gen.dump());
-    nlohmann::ordered_json Proj;
-    Proj["root"] = Root;
-    Proj["compile_commands"] = *DbPath;
-    Proj["tests"] = R.ExcludeTests ? "exclude" : "include";
-    Proj["index_system"] = R.IndexSystem;
-    G.putMeta(B, meta::Project, Proj.dump());
-    nlohmann::ordered_json Run;
-    Run["started_at"] = StartedAt;
-    Run["seconds"] = std::round(Seconds * 100) / 100;
-    Run["host"] = hostName();
-    Run["jobs"] = Jobs;
-    Run["engine"] = Spec.Engine;
-    Run["mode"] = Fresh ? "full" : "incremental";
-    Run["parsed_translation_units"] = Written.size();
-    Run["reparsed_translation_units"] = Done.load() - Written.size();
-    Run["reused_translation_units"] = Clean.size();
-    Run["parse_seconds"] = std::round(ParseSeconds.load() * 100) / 100;
-    Run["extract_seconds"] = std::round(ExtractSeconds.load() * 100) / 100;
-    Run["encode_seconds"] = std::round(EncodeSeconds.load() * 100) / 100;
-    Run["write_ms"] = WS.WriteMillis;
-    Run["write_stall_ms"] = WS.Engine.StallMillis;
-    Run["producer_blocked_ms"] = WS.ProducerBlockedMillis;
-    G.putMeta(B, meta::Run, Run.dump());
-    if (Status S2 = DbStore->write(B); !S2.isOk()) {
-      error("writing the index failed: " + S2.message());
-      return exitcode::Store;
-    }
-  }
+  RunReport Report;
+  std::sort(FailureLines.begin(), FailureLines.end());
+  Report.FailureLines = FailureLines;
+  Report.Collisions = Usrs.collisions();
+  if (llvm::Error E = writeMetadata(Report))
+    return E;
   auto CommitStart = Clock::now();
-  if (Status S2 = DbStore->commit(); !S2.isOk()) {
-    error("committing the index failed: " + S2.message());
-    return exitcode::Store;
-  }
-  double CommitSeconds =
-      std::chrono::duration<double>(Clock::now() - CommitStart).count();
+  if (Status S = DbStore->commit(); !S.isOk())
+    return storeError("committing the index failed: " + S.message());
+  double CommitSeconds = secondsSince(CommitStart);
+
   auto ExportStart = Clock::now();
+  if (!R.Json.empty())
+    if (llvm::Error E = exportJson(Report))
+      return E;
+  Report.ExportSeconds = secondsSince(ExportStart);
 
-  GraphStats Stats;
-  if (!R.Json.empty()) {
-    if (Status S2 = writeGraphJson(G, R.Json, &Stats); !S2.isOk()) {
-      error("writing the JSON export failed: " + S2.message());
-      return exitcode::Store;
-    }
-    std::string ErrPath = (llvm::sys::path::parent_path(R.Json).empty()
-                               ? std::string(".")
-                               : llvm::sys::path::parent_path(R.Json).str()) +
-                          "/errors.txt";
-    std::ofstream Err(ErrPath, std::ios::trunc);
-    std::sort(FailureLines.begin(), FailureLines.end());
-    Err << "# translation units that failed or had errors: "
-        << FailureLines.size() << "\n";
-    for (const std::string &L : FailureLines)
-      Err << L << "\n";
-    for (const std::string &C : Usrs.collisions())
-      Err << "usr collision: " << C << "\n";
-  }
-  double ExportSeconds =
-      std::chrono::duration<double>(Clock::now() - ExportStart).count();
-
-  if (!R.Quiet) {
-    // Done counts frontend runs; a TU parsed again in the orphan pass is
-    // counted once in "parsed" and reported as re-parsed.
-    size_t Reparsed = Done.load() - Written.size();
-    llvm::errs() << "code-indexer: " << Tus.size() << " TUs (" << Written.size()
-                 << " parsed, " << Clean.size() << " unchanged, "
-                 << Failed.load() << " failed, " << WithErrors.load()
-                 << " with errors, " << Excluded.size() << " excluded)";
-    if (Reparsed)
-      llvm::errs() << ", " << Reparsed
-                   << " parsed again for headers whose owner failed or let "
-                      "them go";
-    if (!R.Json.empty())
-      llvm::errs() << ", " << Stats.Files << " files, " << Stats.Entities
-                   << " entities, " << Stats.Edges << " edges";
-    llvm::errs() << " in " << formatDuration(Seconds)
-                 << "; write stalls: " << WS.Engine.StallMillis << " ms\n";
-    // Parse, extract and the workers' share of write and stall are summed
-    // over the workers, so with --jobs N they add up to about N x wall.
-    double Write =
-        EncodeSeconds.load() + WS.WriteMillis / 1000.0 + CommitSeconds;
-    double Stall = (WS.ProducerBlockedMillis + WS.Engine.StallMillis) / 1000.0;
-    llvm::errs()
-        << "code-indexer: time "
-        << formatDuration(
-               std::chrono::duration<double>(Clock::now() - Start).count())
-        << ": parse " << formatDuration(ParseSeconds.load()) << ", extract "
-        << formatDuration(ExtractSeconds.load()) << ", write "
-        << formatDuration(Write) << ", stall " << formatDuration(Stall)
-        << " (summed over " << Jobs << (Jobs == 1 ? " worker" : " workers")
-        << ")";
-    if (!R.Json.empty())
-      llvm::errs() << "; export " << formatDuration(ExportSeconds);
-    llvm::errs() << "\n";
-    llvm::errs() << "code-indexer: index: " << Spec.toString() << "\n";
-    if (!R.Json.empty())
-      llvm::errs() << "code-indexer: json: " << realPath(R.Json) << "\n";
-    for (size_t I = 0; I < FailureLines.size() && I < 10; ++I)
-      llvm::errs() << "code-indexer:   " << FailureLines[I] << "\n";
-  }
-  if (R.Strict && (Failed.load() || WithErrors.load()))
-    return exitcode::TuFailures;
-  return exitcode::Ok;
+  storage::BatchWriterStats WS = Writer->stats();
+  Report.TranslationUnits = Tus.size();
+  Report.Parsed = Written.size();
+  Report.Unchanged = Plan.Clean.size();
+  Report.Failed = Failed.load();
+  Report.WithErrors = WithErrors.load();
+  Report.Excluded = Excluded.size();
+  // Done counts frontend runs; a TU parsed again in the orphan pass is
+  // counted once in "parsed" and reported as re-parsed.
+  Report.Reparsed = Done.load() - Written.size();
+  Report.Jobs = Jobs;
+  Report.ParseSeconds = ParseSeconds.load();
+  Report.ExtractSeconds = ExtractSeconds.load();
+  Report.WriteSeconds =
+      EncodeSeconds.load() + WS.WriteMillis / 1000.0 + CommitSeconds;
+  Report.StallSeconds =
+      (WS.ProducerBlockedMillis + WS.Engine.StallMillis) / 1000.0;
+  Report.EngineStallMillis = WS.Engine.StallMillis;
+  Report.Index = Spec.toString();
+  Report.TotalSeconds = secondsSince(Start);
+  if (!R.Quiet)
+    printSummary(Report, llvm::errs());
+  if (R.Strict && (Report.Failed || Report.WithErrors))
+    return runError(RunErrorKind::TuFailures,
+                    llvm::Twine(Report.Failed + Report.WithErrors) +
+                        " translation units failed or had errors (--strict)");
+  return Report;
 }
 
-int runExtract(const ExtractRequest &R) {
-  int Code = runExtractImpl(R);
-  if (FrontendCrashed.load()) {
-    // CrashRecoveryContext abandoned a crashed frontend mid-way: objects it
-    // had registered globally (e.g. the llvm::Timer of `#pragma clang __debug
-    // crash`) still point into its dead stack and would crash LLVM's
-    // shutdown. The index and the export are closed by now: skip it.
-    llvm::outs().flush();
-    llvm::errs().flush();
-    std::fflush(nullptr);
-    std::_Exit(Code);
-  }
-  return Code;
+} // namespace
+
+std::string versionString() {
+  return std::string("code-indexer ") + CODE_INDEX_VERSION + " (Clang " +
+         CLANG_VERSION_STRING + ")";
 }
 
-int runExport(const std::string &Db, const std::string &Json) {
+llvm::Expected<RunReport> runExtract(const ExtractRequest &R,
+                                     const CancellationToken &Cancel) {
+  ExtractRun Run(R, Cancel);
+  return Run.run();
+}
+
+bool frontendCrashed() { return FrontendCrashed.load(); }
+
+llvm::Error runExport(const std::string &Db, const std::string &Json) {
   StoreSpec Spec;
-  if (Status St = storage::parseStoreSpec(Db, &Spec); !St.isOk()) {
-    error(St.message());
-    return exitcode::Usage;
-  }
-  if (Spec.Engine == "mem") {
-    error("an in-memory index (mem) does not outlive `extract`; export with "
-          "`extract --db mem --json FILE`, or use rocksdb:PATH or lmdb:PATH");
-    return exitcode::Usage;
-  }
+  if (Status St = storage::parseStoreSpec(Db, &Spec); !St.isOk())
+    return usageError(St.message());
+  if (Spec.Engine == "mem")
+    return usageError(
+        "an in-memory index (mem) does not outlive `extract`; export with "
+        "`extract --db mem --json FILE`, or use rocksdb:PATH or lmdb:PATH");
   storage::OpenOptions OO;
   OO.Mode = storage::OpenMode::ReadOnly;
   std::unique_ptr<Store> S;
-  if (Status St = storage::openStore(Spec, OO, &S); !St.isOk()) {
-    error("cannot open the index " + Spec.toString() + ": " + St.message());
-    return exitcode::Store;
-  }
+  if (Status St = storage::openStore(Spec, OO, &S); !St.isOk())
+    return storeError("cannot open the index " + Spec.toString() + ": " +
+                      St.message());
   GraphStore G(*S);
-  if (Status St = G.initSchema(false); !St.isOk()) {
-    error("cannot read the index " + Spec.toString() + ": " + St.message());
-    return exitcode::Store;
-  }
-  if (Status St = writeGraphJson(G, Json); !St.isOk()) {
-    error("writing the JSON export failed: " + St.message());
-    return exitcode::Store;
-  }
-  return exitcode::Ok;
+  if (Status St = G.initSchema(false); !St.isOk())
+    return storeError("cannot read the index " + Spec.toString() + ": " +
+                      St.message());
+  if (Status St = writeGraphJson(G, Json); !St.isOk())
+    return storeError("writing the JSON export failed: " + St.message());
+  return llvm::Error::success();
 }
 
 } // namespace codeindex

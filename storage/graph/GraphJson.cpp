@@ -2,13 +2,20 @@
 
 #include "codeindex/graph/GraphJson.h"
 
+#include "Platform.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
 #include <unordered_set>
 
 namespace codeindex {
@@ -366,17 +373,189 @@ ojson metaJson(GraphStore &G, std::string_view Name) {
 
 } // namespace
 
+namespace {
+
+namespace fs = std::filesystem;
+namespace plat = storage::detail;
+
+/// Where an export goes once symbolic links are followed.
+struct ExportTarget {
+  std::string Path;    ///< final path (links followed); empty for stdout
+  bool Stream = false; ///< stdout, a FIFO or a character device
+};
+
+/// `-` is stdout. A symbolic link is followed (also a dangling one: the
+/// file it names is created), so the link stays a link. A FIFO or a
+/// character device (/dev/stdout, /dev/null) is written directly: renaming
+/// a file over it would replace it.
+Status resolveExportTarget(const std::string &Path, ExportTarget *Out) {
+  if (Path == "-") {
+    Out->Stream = true;
+    return Status::ok();
+  }
+  fs::path P = plat::toFsPath(Path);
+  std::error_code EC;
+  for (int Hops = 0; fs::is_symlink(fs::symlink_status(P, EC)); ++Hops) {
+    if (Hops == 40)
+      return Status::ioError("cannot write '" + Path +
+                             "': too many levels of symbolic links");
+    fs::path T = fs::read_symlink(P, EC);
+    if (EC)
+      return Status::ioError("cannot read the symbolic link '" +
+                             plat::fromFsPath(P) + "': " + EC.message());
+    P = T.is_absolute() ? T : P.parent_path() / T;
+  }
+  fs::file_status St = fs::status(P, EC);
+  Out->Path = plat::fromFsPath(P);
+  Out->Stream =
+      St.type() == fs::file_type::fifo || St.type() == fs::file_type::character;
+  if (St.type() == fs::file_type::directory)
+    return Status::ioError("cannot write '" + Path + "': it is a directory");
+  return Status::ok();
+}
+
+/// Temporary files of an export to Target: Target + ".tmp-" + a unique
+/// part, and the same + ".body" for the records. The writer holds an
+/// exclusive lock on the first while it lives; a temporary that can be
+/// locked (and is older than a few seconds) belongs to a writer that was
+/// killed, and is removed (with its body) by the next export to the same
+/// path.
+constexpr std::string_view TmpInfix = ".tmp-";
+
+void removeStaleTemporaries(const std::string &Target) {
+  fs::path T = plat::toFsPath(Target);
+  std::string Prefix = plat::fromFsPath(T.filename()) + std::string(TmpInfix);
+  fs::path Dir = T.parent_path().empty() ? fs::path(".") : T.parent_path();
+  std::error_code EC;
+  std::vector<std::string> Stale;
+  for (fs::directory_iterator It(Dir, EC), End; !EC && It != End;
+       It.increment(EC)) {
+    std::string Name = plat::fromFsPath(It->path().filename());
+    if (Name.compare(0, Prefix.size(), Prefix) != 0 ||
+        (Name.size() > 5 && Name.compare(Name.size() - 5, 5, ".body") == 0))
+      continue;
+    // A writer creates its temporary file, then locks it: one younger than
+    // that window may be a live writer's.
+    std::error_code TimeEC;
+    auto MTime = fs::last_write_time(It->path(), TimeEC);
+    if (TimeEC ||
+        fs::file_time_type::clock::now() - MTime < std::chrono::seconds(10))
+      continue;
+    std::string P = plat::fromFsPath(It->path());
+    plat::File F;
+    bool Missing = false, Busy = false;
+    if (!plat::openFile(P, plat::OpenFor::ReadWrite, &F, &Missing).isOk() ||
+        Missing)
+      continue;
+    if (plat::lockFile(F, plat::LockKind::Exclusive, /*Wait=*/false, &Busy, P)
+            .isOk() &&
+        !Busy)
+      Stale.push_back(P);
+  }
+  for (const std::string &P : Stale) {
+    plat::removeFile(P + ".body");
+    plat::removeFile(P);
+  }
+}
+
+std::string uniqueSuffix() {
+  static std::atomic<uint64_t> Counter{0};
+  std::random_device RD;
+  char Buf[64];
+  std::snprintf(Buf, sizeof Buf, "%llu-%llu-%08x",
+                static_cast<unsigned long long>(plat::processId()),
+                static_cast<unsigned long long>(++Counter),
+                static_cast<unsigned>(RD()));
+  return Buf;
+}
+
+/// Size of the part of an export before its "run" line (the last record),
+/// or nullopt if File is not an export this function wrote.
+std::optional<uint64_t> bytesBeforeRunLine(const std::string &File) {
+  std::ifstream In(plat::toFsPath(File), std::ios::binary | std::ios::ate);
+  if (!In)
+    return std::nullopt;
+  uint64_t Size = static_cast<uint64_t>(In.tellg());
+  uint64_t Tail = std::min<uint64_t>(Size, 1 << 16);
+  std::string Buf(Tail, '\0');
+  In.seekg(static_cast<std::streamoff>(Size - Tail));
+  if (!In.read(Buf.data(), static_cast<std::streamsize>(Tail)))
+    return std::nullopt;
+  size_t At = Buf.rfind("\n  \"run\": ");
+  if (At == std::string::npos)
+    return std::nullopt;
+  return Size - Tail + At + 1;
+}
+
+/// Whether the first N bytes of A and B are equal (both at least N long).
+bool samePrefix(const std::string &A, const std::string &B, uint64_t N) {
+  std::ifstream FA(plat::toFsPath(A), std::ios::binary);
+  std::ifstream FB(plat::toFsPath(B), std::ios::binary);
+  std::vector<char> BA(1 << 16), BB(1 << 16);
+  while (N > 0) {
+    std::streamsize Want =
+        static_cast<std::streamsize>(std::min<uint64_t>(N, BA.size()));
+    if (!FA.read(BA.data(), Want) || !FB.read(BB.data(), Want) ||
+        std::memcmp(BA.data(), BB.data(), static_cast<size_t>(Want)) != 0)
+      return false;
+    N -= static_cast<uint64_t>(Want);
+  }
+  return true;
+}
+
+} // namespace
+
 Status writeGraphJson(GraphStore &G, const std::string &Path,
                       GraphStats *StatsOut) {
+  ExportTarget Target;
+  if (Status St = resolveExportTarget(Path, &Target); !St.isOk())
+    return St;
+  std::string Dir;
+  if (!Target.Stream) {
+    // `--json out/new/graph.json` creates out/new, as `--db` does. A
+    // failure here surfaces below as the error of creating the file.
+    std::error_code EC;
+    fs::create_directories(plat::toFsPath(Target.Path).parent_path(), EC);
+    removeStaleTemporaries(Target.Path);
+  }
+  // The records go to a body file first: the header's "stats" counts them.
+  // Beside the target for a file; in the temporary directory for a stream.
+  std::string Stem;
+  if (Target.Stream) {
+    std::error_code EC;
+    Stem = plat::fromFsPath(fs::temp_directory_path(EC) / "code-index-export");
+    Stem += std::string(TmpInfix) + uniqueSuffix();
+  } else {
+    Stem = Target.Path + std::string(TmpInfix) + uniqueSuffix();
+  }
+  std::string BodyPath = Stem + ".body";
+  plat::File Tmp;
+  if (!Target.Stream) {
+    if (Status St = plat::openFile(Stem, plat::OpenFor::WriteTruncate, &Tmp,
+                                   nullptr, "cannot create");
+        !St.isOk())
+      return St;
+    bool Busy = false;
+    if (Status St =
+            plat::lockFile(Tmp, plat::LockKind::Exclusive, false, &Busy, Stem);
+        !St.isOk()) {
+      plat::removeFile(Stem);
+      return St;
+    }
+  }
+  // Whatever happens below, no temporary file outlives this call.
+  struct Cleanup {
+    std::string Body, Tmp;
+    ~Cleanup() {
+      plat::removeFile(Body);
+      if (!Tmp.empty())
+        plat::removeFile(Tmp);
+    }
+  } Guard{BodyPath, Target.Stream ? std::string() : Stem};
+
   GraphStats Stats;
-  std::string BodyPath = Path + ".body.tmp";
-  std::string TmpPath = Path + ".tmp";
-  // `--json out/new/graph.json` creates out/new, as `--db` does. A failure
-  // here surfaces below as the error of opening the file, which names it.
-  std::error_code EC;
-  std::filesystem::create_directories(std::filesystem::path(Path).parent_path(),
-                                      EC);
-  std::ofstream Body(BodyPath, std::ios::binary | std::ios::trunc);
+  std::ofstream Body(plat::toFsPath(BodyPath),
+                     std::ios::binary | std::ios::trunc);
   if (!Body)
     return ioError("write", BodyPath);
   JsonWalker W(Body);
@@ -387,27 +566,84 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   if (!Body)
     return ioError("write", BodyPath);
 
-  std::ofstream Out(TmpPath, std::ios::binary | std::ios::trunc);
-  if (!Out)
-    return ioError("write", TmpPath);
   ojson StatsJson = Stats.toJson();
   StatsJson["dangling_edges_dropped"] = Dangling;
-  Out << "{\n  \"schema\": \"" << GraphSchemaName << "\",\n"
-      << "  \"schema_version\": " << GraphSchemaVersion << ",\n"
-      << "  \"generator\": " << dumpLine(metaJson(G, meta::Generator)) << ",\n"
-      << "  \"project\": " << dumpLine(metaJson(G, meta::Project)) << ",\n"
-      << "  \"stats\": " << dumpLine(StatsJson) << ",\n";
-  {
-    std::ifstream In(BodyPath, std::ios::binary);
-    Out << In.rdbuf();
+  std::string Head =
+      "{\n  \"schema\": \"" + std::string(GraphSchemaName) +
+      "\",\n  \"schema_version\": " + std::to_string(GraphSchemaVersion) +
+      ",\n" + "  \"generator\": " + dumpLine(metaJson(G, meta::Generator)) +
+      ",\n" + "  \"project\": " + dumpLine(metaJson(G, meta::Project)) + ",\n" +
+      "  \"stats\": " + dumpLine(StatsJson) + ",\n";
+  std::string RunLine =
+      "  \"run\": " + dumpLine(metaJson(G, meta::Run)) + "\n}\n";
+
+  // Sends Head, the body and RunLine to Put; returns the bytes before the
+  // run line, or an error.
+  auto Emit = [&](auto &&Put) -> Status {
+    if (Status St = Put(std::string_view(Head)); !St.isOk())
+      return St;
+    std::ifstream In(plat::toFsPath(BodyPath), std::ios::binary);
+    std::vector<char> Buf(1 << 16);
+    while (In) {
+      In.read(Buf.data(), static_cast<std::streamsize>(Buf.size()));
+      std::streamsize Got = In.gcount();
+      if (Got > 0)
+        if (Status St = Put(std::string_view(Buf.data(), size_t(Got)));
+            !St.isOk())
+          return St;
+    }
+    if (In.bad())
+      return ioError("read", BodyPath);
+    return Put(std::string_view(RunLine));
+  };
+
+  if (Target.Stream) {
+    std::ofstream Out;
+    std::ostream *OS = &std::cout;
+    if (!Target.Path.empty()) {
+      Out.open(plat::toFsPath(Target.Path), std::ios::binary);
+      if (!Out)
+        return ioError("write", Target.Path);
+      OS = &Out;
+    }
+    std::string Name = Target.Path.empty() ? "stdout" : Target.Path;
+    if (Status St = Emit([&](std::string_view D) {
+          OS->write(D.data(), static_cast<std::streamsize>(D.size()));
+          return *OS ? Status::ok() : ioError("write", Name);
+        });
+        !St.isOk())
+      return St;
+    OS->flush();
+    if (!*OS)
+      return ioError("write", Name);
+  } else {
+    uint64_t Written = 0;
+    if (Status St = Emit([&](std::string_view D) {
+          Written += D.size();
+          return plat::writeAll(Tmp, D, Stem);
+        });
+        !St.isOk())
+      return St;
+    uint64_t Before = Written - RunLine.size();
+    // An unchanged graph leaves the export untouched (its "run" object
+    // then describes the run that last changed it), so that build tools
+    // comparing modification times (Ninja's restat) see no change.
+    std::optional<uint64_t> Old = bytesBeforeRunLine(Target.Path);
+    if (Old && *Old == Before && samePrefix(Stem, Target.Path, Before)) {
+      if (StatsOut)
+        *StatsOut = std::move(Stats);
+      return Status::ok();
+    }
+    if (Status St = plat::syncFile(Tmp, Stem); !St.isOk())
+      return St;
+    if (Status St = plat::replaceFile(Stem, Target.Path); !St.isOk())
+      return St;
+    Guard.Tmp.clear();
+    // The rename is durable once the directory is.
+    fs::path Parent = plat::toFsPath(Target.Path).parent_path();
+    plat::syncPath(Parent.empty() ? std::string(".")
+                                  : plat::fromFsPath(Parent));
   }
-  Out << "  \"run\": " << dumpLine(metaJson(G, meta::Run)) << "\n}\n";
-  Out.close();
-  std::remove(BodyPath.c_str());
-  if (!Out)
-    return ioError("write", TmpPath);
-  if (std::rename(TmpPath.c_str(), Path.c_str()) != 0)
-    return ioError("rename into", Path);
   if (StatsOut)
     *StatsOut = std::move(Stats);
   return Status::ok();

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pipeline/Indexer.h"
+#include "pipeline/RunError.h"
 #include "query/Diff.h"
 #include "query/Dot.h"
 #include "query/Query.h"
@@ -22,6 +23,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -141,10 +143,12 @@ cl::opt<bool> Strict("strict",
                      cl::desc("Exit with code 3 if any TU failed or had "
                               "errors"),
                      cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<bool> Wait("wait",
-                   cl::desc("Wait for another run holding the index lock "
-                            "instead of failing"),
-                   cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<std::string> Wait("wait",
+                          cl::desc("Wait for another run holding the index "
+                                   "lock instead of failing; --wait=SECONDS "
+                                   "gives up after that long"),
+                          cl::value_desc("seconds"), cl::ValueOptional,
+                          cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<std::string> RocksOptions(
     "rocksdb-options",
     cl::desc("RocksDB OPTIONS file to load (RocksDB's own format)"),
@@ -415,6 +419,63 @@ int runQueryCommand() {
   return report(runQuery(**R, QueryArgs, O, outs()));
 }
 
+/// Set by the first SIGINT/SIGTERM of an `extract` run.
+CancellationToken ExtractCancel;
+
+/// The first SIGINT/SIGTERM asks for a clean stop; the default action is
+/// restored so that a second one ends the process at once.
+void onSignal(int Sig) {
+  ExtractCancel.cancel(Sig);
+  std::signal(Sig, SIG_DFL);
+}
+
+/// Prints a pipeline error and returns its exit code (docs/cli.md).
+int reportRunError(Error E) {
+  int Code = exitcode::Store;
+  handleAllErrors(
+      std::move(E),
+      [&](const RunError &RE) {
+        switch (RE.kind()) {
+        case RunErrorKind::Usage:
+          Code = exitcode::Usage;
+          break;
+        case RunErrorKind::Store:
+          Code = exitcode::Store;
+          break;
+        case RunErrorKind::TuFailures:
+          // The summary has listed the TUs already.
+          Code = exitcode::TuFailures;
+          return;
+        case RunErrorKind::Interrupted:
+          errs() << "code-indexer: " << RE.message() << "\n";
+          Code = exitcode::Interrupted;
+          return;
+        }
+        errs() << "code-indexer: error: " << RE.message() << "\n";
+      },
+      [&](const ErrorInfoBase &EI) {
+        errs() << "code-indexer: error: " << EI.message() << "\n";
+      });
+  return Code;
+}
+
+int runExtractCommand(const ExtractRequest &R) {
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  Expected<RunReport> Report = runExtract(R, ExtractCancel);
+  int Code = Report ? exitcode::Ok : reportRunError(Report.takeError());
+  if (frontendCrashed()) {
+    // A crashed frontend left global objects pointing into its dead stack
+    // (see frontendCrashed()); the index and the export are closed by now,
+    // so skip the process's normal shutdown.
+    outs().flush();
+    errs().flush();
+    std::fflush(nullptr);
+    std::_Exit(Code);
+  }
+  return Code;
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
@@ -448,12 +509,16 @@ int main(int Argc, char **Argv) {
     R.IndexSystem = IndexSystem;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
-    R.WaitForLock = Wait;
+    R.WaitForLock = Wait.getNumOccurrences() > 0;
+    if (!Wait.empty() && StringRef(Wait).getAsInteger(10, R.WaitSeconds))
+      return usage("--wait takes a number of seconds, not '" + Wait + "'");
     R.RocksDbOptions = RocksOptions;
     R.Progress = ProgressOpt;
     R.Quiet = Quiet;
     R.TuTimeoutSeconds = TuTimeout;
-    return runExtract(R);
+    // For debuggers: let a crash in Clang reach them.
+    R.CrashRecovery = !std::getenv("CODE_INDEX_NO_CRASH_RECOVERY");
+    return runExtractCommand(R);
   }
   if (ExportCmd) {
     if (ExportFormatOpt == ExportFormat::Dot) {
@@ -468,7 +533,9 @@ int main(int Argc, char **Argv) {
     }
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
-    return runExport(Db, Json);
+    if (Error E = runExport(Db, Json))
+      return reportRunError(std::move(E));
+    return exitcode::Ok;
   }
   if (QueryCmd)
     return runQueryCommand();

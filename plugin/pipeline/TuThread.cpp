@@ -1,0 +1,115 @@
+//===- TuThread.cpp - Running one TU's frontend so a crash stays in it ----===//
+
+#include "pipeline/TuThread.h"
+
+#include "clang/Basic/Stack.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/thread.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace codeindex {
+
+namespace {
+
+/// An alternate signal stack for the calling thread while it lives.
+/// Signal stacks are per thread: the handler of a stack overflow on a TU
+/// thread must find one there.
+class AltSignalStack {
+public:
+  AltSignalStack() : Memory(Size) {
+    stack_t SS = {};
+    SS.ss_sp = Memory.data();
+    SS.ss_size = Memory.size();
+    Installed = sigaltstack(&SS, &Previous) == 0;
+  }
+  ~AltSignalStack() {
+    if (Installed)
+      sigaltstack(&Previous, nullptr);
+  }
+  AltSignalStack(const AltSignalStack &) = delete;
+  AltSignalStack &operator=(const AltSignalStack &) = delete;
+
+private:
+  // LLVM's signal handlers print a stack trace and may allocate: give them
+  // more than MINSIGSTKSZ.
+  static constexpr size_t Size = 256 << 10;
+  std::vector<char> Memory;
+  stack_t Previous = {};
+  bool Installed = false;
+};
+
+} // namespace
+
+void enableTuCrashRecovery() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    llvm::CrashRecoveryContext::Enable();
+    // CrashRecoveryContext installs its handlers without SA_ONSTACK, so a
+    // stack overflow would find no stack to run the handler on and the
+    // kernel would kill the process. Keep the handlers, add the flag.
+    for (int Sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP}) {
+      struct sigaction SA;
+      if (sigaction(Sig, nullptr, &SA) != 0)
+        continue;
+      if (SA.sa_handler == SIG_DFL || SA.sa_handler == SIG_IGN)
+        continue;
+      SA.sa_flags |= SA_ONSTACK;
+      sigaction(Sig, &SA, nullptr);
+    }
+  });
+}
+
+bool runTuFrontend(llvm::function_ref<void()> Fn, size_t StackBytes) {
+  struct Outcome {
+    std::mutex M;
+    std::condition_variable CV;
+    bool Done = false;
+    bool Survived = false;
+  };
+  auto O = std::make_shared<Outcome>();
+  llvm::thread T(std::optional<unsigned>(static_cast<unsigned>(
+                     std::min<size_t>(StackBytes, 0xffffffffu))),
+                 [O, Fn] {
+                   bool Survived;
+                   {
+                     AltSignalStack Alt;
+                     clang::noteBottomOfStack();
+                     llvm::CrashRecoveryContext CRC;
+                     Survived = CRC.RunSafely(Fn);
+                   }
+                   {
+                     std::lock_guard<std::mutex> L(O->M);
+                     O->Survived = Survived;
+                     O->Done = true;
+                   }
+                   O->CV.notify_all();
+                   // A thread unwound out of a crash is not allowed to exit:
+                   // glibc's per-thread clean-up at exit (resolver state, TLS
+                   // destructors) crashed the process after a recovered stack
+                   // overflow in the parser. It sleeps until the process ends
+                   // (the tool ends a process in which a frontend crashed with
+                   // std::_Exit; see frontendCrashed()).
+                   while (!Survived)
+                     std::this_thread::sleep_for(std::chrono::hours(24));
+                 });
+  std::unique_lock<std::mutex> L(O->M);
+  O->CV.wait(L, [&] { return O->Done; });
+  bool Survived = O->Survived;
+  L.unlock();
+  if (Survived)
+    T.join();
+  else
+    T.detach();
+  return Survived;
+}
+
+} // namespace codeindex
