@@ -19,9 +19,8 @@
 
 #include "extractor/TuState.h"
 
-#include "llvm/ADT/DenseMap.h"
-
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace codeindex {
@@ -33,8 +32,8 @@ public:
   GraphBuilder &operator=(const GraphBuilder &) = delete;
 
   /// Id and USR of an entity (the USR made unique within the project for
-  /// declarations with internal linkage). The reference is valid until the
-  /// next call.
+  /// declarations with internal linkage). The reference is valid for the
+  /// whole TU.
   const std::pair<Id, std::string> &idOf(const clang::NamedDecl *D);
 
   /// The entity fact of D in unit U: created with its attributes on first
@@ -68,7 +67,7 @@ public:
 
 private:
   TuState &T;
-  llvm::DenseMap<const clang::Decl *, std::pair<Id, std::string>> UsrCache;
+  std::unordered_map<const clang::Decl *, std::pair<Id, std::string>> UsrCache;
 };
 
 } // namespace codeindex

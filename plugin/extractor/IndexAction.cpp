@@ -7,12 +7,17 @@
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/Stack.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Index/IndexingAction.h"
 #include "clang/Lex/PPCallbacks.h"
+#include "clang/Parse/ParseAST.h"
 #include "clang/Sema/SemaConsumer.h"
 #include "clang/Sema/TemplateInstCallback.h"
+#include "clang/Serialization/ASTReader.h"
+#include "clang/Serialization/ModuleFile.h"
+#include "clang/Serialization/ModuleManager.h"
 
 namespace codeindex {
 
@@ -62,11 +67,14 @@ private:
 // The consumers and the frontend action.
 //===----------------------------------------------------------------------===//
 
-/// Runs last in the consumer chain: resolves factory calls
-/// (std::make_unique<T>) to the constructor they run, with Sema still alive.
+/// Runs last in the consumer chain, with Sema still alive: indexes the
+/// declarations read from AST files, then resolves factory calls
+/// (std::make_unique<T>) to the constructor they run.
 class FinishConsumer : public SemaConsumer {
 public:
-  FinishConsumer(TuState &T, GraphBuilder &G) : T(T), G(G) {}
+  FinishConsumer(TuState &T, GraphBuilder &G, CompilerInstance &CI,
+                 std::shared_ptr<Collector> C, index::IndexingOptions Opts)
+      : T(T), G(G), CI(CI), C(std::move(C)), Opts(std::move(Opts)) {}
   void InitializeSema(Sema &S) override;
   void ForgetSema() override { T.S = nullptr; }
   // False stops ParseAST after this declaration.
@@ -74,8 +82,14 @@ public:
   void HandleTranslationUnit(ASTContext &) override;
 
 private:
+  void indexAstFiles();
+  void indexAstFileMacros();
+
   TuState &T;
   GraphBuilder &G;
+  CompilerInstance &CI;
+  std::shared_ptr<Collector> C;
+  index::IndexingOptions Opts;
 };
 
 class ConstructFinder : public RecursiveASTVisitor<ConstructFinder> {
@@ -112,9 +126,63 @@ void FinishConsumer::InitializeSema(Sema &S) {
     S.TemplateInstCallbacks.push_back(std::make_unique<DeadlineCallback>(T));
 }
 
+// Declarations read from AST files (a PCH, Clang modules) never reach
+// HandleTopLevelDecl: the index consumer sees only what this TU parsed, so a
+// header compiled into a .pch or a module had no entities. Each AST file's
+// file-level declarations go through the same collector and options, as if
+// parsed from source; the claims still give a header's facts to one TU, and
+// ShouldTraverseDecl skips what another TU owns.
+void FinishConsumer::indexAstFiles() {
+  ASTReader *Reader = CI.getASTReader().get();
+  if (!Reader)
+    return;
+  bool Any = false;
+  for (serialization::ModuleFile &MF : Reader->getModuleManager()) {
+    switch (MF.Kind) {
+    case serialization::MK_PCH:
+    case serialization::MK_ImplicitModule:
+    case serialization::MK_ExplicitModule:
+    case serialization::MK_PrebuiltModule:
+      index::indexModuleFile(MF, *Reader, *C, Opts);
+      Any = true;
+      break;
+    default:
+      break;
+    }
+  }
+  if (Any)
+    indexAstFileMacros();
+}
+
+// Macro definitions read from AST files are not seen by the preprocessor
+// callbacks either: report each one defined in a loaded (AST file) location
+// as a definition. Expansions inside those headers were never lexed in
+// this TU and cannot be recorded.
+void FinishConsumer::indexAstFileMacros() {
+  Preprocessor &PP = CI.getPreprocessor();
+  SourceManager &SM = CI.getSourceManager();
+  auto Visit = [&](const IdentifierInfo *II, const MacroInfo *MI) {
+    if (MI && !MI->isBuiltinMacro() &&
+        SM.isLoadedSourceLocation(MI->getDefinitionLoc()))
+      C->handleMacroOccurrence(
+          II, MI, static_cast<unsigned>(index::SymbolRole::Definition),
+          MI->getDefinitionLoc());
+  };
+  for (const auto &M : PP.macros(/*IncludeExternalMacros=*/true)) {
+    const IdentifierInfo *II = M.first;
+    for (const MacroDirective *MD = PP.getLocalMacroDirectiveHistory(II); MD;
+         MD = MD->getPrevious())
+      if (const auto *Def = dyn_cast<DefMacroDirective>(MD))
+        Visit(II, Def->getInfo());
+    for (const ModuleMacro *MM : PP.getLeafModuleMacros(II))
+      Visit(II, MM->getMacroInfo());
+  }
+}
+
 void FinishConsumer::HandleTranslationUnit(ASTContext &) {
   if (!T.S || T.TimedOut)
     return;
+  indexAstFiles();
   for (const TuState::FactoryCall &FC : T.FactoryCalls) {
     auto *FD = const_cast<FunctionDecl *>(FC.Callee);
     if (!FD->isDefined() && FD->getTemplateInstantiationPattern())
@@ -176,12 +244,22 @@ void IndexFrontendAction::EndSourceFileAction() {
   finishTu(T, G);
 }
 
+void IndexFrontendAction::ExecuteAction() {
+  CompilerInstance &CI = getCompilerInstance();
+  if (!CI.hasPreprocessor())
+    return;
+  noteBottomOfStack();
+  if (!CI.hasSema())
+    CI.createSema(getTranslationUnitKind(), /*CompletionConsumer=*/nullptr);
+  ParseAST(CI.getSema(), CI.getFrontendOpts().ShowStats,
+           /*SkipFunctionBodies=*/true);
+}
+
 std::unique_ptr<ASTConsumer>
 IndexFrontendAction::CreateASTConsumer(CompilerInstance &CI, StringRef) {
   T.SM = &CI.getSourceManager();
   T.LO = &CI.getLangOpts();
   T.Lang = CI.getLangOpts().CPlusPlus ? Language::Cxx : Language::C;
-  CI.getFrontendOpts().SkipFunctionBodies = true;
   CI.getDiagnostics().setWarningsAsErrors(false);
   // No "N errors generated." on stderr: it would break the progress line,
   // and the diagnostics are in the index.
@@ -226,7 +304,7 @@ IndexFrontendAction::CreateASTConsumer(CompilerInstance &CI, StringRef) {
   std::vector<std::unique_ptr<ASTConsumer>> Consumers;
   Consumers.push_back(
       index::createIndexingASTConsumer(C, Opts, PP, std::move(SkipBody)));
-  Consumers.push_back(std::make_unique<FinishConsumer>(T, G));
+  Consumers.push_back(std::make_unique<FinishConsumer>(T, G, CI, C, Opts));
   return std::make_unique<TimedConsumer>(T, std::move(Consumers));
 }
 

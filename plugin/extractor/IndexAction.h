@@ -34,6 +34,12 @@ public:
   // The SourceManager dies with the CompilerInstance: finish while it lives.
   void EndSourceFileAction() override;
 
+  // Parses with function bodies skippable (the consumer decides which, see
+  // CreateASTConsumer) without setting FrontendOptions::SkipFunctionBodies:
+  // a module that an import makes Clang build inherits this TU's options,
+  // and would lose every function body of its headers.
+  void ExecuteAction() override;
+
   // Sema skips the pending implicit instantiations at the end of a TU_Prefix
   // translation unit: the index does not record references that exist only
   // inside implicit instantiations, and this saves a large share of the time

@@ -29,10 +29,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace codeindex {
@@ -83,8 +85,15 @@ public:
   clang::Preprocessor *PP = nullptr;
   Language Lang = Language::Cxx;
 
-  std::vector<UnitBuilder> Units;
-  llvm::DenseMap<clang::FileID, FileState> Files;
+  // Node-based containers: callers hold a FileState& or UnitBuilder& while
+  // the collector meets new files (and so adds states and units). Files
+  // first met during indexing are the rule, not the exception, for headers
+  // read from AST files (modules, PCH), which the preprocessor never enters.
+  std::deque<UnitBuilder> Units;
+  struct FileIDHash {
+    size_t operator()(clang::FileID F) const { return F.getHashValue(); }
+  };
+  std::unordered_map<clang::FileID, FileState, FileIDHash> Files;
   std::map<std::string, FileState> ByPath; // same file, several FileIDs
 
   /// make_unique-style calls to resolve to constructors at the end.
@@ -119,7 +128,7 @@ public:
   void stop();
 
   /// The claim decision for a file, made (and the unit created) on first
-  /// sight.
+  /// sight. The reference stays valid for the whole TU.
   FileState &fileState(clang::FileID FID);
   FileState *fileStateFor(clang::SourceLocation Loc) {
     if (Loc.isInvalid())
@@ -128,6 +137,7 @@ public:
     FileState &FS = fileState(FID);
     return FS.Valid ? &FS : nullptr;
   }
+  /// The unit of an owned or claimed file; valid for the whole TU.
   UnitBuilder &unit(const FileState &FS) { return Units[FS.UnitIndex]; }
 
   std::pair<uint32_t, uint32_t> lineCol(clang::SourceLocation Loc) {
