@@ -6,6 +6,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
@@ -88,7 +89,7 @@ bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
         FD && FD->getTemplateSpecializationArgs() && isFactory(FD))
       T.FactoryCalls.push_back({FD, ASTNode.Parent, Loc});
   if (const NamedDecl *E = asEntity(D))
-    onReference(E, Roles, Relations, Loc, ASTNode.Parent, *FS);
+    onReference(E, Roles, Relations, Loc, ASTNode.Parent, ASTNode.OrigE, *FS);
   return true;
 }
 
@@ -102,9 +103,14 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
   if (isa<NamespaceDecl>(D))
     IsDef = false;
   Extent X = extentOf(D, U.FID, Loc);
-  DeclFact DF{X, IsDef};
-  if (std::find(F.Decls.begin(), F.Decls.end(), DF) == F.Decls.end())
-    F.Decls.push_back(DF);
+  // One declaration per range, and a definition wins: a macro (gtest's
+  // TEST) can expand to a declaration and its definition at one place.
+  auto Same = std::find_if(F.Decls.begin(), F.Decls.end(),
+                           [&](const DeclFact &D) { return D.Range == X; });
+  if (Same == F.Decls.end())
+    F.Decls.push_back(DeclFact{X, IsDef});
+  else if (IsDef)
+    Same->IsDefinition = true;
   F.Flags |= flagsOf(D);
   if (IsDef && !F.BodyHash) {
     // Hash the definition's text so a reviewer can see that a body changed.
@@ -202,7 +208,7 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
 void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
                             ArrayRef<index::SymbolRelation> Relations,
                             SourceLocation Loc, const Decl *Parent,
-                            FileState &FS) {
+                            const Expr *OrigE, FileState &FS) {
   using index::SymbolRole;
   auto Has = [&](SymbolRole R) { return Roles & static_cast<unsigned>(R); };
   if (Has(SymbolRole::NameReference))
@@ -226,8 +232,19 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
     EK = EdgeKind::UsesType;
     break;
   case EntityKind::Destructor:
-    return; // destructor calls are not recorded
+    // Implicit destructor calls (end of scope, delete) have no expression
+    // and are not reported by the index; an explicit one (`this->~Set()`)
+    // is a call.
+    if (!Has(SymbolRole::Call))
+      return;
+    EK = EdgeKind::Calls;
+    break;
   case EntityKind::Constructor:
+    // An elidable copy or move (`return Node();` before C++17) is elided:
+    // not a call. The construction it copies is reported on its own.
+    if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(OrigE);
+        CE && CE->isElidable())
+      return;
     EK = EdgeKind::Calls;
     break;
   case EntityKind::Function:
@@ -248,17 +265,68 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
                      static_cast<unsigned>(SymbolRole::RelationCalledBy)))
         Container = R.RelatedSymbol;
   // `Account::` in `int Account::count() {...}` names the class only to
-  // place the definition: not a use of the type.
-  if (EK == EdgeKind::UsesType)
-    if (const auto *DD = dyn_cast_or_null<DeclaratorDecl>(Container))
-      if (NestedNameSpecifierLoc Q = DD->getQualifierLoc())
-        if (!T.SM->isBeforeInTranslationUnit(Loc, Q.getBeginLoc()) &&
-            T.SM->isBeforeInTranslationUnit(Loc, DD->getLocation()))
+  // place the definition: not a use of the type. The index hands over the
+  // canonical (in-class) declaration as the container, which has no
+  // qualifier: look at every redeclaration.
+  if (EK == EdgeKind::UsesType && Container)
+    if (const auto *DD = dyn_cast<DeclaratorDecl>(unwrapTemplate(Container)))
+      for (const Decl *R : DD->redecls()) {
+        const auto *RD = cast<DeclaratorDecl>(R);
+        NestedNameSpecifierLoc Q = RD->getQualifierLoc();
+        if (Q && !T.SM->isBeforeInTranslationUnit(Loc, Q.getBeginLoc()) &&
+            T.SM->isBeforeInTranslationUnit(Loc, RD->getLocation()))
           return;
+      }
   Id From = G.sourceNode(U, Container);
   Id To = G.idOf(D).first;
   G.addEdge(U, EK, From, To, Loc, Virtual);
   G.noteTarget(U, D);
+}
+
+const llvm::StringMap<std::vector<unsigned>> &
+Collector::macroDefinitions(FileID FID) {
+  auto [It, New] = MacroDefs.try_emplace(FID);
+  if (!New)
+    return It->second;
+  bool Invalid = false;
+  llvm::StringRef Buf = T.SM->getBufferData(FID, &Invalid);
+  if (Invalid)
+    return It->second;
+  // Every `#define NAME` of the text, in order, even in skipped #if blocks:
+  // the ordinal depends on the file alone, not on the TU's macros.
+  Lexer L(T.SM->getLocForStartOfFile(FID), *T.LO, Buf.begin(), Buf.begin(),
+          Buf.end());
+  Token Tok;
+  for (;;) {
+    L.LexFromRawLexer(Tok);
+    if (Tok.is(tok::eof))
+      break;
+    if (!Tok.is(tok::hash) || !Tok.isAtStartOfLine())
+      continue;
+    L.LexFromRawLexer(Tok);
+    if (!Tok.is(tok::raw_identifier) || Tok.getRawIdentifier() != "define")
+      continue;
+    L.LexFromRawLexer(Tok);
+    if (Tok.is(tok::raw_identifier))
+      It->second[Tok.getRawIdentifier()].push_back(
+          T.SM->getFileOffset(Tok.getLocation()));
+  }
+  return It->second;
+}
+
+std::string Collector::macroKey(const FileState &DefFS, llvm::StringRef Name,
+                                SourceLocation DefLoc, const std::string &Usr) {
+  SourceLocation L = T.SM->getFileLoc(DefLoc);
+  const auto &Defs = macroDefinitions(T.SM->getFileID(L));
+  auto It = Defs.find(Name);
+  if (It == Defs.end())
+    return Usr;
+  unsigned Offset = T.SM->getFileOffset(L);
+  auto Pos = std::lower_bound(It->second.begin(), It->second.end(), Offset);
+  if (Pos == It->second.end() || *Pos != Offset)
+    return Usr;
+  return "macro:" + DefFS.Path + "@" + Name.str() + "#" +
+         std::to_string(Pos - It->second.begin());
 }
 
 bool Collector::handleMacroOccurrence(const IdentifierInfo *Name,
@@ -279,7 +347,7 @@ bool Collector::handleMacroOccurrence(const IdentifierInfo *Name,
   if (index::generateUSRForMacro(Name->getName(), DefLoc, *T.SM, Buf))
     return true;
   std::string Usr = rerootUsr(Buf.str(), DefFS->Abs, DefFS->Path);
-  Id I = T.Ctx.Usrs.idFor(Usr);
+  Id I = T.Ctx.Usrs.idFor(macroKey(*DefFS, Name->getName(), DefLoc, Usr));
   UnitBuilder &U = T.unit(*FS);
 
   auto MakeFact = [&](bool External) -> EntityFact & {

@@ -20,7 +20,12 @@
 #include "extractor/TuState.h"
 
 #include "clang/Index/IndexDataConsumer.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+#include <vector>
 
 namespace codeindex {
 
@@ -49,12 +54,25 @@ private:
   void onReference(const clang::NamedDecl *D, clang::index::SymbolRoleSet Roles,
                    llvm::ArrayRef<clang::index::SymbolRelation> Relations,
                    clang::SourceLocation Loc, const clang::Decl *Parent,
-                   FileState &FS);
+                   const clang::Expr *OrigE, FileState &FS);
   Extent extentOf(const clang::Decl *D, clang::FileID FID,
                   clang::SourceLocation Fallback);
 
+  /// The key a macro's id is made from: its file, its name and which
+  /// `#define` of that name in the file it is. Clang's macro USR embeds the
+  /// definition's byte offset, so an edit above the #define would give the
+  /// macro a new id. Usr (the USR) when the definition is not found in the
+  /// text.
+  std::string macroKey(const FileState &DefFS, llvm::StringRef Name,
+                       clang::SourceLocation DefLoc, const std::string &Usr);
+  /// Offsets of the names of every `#define` in FID, by name.
+  const llvm::StringMap<std::vector<unsigned>> &
+  macroDefinitions(clang::FileID FID);
+
   TuState &T;
   GraphBuilder &G;
+  llvm::DenseMap<clang::FileID, llvm::StringMap<std::vector<unsigned>>>
+      MacroDefs;
   /// Anonymous namespaces already declared (Clang's index skips them).
   llvm::SmallPtrSet<const clang::Decl *, 4> AnonNamespaces;
 };

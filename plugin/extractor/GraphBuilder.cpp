@@ -106,7 +106,12 @@ EdgeFact &GraphBuilder::edge(UnitBuilder &U, EdgeKind K, Id From, Id To) {
 void GraphBuilder::addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To,
                            SourceLocation Site, bool Virtual, Access A,
                            bool VirtualBase) {
-  if (!From || !To || From == To)
+  if (!From || !To)
+    return;
+  // Recursion and a function naming itself (taking its own address) are
+  // real; other self-loops (a class's static_assert naming the class) say
+  // nothing.
+  if (From == To && K != EdgeKind::Calls && K != EdgeKind::References)
     return;
   bool New = !U.EdgeIndex.count(std::make_tuple(K, From, To));
   EdgeFact &E = edge(U, K, From, To);

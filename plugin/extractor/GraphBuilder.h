@@ -52,7 +52,8 @@ public:
   EdgeFact &edge(UnitBuilder &U, EdgeKind K, Id From, Id To);
 
   /// Adds an edge between two entities (or a file and an entity) with its
-  /// site. Edges without an end are dropped, and so are self-loops.
+  /// site. Edges without an end are dropped, and so are self-loops other
+  /// than calls and references (recursion is kept).
   void addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To,
                clang::SourceLocation Site, bool Virtual = false,
                Access A = Access::None, bool VirtualBase = false);

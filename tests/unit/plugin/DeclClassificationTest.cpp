@@ -102,9 +102,11 @@ TEST_F(DeclClassificationTest, EntityKinds) {
   EXPECT_EQ(Kind("T"), std::nullopt);
   const auto *C = find<CXXRecordDecl>("ns::C");
   ASSERT_NE(C, nullptr);
-  for (const Decl *M : C->decls())
-    if (const auto *R = dyn_cast<CXXRecordDecl>(M))
+  for (const Decl *M : C->decls()) {
+    if (const auto *R = dyn_cast<CXXRecordDecl>(M)) {
       EXPECT_EQ(entityKind(R), std::nullopt) << "injected class name";
+    }
+  }
 }
 
 TEST_F(DeclClassificationTest, LambdasAndTheirCallsBelongToTheFunction) {
