@@ -12,22 +12,32 @@
 // its function bodies (ASTConsumer::shouldSkipFunctionBody) and emit none
 // of its facts.
 //
+// The pieces, in the order one TU goes through them (split by concept, as
+// clangd's index is):
+//   IndexAction.h        the frontend action, its consumers and callbacks
+//   TuState.h            per-TU state: file claims, the units being built
+//   Collector.h          clang::index callbacks -> entities and edges
+//   DeclClassification.h kind, flags, access, names, signatures of a Decl
+//   GraphBuilder.h       the one place entities and edges are deduplicated
+//   UnitFinish.h         coverage, macro expansions, test detection, order
+//   IdsAndPaths.h        ids, USRs, display paths (shared with the run)
+//   UnitClaims.h         header claims and file hashes (shared with the run)
+//   Watchdog.h           --tu-timeout deadlines
+//
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PLUGIN_EXTRACTOR_H
 #define CODEINDEX_PLUGIN_EXTRACTOR_H
 
-#include "extractor/CompileCommands.h"
 #include "codeindex/graph/Model.h"
+#include "extractor/CompileCommands.h"
+#include "extractor/IdsAndPaths.h"
+#include "extractor/UnitClaims.h"
 
-#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
-#include <chrono>
-#include <functional>
-#include <map>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace codeindex {
@@ -47,78 +57,9 @@ struct ExtractOptions {
   unsigned TuTimeoutSeconds = 0;
 };
 
-/// Maps absolute paths to the paths written in the graph: root-relative
-/// inside the root, absolute outside it.
-class PathMapper {
-public:
-  explicit PathMapper(std::string Root) : Root(std::move(Root)) {}
-  std::string display(llvm::StringRef Absolute) const;
-  bool insideRoot(llvm::StringRef Absolute) const;
-  const std::string &root() const { return Root; }
-
-private:
-  std::string Root;
-};
-
-/// The id of a file node: hash of "file:" + its display path.
-Id fileId(llvm::StringRef DisplayPath);
-/// The id of an entity: hash of its (project-unique) USR.
-Id usrId(llvm::StringRef Usr);
-
-/// Which TU owns each unit in this run. Thread-safe.
-class UnitClaims {
-public:
-  /// Claims U for Tu if nobody has; returns the owner afterwards.
-  Id claim(const UnitKey &U, Id Tu);
-  /// Records an owner decided before the run (incremental indexing).
-  void assign(const UnitKey &U, Id Tu);
-  /// 0 if unclaimed.
-  Id owner(const UnitKey &U) const;
-  /// Unclaims every unit Tu owns (it crashed); returns them.
-  std::vector<UnitKey> releaseOwnedBy(Id Tu);
-
-private:
-  struct Hash {
-    size_t operator()(const UnitKey &U) const {
-      return U.File ^ (U.Variant * 31);
-    }
-  };
-  mutable std::mutex M;
-  std::unordered_map<UnitKey, Id, Hash> Owners;
-};
-
-/// Content hashes of files, computed once per run. Thread-safe.
-class FileHashCache {
-public:
-  /// Hash of the file's bytes; 0 if it cannot be read.
-  uint64_t hashOf(const std::string &AbsPath);
-  void put(const std::string &AbsPath, uint64_t Hash);
-
-private:
-  std::mutex M;
-  std::unordered_map<std::string, uint64_t> Hashes;
-};
-
-/// Detects two different USRs with the same 64-bit id within a run, and
-/// gives the later one a distinct id. Thread-safe.
-class UsrRegistry {
-public:
-  using HashFn = Id (*)(llvm::StringRef);
-  /// Hash is usrId except in tests, which need collisions on demand.
-  explicit UsrRegistry(HashFn Hash = usrId) : Hash(Hash) {}
-  /// The id to use for Usr.
-  Id idFor(const std::string &Usr);
-  std::vector<std::string> collisions() const;
-
-private:
-  HashFn Hash;
-  mutable std::mutex M;
-  std::unordered_map<Id, std::string> Seen;
-  /// USRs that collided, and the salted id each got.
-  std::unordered_map<std::string, Id> Salted;
-  std::vector<std::string> Collisions;
-};
-
+/// What every TU of a run shares. The members are referenced, not owned: the
+/// run (plugin/pipeline) owns them and keeps them alive while TUs run;
+/// Claims, Hashes and Usrs are thread-safe, Options and Paths read-only.
 struct ExtractContext {
   const ExtractOptions &Options;
   const PathMapper &Paths;
@@ -127,6 +68,8 @@ struct ExtractContext {
   UsrRegistry &Usrs;
 };
 
+/// Everything one TU yields: its record and the facts of the units it owns.
+/// A value; the caller owns it.
 struct TuResult {
   TuRecord Record;
   std::vector<UnitFacts> Units;
@@ -138,10 +81,23 @@ struct TuResult {
   double ExtractSeconds = 0;
 };
 
-/// Indexes one TU. Does not throw. A TU Clang cannot parse yields a result
-/// with Status Failed and its diagnostics; a TU with errors is indexed as
-/// far as Clang's recovery goes (Status Errors).
-TuResult extractTranslationUnit(const TuInput &In, ExtractContext &Ctx);
+/// Indexes one TU.
+///
+/// Errors: none are returned, and nothing throws. A TU Clang cannot parse
+/// yields a result with Status Failed and its diagnostics; a TU with errors
+/// is indexed as far as Clang's recovery goes (Status Errors); a TU stopped
+/// by --tu-timeout has Status TimedOut.
+///
+/// Files are read through FS (the real file system when null), as clangd's
+/// TestTU does: unit tests index in-memory sources. FS's working directory
+/// is set to the TU's directory, so one FS must not be shared by TUs running
+/// at the same time; the real file system is a fresh instance per call.
+///
+/// Thread-safety: any number of TUs may be indexed at once on different
+/// threads with one shared ExtractContext (its members are thread-safe).
+TuResult extractTranslationUnit(
+    const TuInput &In, ExtractContext &Ctx,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = nullptr);
 
 } // namespace codeindex
 

@@ -1,7 +1,8 @@
 //===- ExtractorTest.cpp - The extractor on small real TUs ----------------===//
 //
-// Each test writes a tiny project, runs the real Clang frontend on it
-// through extractTranslationUnit() and matches the facts with gmock. The
+// Each test writes a tiny project into an in-memory file system (clangd's
+// TestTU style: nothing touches the disk), runs the real Clang frontend on
+// it through extractTranslationUnit() and matches the facts with gmock. The
 // lit tests check whole exports; these check the pieces the exports hide:
 // which TU emits a header's facts, ids of internal-linkage symbols, body
 // hashes, and what a TU with errors still yields.
@@ -9,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "extractor/Extractor.h"
-#include "extractor/CompileCommands.h"
 #include "TestUtil.h"
+#include "extractor/CompileCommands.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,7 +21,7 @@
 namespace codeindex {
 namespace {
 
-using test::TempTree;
+using test::MemoryTree;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Field;
@@ -49,17 +50,17 @@ protected:
               File.str() + "\"}";
     }
     Json += "]";
-    std::string P = T.write("build/compile_commands.json", Json);
     LoadOptions LO;
     LO.ResourceDir = defaultResourceDir();
-    auto Tus = loadCompileCommands(P, LO);
+    auto Tus =
+        parseCompileCommands(Json, T.path("build/compile_commands.json"), LO);
     EXPECT_TRUE(static_cast<bool>(Tus)) << llvm::toString(Tus.takeError());
     return Tus ? std::move(*Tus) : std::vector<TuInput>{};
   }
 
   TuResult extract(const TuInput &In) {
     ExtractContext Ctx{Opts, Paths, Claims, Hashes, Usrs};
-    return extractTranslationUnit(In, Ctx);
+    return extractTranslationUnit(In, Ctx, T.fs());
   }
 
   static const UnitFacts *unit(const TuResult &R, const std::string &Path) {
@@ -92,7 +93,7 @@ protected:
     return Out;
   }
 
-  TempTree T;
+  MemoryTree T;
   ExtractOptions Opts;
   PathMapper Paths;
   UnitClaims Claims;

@@ -1,10 +1,12 @@
-//===- TestUtil.h - Temporary project trees for plugin tests ----*- C++ -*-===//
+//===- TestUtil.h - Project trees for plugin tests --------------*- C++ -*-===//
 #ifndef CODEINDEX_TESTS_PLUGIN_TESTUTIL_H
 #define CODEINDEX_TESTS_PLUGIN_TESTUTIL_H
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
@@ -43,6 +45,32 @@ public:
 
 private:
   std::string Root;
+};
+
+/// A project tree in memory, as clangd's TestTU: sources live in an
+/// InMemoryFileSystem under a root that does not exist on disk; nothing else
+/// is visible, so tests cannot depend on the machine's headers. Hand fs() to
+/// extractTranslationUnit().
+class MemoryTree {
+public:
+  explicit MemoryTree(std::string Root = "/project")
+      : Root(std::move(Root)), Memory(new llvm::vfs::InMemoryFileSystem()) {}
+
+  /// Adds Root/Rel with Contents; returns the path.
+  std::string write(const std::string &Rel, const std::string &Contents) {
+    std::string P = path(Rel);
+    EXPECT_TRUE(Memory->addFile(P, /*ModificationTime=*/0,
+                                llvm::MemoryBuffer::getMemBufferCopy(Contents)))
+        << P << " written twice";
+    return P;
+  }
+  std::string path(const std::string &Rel) const { return Root + "/" + Rel; }
+  const std::string &root() const { return Root; }
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs() const { return Memory; }
+
+private:
+  std::string Root;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> Memory;
 };
 
 } // namespace codeindex::test
