@@ -4,11 +4,12 @@
 // Tests that need persistence skip on "mem".
 //
 // The binary has its own main(): invoked as
-//   storage_contract_tests --storage-child MODE ENGINE PATH FD
-// it becomes the writer process of the kill tests.
+//   storage_contract_tests --storage-child MODE ENGINE PATH PIPE
+// it becomes the writer process of the kill tests (TestProcess.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestProcess.h"
 #include "TestUtil.h"
 
 #include "codeindex/storage/BatchWriter.h"
@@ -19,16 +20,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <thread>
-
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace codeindex::storage;
 using namespace codeindex::storage::testing;
@@ -107,25 +103,13 @@ protected:
     return Gens.empty() ? "" : indexPath() + "/" + Gens.back();
   }
 
-  /// Runs this binary as a writer child; returns its pid and the read end of
-  /// a pipe on which it writes one byte after WarmupBatches batches.
-  pid_t spawnChild(const char *Mode, int *ReadFd) {
-    int Fds[2];
-    EXPECT_EQ(::pipe(Fds), 0);
-    pid_t Pid = ::fork();
-    if (Pid == 0) {
-      ::close(Fds[0]);
-      std::string Fd = std::to_string(Fds[1]);
-      std::string Path = indexPath();
-      const char *Argv[] = {"/proc/self/exe", "--storage-child", Mode,
-                            E::Name,          Path.c_str(),      Fd.c_str(),
-                            nullptr};
-      ::execv("/proc/self/exe", const_cast<char *const *>(Argv));
-      ::_exit(127);
-    }
-    ::close(Fds[1]);
-    *ReadFd = Fds[0];
-    return Pid;
+  /// Runs this binary as a writer child that writes one byte to its pipe
+  /// after WarmupBatches batches (see runChild()).
+  void spawnChild(const char *Mode, ChildProcess *Child) {
+    std::string Error;
+    EXPECT_TRUE(
+        Child->start({"--storage-child", Mode, E::Name, indexPath()}, &Error))
+        << Error;
   }
 
   TempDir Dir;
@@ -650,11 +634,10 @@ TYPED_TEST(StoreContract, SecondWriterIsBusyAndNamesTheHolder) {
     std::unique_ptr<Store> Second;
     Status St = this->open(&Second, M);
     ASSERT_TRUE(St.isBusy()) << St.toString();
-    EXPECT_THAT(St.message(), HasSubstr("pid " + std::to_string(::getpid())));
+    EXPECT_THAT(St.message(),
+                HasSubstr("pid " + std::to_string(currentProcessId())));
     EXPECT_THAT(St.message(), HasSubstr("code-indexer extract --db here"));
-    char Host[256] = {};
-    ::gethostname(Host, sizeof(Host) - 1);
-    EXPECT_THAT(St.message(), HasSubstr(Host));
+    EXPECT_THAT(St.message(), HasSubstr(currentHostName()));
   }
   // Readers are not blocked by a writer.
   EXPECT_TRUE(this->openOrDie(OpenMode::ReadOnly));
@@ -693,20 +676,16 @@ TYPED_TEST(StoreContract, KilledRebuildLeavesThePreviousIndexReadable) {
     ASSERT_TRUE(S->write(B).isOk());
     ASSERT_TRUE(S->commit().isOk());
   }
-  int ReadFd = -1;
-  pid_t Child = this->spawnChild("rebuild", &ReadFd);
-  ASSERT_GT(Child, 0);
-  pollfd P{ReadFd, POLLIN, 0};
-  ASSERT_EQ(::poll(&P, 1, 60000), 1) << "the child never got going";
+  ChildProcess Child;
+  this->spawnChild("rebuild", &Child);
+  ASSERT_TRUE(Child.running());
   char Byte = 0;
-  ASSERT_EQ(::read(ReadFd, &Byte, 1), 1);
-  ::close(ReadFd);
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(60), &Byte))
+      << "the child never got going";
   // The child is writing its rebuild right now: kill it mid-stream.
-  ASSERT_EQ(::kill(Child, SIGKILL), 0);
-  int WaitStatus = 0;
-  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
-  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
-      << "child exited with " << WaitStatus;
+  ASSERT_TRUE(Child.kill());
+  ChildExit Exit = Child.wait();
+  ASSERT_TRUE(Exit.Killed) << "child: " << Exit.describe();
   EXPECT_EQ(generations(this->indexPath()).size(), 2u)
       << "the killed rebuild's generation is left behind";
 
@@ -728,15 +707,12 @@ TYPED_TEST(StoreContract, KilledUpdateKeepsEachBatchWhole) {
     GTEST_SKIP() << "mem does not persist";
   // The temporary store creates the index and closes at once.
   ASSERT_TRUE(this->openOrDie());
-  int ReadFd = -1;
-  pid_t Child = this->spawnChild("update", &ReadFd);
-  ASSERT_GT(Child, 0);
-  // In update mode the child SIGKILLs itself right after some write.
-  int WaitStatus = 0;
-  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
-  ::close(ReadFd);
-  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
-      << "child exited with " << WaitStatus;
+  ChildProcess Child;
+  this->spawnChild("update", &Child);
+  ASSERT_TRUE(Child.running());
+  // In update mode the child kills itself right after some write.
+  ChildExit Exit = Child.wait();
+  ASSERT_TRUE(Exit.Killed) << "child: " << Exit.describe();
   auto S = this->openOrDie(OpenMode::ReadOnly);
   ASSERT_TRUE(S);
   std::map<std::string, int> PerBatch;
@@ -823,7 +799,7 @@ TYPED_TEST(StoreContract, RefusesADirectoryThatIsNotAnIndex) {
 
 /// The writer process of the kill tests. Never returns normally.
 int runChild(const std::string &Mode, const std::string &Engine,
-             const std::string &Path, int Fd) {
+             const std::string &Path, const std::string &Pipe) {
   OpenOptions O;
   O.Mode = Mode == "rebuild" ? OpenMode::Rebuild : OpenMode::Update;
   O.LockOwnerDescription = "kill-test child";
@@ -846,9 +822,8 @@ int runChild(const std::string &Mode, const std::string &Engine,
     }
     if (Batch == 20) {
       if (O.Mode == OpenMode::Update)
-        ::raise(SIGKILL); // dies right after a write, with no cleanup
-      char Byte = 'r';
-      if (::write(Fd, &Byte, 1) != 1)
+        killSelf(); // dies right after a write, with no cleanup
+      if (!signalParent(Pipe, 'r'))
         return 4;
     }
   }
@@ -858,7 +833,7 @@ int runChild(const std::string &Mode, const std::string &Engine,
 
 int main(int argc, char **argv) {
   if (argc == 6 && std::strcmp(argv[1], "--storage-child") == 0)
-    return runChild(argv[2], argv[3], argv[4], std::atoi(argv[5]));
+    return runChild(argv[2], argv[3], argv[4], argv[5]);
   ::testing::InitGoogleMock(&argc, argv);
   return RUN_ALL_TESTS();
 }
