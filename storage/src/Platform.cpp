@@ -137,17 +137,12 @@ std::wstring toWidePath(const std::string &Utf8) {
 }
 
 std::filesystem::path toFsPath(const std::string &Utf8) {
-  return std::filesystem::path(toWidePath(Utf8));
+  // Never the \\?\ form: see Platform.h.
+  return std::filesystem::path(toWide(Utf8));
 }
 
 std::string fromFsPath(const std::filesystem::path &P) {
-  std::wstring_view W = P.native();
-  // Give back what toFsPath() was given, not its \\?\ form.
-  if (W.rfind(L"\\\\?\\UNC\\", 0) == 0)
-    return "\\\\" + fromWide(W.substr(8));
-  if (W.rfind(L"\\\\?\\", 0) == 0)
-    return fromWide(W.substr(4));
-  return fromWide(W);
+  return fromWide(P.native());
 }
 
 std::string systemErrorText(int Code) {
@@ -315,6 +310,15 @@ Status makeDirectory(const std::string &Path) {
   if (CreateDirectoryW(toWidePath(Path).c_str(), nullptr))
     return Status::ok();
   return ioError("cannot create", Path, GetLastError());
+}
+
+Status removeDirectory(const std::string &Path) {
+  if (RemoveDirectoryW(toWidePath(Path).c_str()))
+    return Status::ok();
+  DWORD Err = GetLastError();
+  if (Err == ERROR_FILE_NOT_FOUND || Err == ERROR_PATH_NOT_FOUND)
+    return Status::ok();
+  return ioError("cannot delete", Path, Err);
 }
 
 bool isWritable(const std::string &Path) {
@@ -508,6 +512,12 @@ Status removeFile(const std::string &Path) {
 Status makeDirectory(const std::string &Path) {
   if (::mkdir(Path.c_str(), 0755) != 0)
     return ioError("cannot create", Path, errno);
+  return Status::ok();
+}
+
+Status removeDirectory(const std::string &Path) {
+  if (::rmdir(Path.c_str()) != 0 && errno != ENOENT)
+    return ioError("cannot delete", Path, errno);
   return Status::ok();
 }
 

@@ -31,9 +31,13 @@
 //    (LMDB) that the failure is "in use", not damage.
 //  - Long paths. Win32 calls fail on paths of MAX_PATH (260) characters or
 //    more unless they carry the \\?\ prefix, which in turn turns off the
-//    normalisation of "/", "." and "..". Every function here (and
-//    toFsPath()) normalises a long path with GetFullPathNameW() and adds
-//    the prefix; short paths are passed as they are.
+//    normalisation of "/", "." and "..". Every function here normalises a
+//    long path with GetFullPathNameW() and adds the prefix; short paths are
+//    passed as they are. toFsPath() does not: MinGW's directory iteration
+//    (_wopendir) cuts the full path at MAX_PATH and then lists the current
+//    directory instead, which std::filesystem::remove_all() would empty.
+//    So an index whose files' paths reach MAX_PATH still fails on Windows
+//    where std::filesystem or LMDB's own opens touch them (docs/storage.md).
 //  - Directory sync. fsync() of a directory makes a rename durable on POSIX.
 //    Windows cannot flush a directory; NTFS journals its metadata and
 //    MOVEFILE_WRITE_THROUGH returns after the rename is on disk, so
@@ -138,6 +142,8 @@ Status replaceFile(const std::string &From, const std::string &To);
 Status removeFile(const std::string &Path);
 /// Creates one directory (its parent must exist).
 Status makeDirectory(const std::string &Path);
+/// Deletes an empty directory; a missing one is not an error.
+Status removeDirectory(const std::string &Path);
 /// True if the current user may open Path for writing (false if missing).
 bool isWritable(const std::string &Path);
 
@@ -165,8 +171,8 @@ std::string hostName();
 uint64_t pageSize();
 
 /// UTF-8 string <-> std::filesystem::path. On Windows, path(std::string)
-/// would decode with the ANSI code page; these decode UTF-8, and toFsPath()
-/// gives a long path the \\?\ prefix (see above).
+/// would decode with the ANSI code page; these decode UTF-8. They never add
+/// the \\?\ prefix (see above).
 std::filesystem::path toFsPath(const std::string &Utf8);
 std::string fromFsPath(const std::filesystem::path &P);
 
