@@ -798,16 +798,132 @@ TYPED_TEST(StoreContract, RefusesADirectoryThatIsNotAnIndex) {
 }
 
 /// The writer process of the kill tests. Never returns normally.
+// The lock is held across processes, the Busy message names the holder,
+// and the lock goes with the holder when it is killed.
+TYPED_TEST(StoreContract, WriterInAnotherProcessHoldsTheLock) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no lock";
+  ASSERT_TRUE(this->openOrDie());
+  ChildProcess Child;
+  this->spawnChild("hold", &Child);
+  ASSERT_TRUE(Child.running());
+  char Byte = 0;
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(60), &Byte))
+      << "the child never got going";
+  std::unique_ptr<Store> S;
+  Status St = this->open(&S, OpenMode::Update);
+  ASSERT_TRUE(St.isBusy()) << St.toString();
+  EXPECT_THAT(St.message(), HasSubstr("kill-test child"));
+  EXPECT_THAT(St.message(), HasSubstr(currentHostName()));
+  EXPECT_THAT(St.message(),
+              ::testing::Not(HasSubstr(std::to_string(currentProcessId()))));
+  // Readers are not blocked, and see what the holder committed.
+  {
+    auto R = this->openOrDie(OpenMode::ReadOnly);
+    ASSERT_TRUE(R);
+    EXPECT_EQ(scanAll(*R, Table::Entities, "hold/").size(), 1000u);
+  }
+  ASSERT_TRUE(Child.kill());
+  ASSERT_TRUE(Child.wait().Killed);
+  auto W = this->openOrDie();
+  EXPECT_TRUE(W) << "the lock died with its holder";
+}
+
+// A reader open before another process grows the LMDB map beyond the
+// reader's own map adopts the new size and reads everything.
+TYPED_TEST(StoreContract, ReaderSeesAnotherProcessGrowTheIndex) {
+  if (std::string(TypeParam::Name) != "lmdb")
+    GTEST_SKIP() << "live reads of another process's writes: lmdb only";
+  {
+    // Committed by a rebuild: compacted, so the reader's map (the file) is
+    // small and the child's growth goes beyond it.
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    ASSERT_TRUE(S);
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto R = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  EXPECT_TRUE(scanAll(*R, Table::Entities, "grow/").empty());
+  ChildProcess Child;
+  this->spawnChild("grow", &Child);
+  ASSERT_TRUE(Child.running());
+  char Byte = 0;
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(120), &Byte))
+      << "the child never got going";
+  EXPECT_EQ(scanAll(*R, Table::Entities, "grow/").size(), 8000u);
+  std::string V;
+  ASSERT_TRUE(R->get(Table::Entities, "grow/7/999", &V).isOk());
+  EXPECT_EQ(V, std::string(1000, 'g'));
+  ASSERT_TRUE(Child.kill());
+  Child.wait();
+}
+
+// Index paths are UTF-8 on every platform (UTF-16 for the Win32 calls).
+TYPED_TEST(StoreContract, NonAsciiIndexPath) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no path";
+  std::string Path =
+      this->Dir.path() + "/\xc3\xadndice-\xe7\xb4\xa2\xe5\xbc\x95";
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
+  std::unique_ptr<Store> S;
+  Status St = openStore(StoreSpec{TypeParam::Name, Path}, O, &S);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  WriteBatch B;
+  B.put(Table::Files, "f", "1");
+  ASSERT_TRUE(S->write(B).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  S.reset();
+  O.Mode = OpenMode::ReadOnly;
+  St = openStore(StoreSpec{TypeParam::Name, Path}, O, &S);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Files, "f", &V).isOk());
+  S.reset();
+  // The directory has exactly that name (not its ANSI-code-page mangling).
+  std::u8string Want(reinterpret_cast<const char8_t *>(Path.data()),
+                     Path.size());
+  EXPECT_TRUE(std::filesystem::is_directory(std::filesystem::path(Want)));
+}
+
+/// Modes: "rebuild" and "update" write batches of 100 forever ("update"
+/// kills itself after batch 20, "rebuild" signals then); "hold" and "grow"
+/// write (a little, or 8 MB from a 1 MiB map), commit, signal and wait to
+/// be killed, holding the writer's lock.
 int runChild(const std::string &Mode, const std::string &Engine,
              const std::string &Path, const std::string &Pipe) {
   OpenOptions O;
   O.Mode = Mode == "rebuild" ? OpenMode::Rebuild : OpenMode::Update;
   O.LockOwnerDescription = "kill-test child";
+  if (Mode == "grow")
+    O.LmdbInitialMapBytes = 1 << 20;
   std::unique_ptr<Store> S;
   Status St = openStore(StoreSpec{Engine, Path}, O, &S);
   if (!St) {
     std::fprintf(stderr, "child: %s\n", St.toString().c_str());
     return 2;
+  }
+  if (Mode == "hold" || Mode == "grow") {
+    int Batches = Mode == "grow" ? 8 : 1;
+    for (int Batch = 0; Batch < Batches; ++Batch) {
+      WriteBatch B;
+      for (int I = 0; I < 1000; ++I)
+        B.put(Table::Entities,
+              Mode + "/" + std::to_string(Batch) + "/" + std::to_string(I),
+              std::string(1000, 'g'));
+      if (Status W = S->write(B); !W) {
+        std::fprintf(stderr, "child: %s\n", W.toString().c_str());
+        return 3;
+      }
+    }
+    if (Status C = S->commit(); !C) {
+      std::fprintf(stderr, "child: %s\n", C.toString().c_str());
+      return 3;
+    }
+    if (!signalParent(Pipe, 'r'))
+      return 4;
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   for (uint64_t Batch = 0;; ++Batch) {
     WriteBatch B;
