@@ -128,8 +128,10 @@ export WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono/Gecko installer prompts
 export WINEARCH=win64
 log "booting the Wine prefix $WINEPREFIX"
 mkdir -p "$WINEPREFIX"
-wineserver -p
-trap 'wineserver -k 2>/dev/null || true' EXIT
+# Fails if a server already runs for this prefix: use it, leave it running.
+if wineserver -p 2>/dev/null; then
+  trap 'wineserver -k 2>/dev/null || true' EXIT
+fi
 wine cmd /c exit >/dev/null 2>&1
 
 # ------------------------------------------------------------------ build
@@ -145,5 +147,5 @@ cmake --build "$BUILD" -j "$JOBS"
 
 # ------------------------------------------------------------------ test
 log "running the tests under $(wine --version)"
-ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" "$@"
+ctest --test-dir "$BUILD" --output-on-failure --timeout 900 -j "$JOBS" "$@"
 log "done"

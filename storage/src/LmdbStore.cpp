@@ -473,6 +473,10 @@ Status SharedEnv::checkPagesInFile(uint64_t File) {
   mdb_env_close(Probe);
   uint64_t Needed =
       (static_cast<uint64_t>(Info.me_last_pgno) + 1) * Stat.ms_psize;
+  // A writer of another process may have grown the file since it was
+  // measured; LMDB writes pages before the meta page that names them.
+  if (Needed > File)
+    File = std::max(File, fileBytes());
   if (Needed > File)
     return Status::corruption(
         "index at '" + Root + "' is damaged: " + "data.mdb holds " +

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <ostream>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -267,6 +268,9 @@ struct ScannerKind {
   const char *Name;
   DWORD Share;
 };
+
+// Names the parameter in test names (instead of its bytes).
+void PrintTo(const ScannerKind &K, std::ostream *OS) { *OS << K.Name; }
 
 class ScannerTest : public WindowsSharingTest,
                     public ::testing::WithParamInterface<ScannerKind> {
