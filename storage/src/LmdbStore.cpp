@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -110,8 +111,23 @@ MDB_val mdbVal(std::string_view S) {
   return MDB_val{S.size(), const_cast<char *>(S.data())};
 }
 
+/// LMDB's text for its own codes, the OS's for the rest. Never
+/// mdb_strerror() for a Win32 code: LMDB reports Win32 failures as
+/// GetLastError() values and formats those into a stack buffer that it
+/// returns (GCC at -O2 turns that into NULL), with FormatMessage's CRLF.
+std::string lmdbErrorText(int Rc) {
+  if (Rc == MDB_SUCCESS || (Rc >= MDB_KEYEXIST && Rc <= MDB_LAST_ERRCODE))
+    return mdb_strerror(Rc);
+#ifdef _WIN32
+  // The C-runtime codes LMDB uses on Windows as well (see mdb_strerror()).
+  if (Rc == ENOMEM || Rc == EINVAL)
+    return std::strerror(Rc);
+#endif
+  return systemErrorText(Rc);
+}
+
 Status fromMdb(int Rc, const std::string &Path, const std::string &What) {
-  std::string Msg = What + " (index at '" + Path + "'): " + mdb_strerror(Rc);
+  std::string Msg = What + " (index at '" + Path + "'): " + lmdbErrorText(Rc);
   switch (Rc) {
   case MDB_SUCCESS:
     return Status::ok();
@@ -275,7 +291,14 @@ private:
       : GenDir(std::move(GenDir)), Root(std::move(Root)),
         InitialMapBytes(InitialMapBytes), Key(Key) {}
 
-  Status openEnv(bool Fresh, OpenMode Mode, unsigned Flags);
+  /// Opens the environment; MapIsFile sizes the map to the file (after
+  /// commit(), so that Windows does not extend the compacted file).
+  Status openEnv(bool Fresh, OpenMode Mode, unsigned Flags,
+                 bool MapIsFile = false);
+  /// What a failed mdb_env_open() of this generation means.
+  Status openFailure(int Rc, bool Fresh) const;
+  /// Fails with Corruption if committed pages lie beyond the file's end.
+  Status checkPagesInFile(uint64_t File);
   void closeEnv();
   Status applyOnce(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
                    int *MdbRc);
@@ -362,65 +385,120 @@ Status SharedEnv::acquire(const std::string &GenDir, const std::string &Root,
 
 SharedEnv::~SharedEnv() { closeEnv(); }
 
-Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags) {
-  int Rc = mdb_env_create(&Env);
-  if (Rc) {
-    Env = nullptr;
-    return fromMdb(Rc, Root, "cannot create an LMDB environment");
+/// Runs Open (an mdb_env_open()) again while another program holds a file
+/// without sharing it (Windows: a scanner or backup tool, for a moment).
+template <typename OpenFn> int retryWhileShared(OpenFn Open) {
+  constexpr int Attempts = 40;
+  int Rc = Open();
+  for (int I = 1; I < Attempts && isSharingViolation(Rc); ++I) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Rc = Open();
   }
-  mdb_env_set_maxdbs(Env, NumTables + 4);
-  mdb_env_set_maxreaders(Env, 1024);
+  return Rc;
+}
 
+Status SharedEnv::openFailure(int Rc, bool Fresh) const {
+  std::string Why = lmdbErrorText(Rc);
+  if (isSharingViolation(Rc))
+    return Status::busy("index at '" + Root +
+                        "' is in use by another program, which holds its "
+                        "files open without sharing them (" +
+                        Why +
+                        "); retry when it is done (backup tools, editors "
+                        "and virus scanners do this)");
+  if (isAccessDenied(Rc))
+    return Status::ioError("cannot open the index at '" + Root + "' (" + Why +
+                           ")");
+  if (!Fresh)
+    return Status::corruption("index at '" + Root +
+                              "' is damaged: LMDB cannot open it (" + Why +
+                              "); " + rebuildHint());
+  return fromMdb(Rc, Root, "cannot open LMDB environment");
+}
+
+Status SharedEnv::checkPagesInFile(uint64_t File) {
+  // LMDB trusts page numbers blindly: a file cut short would fault on
+  // access. The check opens read-only and without the lock file: a writable
+  // open on Windows first sets the file's size to the map size, filling a
+  // cut-off end with zeros and hiding the damage from every later check.
+  MDB_env *Probe = nullptr;
+  int Rc = mdb_env_create(&Probe);
+  if (Rc)
+    return fromMdb(Rc, Root, "cannot create an LMDB environment");
+  mdb_env_set_mapsize(Probe, File);
+  Rc = retryWhileShared([&] {
+    return mdb_env_open(Probe, GenDir.c_str(),
+                        MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS, 0644);
+  });
+  if (Rc) {
+    mdb_env_close(Probe);
+    return openFailure(Rc, /*Fresh=*/false);
+  }
+  MDB_envinfo Info;
+  MDB_stat Stat;
+  mdb_env_info(Probe, &Info);
+  mdb_env_stat(Probe, &Stat);
+  mdb_env_close(Probe);
+  uint64_t Needed =
+      (static_cast<uint64_t>(Info.me_last_pgno) + 1) * Stat.ms_psize;
+  // A writer of another process may have grown the file since it was
+  // measured; LMDB writes pages before the meta page that names them.
+  if (Needed > File)
+    File = std::max(File, fileBytes());
+  if (Needed > File)
+    return Status::corruption(
+        "index at '" + Root + "' is damaged: " + "data.mdb holds " +
+        std::to_string(File) + " bytes but its pages reach " +
+        std::to_string(Needed) + "; " + rebuildHint());
+  return Status::ok();
+}
+
+Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags,
+                          bool MapIsFile) {
   std::string DataFile = GenDir + "/data.mdb";
   uint64_t File = fileBytes();
   if (!Fresh && File == 0)
     return Status::corruption("index at '" + Root +
                               "' is damaged: " + DataFile +
                               " is missing or empty; " + rebuildHint());
+  if (!Fresh)
+    if (Status S = checkPagesInFile(File); !S)
+      return S;
   // Always configure the map size: LMDB would otherwise adopt the size
-  // recorded in the file, which on Windows is allocated in full.
+  // recorded in the file. On Windows a writable open sets the file's size
+  // to the map size, so readers and a committed index map just the file.
   uint64_t Page = pageSize();
-  if (Mode == OpenMode::ReadOnly)
+  if (Mode == OpenMode::ReadOnly || MapIsFile)
     MapBytes = std::max<uint64_t>(File, Page * 4);
   else
     MapBytes = std::max<uint64_t>(InitialMapBytes, File + File / 2);
   MapBytes = (MapBytes + Page - 1) / Page * Page;
-  mdb_env_set_mapsize(Env, MapBytes);
 
   // Readers open read-write when they may, so that a writer of this process
   // can share the environment later (see acquire()).
   EnvReadOnly = Mode == OpenMode::ReadOnly && !isWritable(DataFile);
   if (EnvReadOnly)
     Flags |= MDB_RDONLY;
-  Rc = mdb_env_open(Env, GenDir.c_str(), Flags, 0644);
+  int Rc = retryWhileShared([&] {
+    closeEnv(); // a failed mdb_env_open() leaves the handle unusable
+    int R = mdb_env_create(&Env);
+    if (R) {
+      Env = nullptr;
+      return R;
+    }
+    mdb_env_set_maxdbs(Env, NumTables + 4);
+    mdb_env_set_maxreaders(Env, 1024);
+    mdb_env_set_mapsize(Env, MapBytes);
+    return mdb_env_open(Env, GenDir.c_str(), Flags, 0644);
+  });
   if (Rc) {
     closeEnv();
-    if (!Fresh)
-      return Status::corruption("index at '" + Root +
-                                "' is damaged: LMDB cannot open it (" +
-                                mdb_strerror(Rc) + "); " + rebuildHint());
-    return fromMdb(Rc, Root, "cannot open LMDB environment");
+    return openFailure(Rc, Fresh);
   }
   if (mdb_env_get_maxkeysize(Env) < static_cast<int>(KeyLimit))
     return Status::notSupported("this LMDB build limits keys to " +
                                 std::to_string(mdb_env_get_maxkeysize(Env)) +
                                 " bytes; CodeIndex needs at least 511");
-
-  // LMDB trusts page numbers blindly; a file cut short would fault on
-  // access, so check that every committed page is inside the file.
-  if (!Fresh) {
-    MDB_envinfo Info;
-    MDB_stat Stat;
-    mdb_env_info(Env, &Info);
-    mdb_env_stat(Env, &Stat);
-    uint64_t Needed =
-        (static_cast<uint64_t>(Info.me_last_pgno) + 1) * Stat.ms_psize;
-    if (Needed > File)
-      return Status::corruption(
-          "index at '" + Root + "' is damaged: " + "data.mdb holds " +
-          std::to_string(File) + " bytes but its pages reach " +
-          std::to_string(Needed) + "; " + rebuildHint());
-  }
 
   MDB_txn *Txn = nullptr;
   Rc = mdb_txn_begin(Env, nullptr, Fresh ? 0 : MDB_RDONLY, &Txn);
@@ -435,7 +513,7 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags) {
         return Status::corruption("index at '" + Root +
                                   "' is damaged: table '" + Name +
                                   "' is missing or unreadable (" +
-                                  mdb_strerror(Rc) + "); " + rebuildHint());
+                                  lmdbErrorText(Rc) + "); " + rebuildHint());
       return fromMdb(Rc, Root, "cannot open table '" + Name + "'");
     }
   }
@@ -804,9 +882,11 @@ Status SharedEnv::compactAndReopen() {
   fs::remove_all(TmpPath, Ec);
   if (Status S = syncPath(GenDir); !S)
     return S;
-  // Serve reads after commit() from the compacted file; no more writes.
+  // Serve reads after commit() from the compacted file; no more writes, so
+  // the map is the file (a larger one would grow the file on Windows).
   return openEnv(/*Fresh=*/false, OpenMode::Update,
-                 lmdbEnvFlags(LmdbTuning(), OpenMode::Update));
+                 lmdbEnvFlags(LmdbTuning(), OpenMode::Update),
+                 /*MapIsFile=*/true);
 }
 
 class LmdbIterator final : public Iterator {

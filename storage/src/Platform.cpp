@@ -59,6 +59,11 @@ Status ioError(const std::string &What, const std::string &Path, DWORD Err) {
   return Status::ioError(What + " '" + Path + "': " + errorText(Err));
 }
 
+/// Scanners and backup tools hold a file for a moment: how long opens and
+/// renames wait for them.
+constexpr int SharingRetries = 20;
+constexpr DWORD SharingRetryMillis = 50;
+
 HANDLE handleOf(File &F) { return static_cast<HANDLE>(F.native()); }
 
 constexpr DWORD ShareAll =
@@ -110,13 +115,45 @@ std::string fromWide(std::wstring_view Wide) {
   return Out;
 }
 
+std::wstring toWidePath(const std::string &Utf8) {
+  std::wstring W = toWide(Utf8);
+  // CreateDirectoryW's limit (MAX_PATH minus an 8.3 file name) is the
+  // lowest; below it no API needs the prefix.
+  constexpr size_t Limit = MAX_PATH - 12;
+  if (W.size() < Limit || W.rfind(L"\\\\?\\", 0) == 0)
+    return W;
+  // The prefix turns off normalisation: resolve ".", ".." and "/" first.
+  DWORD N = GetFullPathNameW(W.c_str(), 0, nullptr, nullptr);
+  if (N == 0)
+    return W;
+  std::wstring Full(N, L'\0');
+  N = GetFullPathNameW(W.c_str(), N, Full.data(), nullptr);
+  if (N == 0 || N >= Full.size())
+    return W;
+  Full.resize(N);
+  if (Full.rfind(L"\\\\", 0) == 0) // \\server\share -> \\?\UNC\server\share
+    return L"\\\\?\\UNC\\" + Full.substr(2);
+  return L"\\\\?\\" + Full;
+}
+
 std::filesystem::path toFsPath(const std::string &Utf8) {
+  // Never the \\?\ form: see Platform.h.
   return std::filesystem::path(toWide(Utf8));
 }
 
 std::string fromFsPath(const std::filesystem::path &P) {
   return fromWide(P.native());
 }
+
+std::string systemErrorText(int Code) {
+  return errorText(static_cast<DWORD>(Code));
+}
+
+bool isSharingViolation(int Code) {
+  return Code == ERROR_SHARING_VIOLATION || Code == ERROR_LOCK_VIOLATION;
+}
+
+bool isAccessDenied(int Code) { return Code == ERROR_ACCESS_DENIED; }
 
 Status openFile(const std::string &Path, OpenFor How, File *Out, bool *Missing,
                 const char *What) {
@@ -142,10 +179,20 @@ Status openFile(const std::string &Path, OpenFor How, File *Out, bool *Missing,
     break;
   }
   // No SECURITY_ATTRIBUTES: the handle is not inherited (like O_CLOEXEC).
-  HANDLE H = CreateFileW(toWide(Path).c_str(), Access, ShareAll, nullptr,
-                         Disposition, FILE_ATTRIBUTE_NORMAL, nullptr);
+  std::wstring W = toWidePath(Path);
+  HANDLE H = INVALID_HANDLE_VALUE;
+  DWORD Err = 0;
+  for (int Attempt = 0; Attempt < SharingRetries; ++Attempt) {
+    H = CreateFileW(W.c_str(), Access, ShareAll, nullptr, Disposition,
+                    FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (H != INVALID_HANDLE_VALUE)
+      break;
+    Err = GetLastError();
+    if (Err != ERROR_SHARING_VIOLATION)
+      break;
+    Sleep(SharingRetryMillis); // held by a program that does not share it
+  }
   if (H == INVALID_HANDLE_VALUE) {
-    DWORD Err = GetLastError();
     if (Missing && isMissing(Err)) {
       *Missing = true;
       return Status::ok();
@@ -198,7 +245,7 @@ Status syncFile(File &F, const std::string &Path) {
 }
 
 Status syncPath(const std::string &Path) {
-  std::wstring W = toWide(Path);
+  std::wstring W = toWidePath(Path);
   DWORD Attrs = GetFileAttributesW(W.c_str());
   if (Attrs == INVALID_FILE_ATTRIBUTES)
     return ioError("cannot open", Path, GetLastError());
@@ -232,11 +279,11 @@ Status lockFile(File &F, LockKind Kind, bool Wait, bool *WouldBlock,
 }
 
 Status replaceFile(const std::string &From, const std::string &To) {
-  std::wstring WFrom = toWide(From), WTo = toWide(To);
+  std::wstring WFrom = toWidePath(From), WTo = toWidePath(To);
   DWORD Err = 0;
   // A scanner or indexer holding To (or From) open without
   // FILE_SHARE_DELETE makes the move fail for a moment; retry ~1 s.
-  for (int Attempt = 0; Attempt < 20; ++Attempt) {
+  for (int Attempt = 0; Attempt < SharingRetries; ++Attempt) {
     if (MoveFileExW(WFrom.c_str(), WTo.c_str(),
                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
       return Status::ok();
@@ -244,14 +291,14 @@ Status replaceFile(const std::string &From, const std::string &To) {
     if (Err != ERROR_ACCESS_DENIED && Err != ERROR_SHARING_VIOLATION &&
         Err != ERROR_LOCK_VIOLATION)
       break;
-    Sleep(50);
+    Sleep(SharingRetryMillis);
   }
   return Status::ioError("cannot rename '" + From + "' to '" + To +
                          "': " + errorText(Err));
 }
 
 Status removeFile(const std::string &Path) {
-  if (DeleteFileW(toWide(Path).c_str()))
+  if (DeleteFileW(toWidePath(Path).c_str()))
     return Status::ok();
   DWORD Err = GetLastError();
   if (Err == ERROR_FILE_NOT_FOUND || Err == ERROR_PATH_NOT_FOUND)
@@ -260,17 +307,27 @@ Status removeFile(const std::string &Path) {
 }
 
 Status makeDirectory(const std::string &Path) {
-  if (CreateDirectoryW(toWide(Path).c_str(), nullptr))
+  if (CreateDirectoryW(toWidePath(Path).c_str(), nullptr))
     return Status::ok();
   return ioError("cannot create", Path, GetLastError());
+}
+
+Status removeDirectory(const std::string &Path) {
+  if (RemoveDirectoryW(toWidePath(Path).c_str()))
+    return Status::ok();
+  DWORD Err = GetLastError();
+  if (Err == ERROR_FILE_NOT_FOUND || Err == ERROR_PATH_NOT_FOUND)
+    return Status::ok();
+  return ioError("cannot delete", Path, Err);
 }
 
 bool isWritable(const std::string &Path) {
   // Opening for writing checks the read-only attribute and the ACLs, which
   // is what access(W_OK) answers on POSIX. The share mode lets it coexist
   // with LMDB's own handles (FILE_SHARE_READ | FILE_SHARE_WRITE).
-  HANDLE H = CreateFileW(toWide(Path).c_str(), GENERIC_WRITE, ShareAll, nullptr,
-                         OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  HANDLE H =
+      CreateFileW(toWidePath(Path).c_str(), GENERIC_WRITE, ShareAll, nullptr,
+                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (H == INVALID_HANDLE_VALUE)
     return false;
   CloseHandle(H);
@@ -279,7 +336,7 @@ bool isWritable(const std::string &Path) {
 
 Status fileId(const std::string &Path, FileId *Out) {
   // FILE_FLAG_BACKUP_SEMANTICS is required to open a directory.
-  HANDLE H = CreateFileW(toWide(Path).c_str(), 0, ShareAll, nullptr,
+  HANDLE H = CreateFileW(toWidePath(Path).c_str(), 0, ShareAll, nullptr,
                          OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (H == INVALID_HANDLE_VALUE)
     return ioError("cannot stat", Path, GetLastError());
@@ -458,6 +515,12 @@ Status makeDirectory(const std::string &Path) {
   return Status::ok();
 }
 
+Status removeDirectory(const std::string &Path) {
+  if (::rmdir(Path.c_str()) != 0 && errno != ENOENT)
+    return ioError("cannot delete", Path, errno);
+  return Status::ok();
+}
+
 bool isWritable(const std::string &Path) {
   return ::access(Path.c_str(), W_OK) == 0;
 }
@@ -470,6 +533,12 @@ Status fileId(const std::string &Path, FileId *Out) {
   Out->second = static_cast<uint64_t>(St.st_ino);
   return Status::ok();
 }
+
+std::string systemErrorText(int Code) { return std::strerror(Code); }
+
+bool isSharingViolation(int) { return false; }
+
+bool isAccessDenied(int Code) { return Code == EACCES || Code == EPERM; }
 
 uint64_t processId() { return static_cast<uint64_t>(::getpid()); }
 

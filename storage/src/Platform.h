@@ -24,6 +24,20 @@
 //    while another process has the target open without FILE_SHARE_DELETE
 //    (on-access virus scanners do, briefly); replaceFile() retries for about
 //    a second on sharing and access errors.
+//  - Sharing. A file another program holds open without FILE_SHARE_WRITE
+//    (a backup tool, an editor, an on-access scanner) cannot be opened for
+//    writing until it lets go: openFile() retries sharing violations for
+//    about a second, and isSharingViolation() tells callers of other APIs
+//    (LMDB) that the failure is "in use", not damage.
+//  - Long paths. Win32 calls fail on paths of MAX_PATH (260) characters or
+//    more unless they carry the \\?\ prefix, which in turn turns off the
+//    normalisation of "/", "." and "..". Every function here normalises a
+//    long path with GetFullPathNameW() and adds the prefix; short paths are
+//    passed as they are. toFsPath() does not: MinGW's directory iteration
+//    (_wopendir) cuts the full path at MAX_PATH and then lists the current
+//    directory instead, which std::filesystem::remove_all() would empty.
+//    So an index whose files' paths reach MAX_PATH still fails on Windows
+//    where std::filesystem or LMDB's own opens touch them (docs/storage.md).
 //  - Directory sync. fsync() of a directory makes a rename durable on POSIX.
 //    Windows cannot flush a directory; NTFS journals its metadata and
 //    MOVEFILE_WRITE_THROUGH returns after the rename is on disk, so
@@ -128,6 +142,8 @@ Status replaceFile(const std::string &From, const std::string &To);
 Status removeFile(const std::string &Path);
 /// Creates one directory (its parent must exist).
 Status makeDirectory(const std::string &Path);
+/// Deletes an empty directory; a missing one is not an error.
+Status removeDirectory(const std::string &Path);
 /// True if the current user may open Path for writing (false if missing).
 bool isWritable(const std::string &Path);
 
@@ -136,6 +152,18 @@ bool isWritable(const std::string &Path);
 using FileId = std::pair<uint64_t, uint64_t>;
 Status fileId(const std::string &Path, FileId *Out);
 
+/// The OS's text for the error number of a failed system call (errno on
+/// POSIX, GetLastError() on Windows) on one line: FormatMessage()'s
+/// trailing CRLF and period are removed. Never empty.
+std::string systemErrorText(int Code);
+/// True if Code (as above) says that another program holds the file open
+/// and excludes this access (ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION).
+/// Always false on POSIX, where opens do not exclude each other.
+bool isSharingViolation(int Code);
+/// True if Code (as above) is a permission failure: ERROR_ACCESS_DENIED on
+/// Windows, EACCES or EPERM on POSIX.
+bool isAccessDenied(int Code);
+
 uint64_t processId();
 /// The host name, or "unknown-host".
 std::string hostName();
@@ -143,7 +171,8 @@ std::string hostName();
 uint64_t pageSize();
 
 /// UTF-8 string <-> std::filesystem::path. On Windows, path(std::string)
-/// would decode with the ANSI code page; these decode UTF-8.
+/// would decode with the ANSI code page; these decode UTF-8. They never add
+/// the \\?\ prefix (see above).
 std::filesystem::path toFsPath(const std::string &Utf8);
 std::string fromFsPath(const std::filesystem::path &P);
 
@@ -153,6 +182,9 @@ std::string fromFsPath(const std::filesystem::path &P);
 std::wstring toWide(std::string_view Utf8);
 /// UTF-16 -> UTF-8 (WideCharToMultiByte).
 std::string fromWide(std::wstring_view Wide);
+/// toWide(), and for a path of 248 characters or more (CreateDirectoryW's
+/// limit) the full path with the \\?\ (or \\?\UNC\) prefix.
+std::wstring toWidePath(const std::string &Utf8);
 #endif
 
 } // namespace codeindex::storage::detail

@@ -4,11 +4,12 @@
 // Tests that need persistence skip on "mem".
 //
 // The binary has its own main(): invoked as
-//   storage_contract_tests --storage-child MODE ENGINE PATH FD
-// it becomes the writer process of the kill tests.
+//   storage_contract_tests --storage-child MODE ENGINE PATH PIPE
+// it becomes the writer process of the kill tests (TestProcess.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestProcess.h"
 #include "TestUtil.h"
 
 #include "codeindex/storage/BatchWriter.h"
@@ -19,16 +20,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <thread>
-
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace codeindex::storage;
 using namespace codeindex::storage::testing;
@@ -107,25 +103,13 @@ protected:
     return Gens.empty() ? "" : indexPath() + "/" + Gens.back();
   }
 
-  /// Runs this binary as a writer child; returns its pid and the read end of
-  /// a pipe on which it writes one byte after WarmupBatches batches.
-  pid_t spawnChild(const char *Mode, int *ReadFd) {
-    int Fds[2];
-    EXPECT_EQ(::pipe(Fds), 0);
-    pid_t Pid = ::fork();
-    if (Pid == 0) {
-      ::close(Fds[0]);
-      std::string Fd = std::to_string(Fds[1]);
-      std::string Path = indexPath();
-      const char *Argv[] = {"/proc/self/exe", "--storage-child", Mode,
-                            E::Name,          Path.c_str(),      Fd.c_str(),
-                            nullptr};
-      ::execv("/proc/self/exe", const_cast<char *const *>(Argv));
-      ::_exit(127);
-    }
-    ::close(Fds[1]);
-    *ReadFd = Fds[0];
-    return Pid;
+  /// Runs this binary as a writer child that writes one byte to its pipe
+  /// after WarmupBatches batches (see runChild()).
+  void spawnChild(const char *Mode, ChildProcess *Child) {
+    std::string Error;
+    EXPECT_TRUE(
+        Child->start({"--storage-child", Mode, E::Name, indexPath()}, &Error))
+        << Error;
   }
 
   TempDir Dir;
@@ -650,11 +634,10 @@ TYPED_TEST(StoreContract, SecondWriterIsBusyAndNamesTheHolder) {
     std::unique_ptr<Store> Second;
     Status St = this->open(&Second, M);
     ASSERT_TRUE(St.isBusy()) << St.toString();
-    EXPECT_THAT(St.message(), HasSubstr("pid " + std::to_string(::getpid())));
+    EXPECT_THAT(St.message(),
+                HasSubstr("pid " + std::to_string(currentProcessId())));
     EXPECT_THAT(St.message(), HasSubstr("code-indexer extract --db here"));
-    char Host[256] = {};
-    ::gethostname(Host, sizeof(Host) - 1);
-    EXPECT_THAT(St.message(), HasSubstr(Host));
+    EXPECT_THAT(St.message(), HasSubstr(currentHostName()));
   }
   // Readers are not blocked by a writer.
   EXPECT_TRUE(this->openOrDie(OpenMode::ReadOnly));
@@ -693,20 +676,16 @@ TYPED_TEST(StoreContract, KilledRebuildLeavesThePreviousIndexReadable) {
     ASSERT_TRUE(S->write(B).isOk());
     ASSERT_TRUE(S->commit().isOk());
   }
-  int ReadFd = -1;
-  pid_t Child = this->spawnChild("rebuild", &ReadFd);
-  ASSERT_GT(Child, 0);
-  pollfd P{ReadFd, POLLIN, 0};
-  ASSERT_EQ(::poll(&P, 1, 60000), 1) << "the child never got going";
+  ChildProcess Child;
+  this->spawnChild("rebuild", &Child);
+  ASSERT_TRUE(Child.running());
   char Byte = 0;
-  ASSERT_EQ(::read(ReadFd, &Byte, 1), 1);
-  ::close(ReadFd);
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(60), &Byte))
+      << "the child never got going";
   // The child is writing its rebuild right now: kill it mid-stream.
-  ASSERT_EQ(::kill(Child, SIGKILL), 0);
-  int WaitStatus = 0;
-  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
-  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
-      << "child exited with " << WaitStatus;
+  ASSERT_TRUE(Child.kill());
+  ChildExit Exit = Child.wait();
+  ASSERT_TRUE(Exit.Killed) << "child: " << Exit.describe();
   EXPECT_EQ(generations(this->indexPath()).size(), 2u)
       << "the killed rebuild's generation is left behind";
 
@@ -728,15 +707,12 @@ TYPED_TEST(StoreContract, KilledUpdateKeepsEachBatchWhole) {
     GTEST_SKIP() << "mem does not persist";
   // The temporary store creates the index and closes at once.
   ASSERT_TRUE(this->openOrDie());
-  int ReadFd = -1;
-  pid_t Child = this->spawnChild("update", &ReadFd);
-  ASSERT_GT(Child, 0);
-  // In update mode the child SIGKILLs itself right after some write.
-  int WaitStatus = 0;
-  ASSERT_EQ(::waitpid(Child, &WaitStatus, 0), Child);
-  ::close(ReadFd);
-  ASSERT_TRUE(WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGKILL)
-      << "child exited with " << WaitStatus;
+  ChildProcess Child;
+  this->spawnChild("update", &Child);
+  ASSERT_TRUE(Child.running());
+  // In update mode the child kills itself right after some write.
+  ChildExit Exit = Child.wait();
+  ASSERT_TRUE(Exit.Killed) << "child: " << Exit.describe();
   auto S = this->openOrDie(OpenMode::ReadOnly);
   ASSERT_TRUE(S);
   std::map<std::string, int> PerBatch;
@@ -822,16 +798,132 @@ TYPED_TEST(StoreContract, RefusesADirectoryThatIsNotAnIndex) {
 }
 
 /// The writer process of the kill tests. Never returns normally.
+// The lock is held across processes, the Busy message names the holder,
+// and the lock goes with the holder when it is killed.
+TYPED_TEST(StoreContract, WriterInAnotherProcessHoldsTheLock) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no lock";
+  ASSERT_TRUE(this->openOrDie());
+  ChildProcess Child;
+  this->spawnChild("hold", &Child);
+  ASSERT_TRUE(Child.running());
+  char Byte = 0;
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(60), &Byte))
+      << "the child never got going";
+  std::unique_ptr<Store> S;
+  Status St = this->open(&S, OpenMode::Update);
+  ASSERT_TRUE(St.isBusy()) << St.toString();
+  EXPECT_THAT(St.message(), HasSubstr("kill-test child"));
+  EXPECT_THAT(St.message(), HasSubstr(currentHostName()));
+  EXPECT_THAT(St.message(),
+              ::testing::Not(HasSubstr(std::to_string(currentProcessId()))));
+  // Readers are not blocked, and see what the holder committed.
+  {
+    auto R = this->openOrDie(OpenMode::ReadOnly);
+    ASSERT_TRUE(R);
+    EXPECT_EQ(scanAll(*R, Table::Entities, "hold/").size(), 1000u);
+  }
+  ASSERT_TRUE(Child.kill());
+  ASSERT_TRUE(Child.wait().Killed);
+  auto W = this->openOrDie();
+  EXPECT_TRUE(W) << "the lock died with its holder";
+}
+
+// A reader open before another process grows the LMDB map beyond the
+// reader's own map adopts the new size and reads everything.
+TYPED_TEST(StoreContract, ReaderSeesAnotherProcessGrowTheIndex) {
+  if (std::string(TypeParam::Name) != "lmdb")
+    GTEST_SKIP() << "live reads of another process's writes: lmdb only";
+  {
+    // Committed by a rebuild: compacted, so the reader's map (the file) is
+    // small and the child's growth goes beyond it.
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    ASSERT_TRUE(S);
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto R = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  EXPECT_TRUE(scanAll(*R, Table::Entities, "grow/").empty());
+  ChildProcess Child;
+  this->spawnChild("grow", &Child);
+  ASSERT_TRUE(Child.running());
+  char Byte = 0;
+  ASSERT_TRUE(Child.readByte(std::chrono::seconds(120), &Byte))
+      << "the child never got going";
+  EXPECT_EQ(scanAll(*R, Table::Entities, "grow/").size(), 8000u);
+  std::string V;
+  ASSERT_TRUE(R->get(Table::Entities, "grow/7/999", &V).isOk());
+  EXPECT_EQ(V, std::string(1000, 'g'));
+  ASSERT_TRUE(Child.kill());
+  Child.wait();
+}
+
+// Index paths are UTF-8 on every platform (UTF-16 for the Win32 calls).
+TYPED_TEST(StoreContract, NonAsciiIndexPath) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no path";
+  std::string Path =
+      this->Dir.path() + "/\xc3\xadndice-\xe7\xb4\xa2\xe5\xbc\x95";
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
+  std::unique_ptr<Store> S;
+  Status St = openStore(StoreSpec{TypeParam::Name, Path}, O, &S);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  WriteBatch B;
+  B.put(Table::Files, "f", "1");
+  ASSERT_TRUE(S->write(B).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  S.reset();
+  O.Mode = OpenMode::ReadOnly;
+  St = openStore(StoreSpec{TypeParam::Name, Path}, O, &S);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  std::string V;
+  EXPECT_TRUE(S->get(Table::Files, "f", &V).isOk());
+  S.reset();
+  // The directory has exactly that name (not its ANSI-code-page mangling).
+  std::u8string Want(reinterpret_cast<const char8_t *>(Path.data()),
+                     Path.size());
+  EXPECT_TRUE(std::filesystem::is_directory(std::filesystem::path(Want)));
+}
+
+/// Modes: "rebuild" and "update" write batches of 100 forever ("update"
+/// kills itself after batch 20, "rebuild" signals then); "hold" and "grow"
+/// write (a little, or 8 MB from a 1 MiB map), commit, signal and wait to
+/// be killed, holding the writer's lock.
 int runChild(const std::string &Mode, const std::string &Engine,
-             const std::string &Path, int Fd) {
+             const std::string &Path, const std::string &Pipe) {
   OpenOptions O;
   O.Mode = Mode == "rebuild" ? OpenMode::Rebuild : OpenMode::Update;
   O.LockOwnerDescription = "kill-test child";
+  if (Mode == "grow")
+    O.LmdbInitialMapBytes = 1 << 20;
   std::unique_ptr<Store> S;
   Status St = openStore(StoreSpec{Engine, Path}, O, &S);
   if (!St) {
     std::fprintf(stderr, "child: %s\n", St.toString().c_str());
     return 2;
+  }
+  if (Mode == "hold" || Mode == "grow") {
+    int Batches = Mode == "grow" ? 8 : 1;
+    for (int Batch = 0; Batch < Batches; ++Batch) {
+      WriteBatch B;
+      for (int I = 0; I < 1000; ++I)
+        B.put(Table::Entities,
+              Mode + "/" + std::to_string(Batch) + "/" + std::to_string(I),
+              std::string(1000, 'g'));
+      if (Status W = S->write(B); !W) {
+        std::fprintf(stderr, "child: %s\n", W.toString().c_str());
+        return 3;
+      }
+    }
+    if (Status C = S->commit(); !C) {
+      std::fprintf(stderr, "child: %s\n", C.toString().c_str());
+      return 3;
+    }
+    if (!signalParent(Pipe, 'r'))
+      return 4;
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   for (uint64_t Batch = 0;; ++Batch) {
     WriteBatch B;
@@ -846,9 +938,8 @@ int runChild(const std::string &Mode, const std::string &Engine,
     }
     if (Batch == 20) {
       if (O.Mode == OpenMode::Update)
-        ::raise(SIGKILL); // dies right after a write, with no cleanup
-      char Byte = 'r';
-      if (::write(Fd, &Byte, 1) != 1)
+        killSelf(); // dies right after a write, with no cleanup
+      if (!signalParent(Pipe, 'r'))
         return 4;
     }
   }
@@ -858,7 +949,7 @@ int runChild(const std::string &Mode, const std::string &Engine,
 
 int main(int argc, char **argv) {
   if (argc == 6 && std::strcmp(argv[1], "--storage-child") == 0)
-    return runChild(argv[2], argv[3], argv[4], std::atoi(argv[5]));
+    return runChild(argv[2], argv[3], argv[4], argv[5]);
   ::testing::InitGoogleMock(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,22 @@ namespace codeindex::storage::testing {
 class TempDir {
 public:
   TempDir() {
+#ifdef _WIN32
+    // No mkdtemp(): create a randomly named directory under %TEMP%.
+    std::error_code Ec;
+    std::filesystem::path Base = std::filesystem::temp_directory_path(Ec);
+    std::random_device Rd;
+    for (int Attempt = 0; Attempt < 100 && Path.empty(); ++Attempt) {
+      std::filesystem::path P =
+          Base / ("codeindex-storage-" + std::to_string(Rd()));
+      if (std::filesystem::create_directory(P, Ec)) {
+        std::u8string U = P.u8string();
+        Path.assign(U.begin(), U.end());
+      }
+    }
+    if (Path.empty())
+      ADD_FAILURE() << "cannot create a directory under %TEMP%";
+#else
     const char *Base = std::getenv("TMPDIR");
     std::string Pattern = std::string(Base && *Base ? Base : "/tmp") +
                           "/codeindex-storage-XXXXXX";
@@ -31,11 +48,13 @@ public:
       ADD_FAILURE() << "mkdtemp failed for " << Pattern;
     else
       Path = Made;
+#endif
   }
   ~TempDir() {
     std::error_code Ec;
     if (!Path.empty())
-      std::filesystem::remove_all(Path, Ec);
+      std::filesystem::remove_all(
+          std::filesystem::path(std::u8string(Path.begin(), Path.end())), Ec);
   }
   TempDir(const TempDir &) = delete;
   TempDir &operator=(const TempDir &) = delete;
