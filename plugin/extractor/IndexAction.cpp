@@ -11,6 +11,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Index/IndexingAction.h"
+#include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Parse/ParseAST.h"
 #include "clang/Sema/SemaConsumer.h"
@@ -61,6 +62,53 @@ public:
 private:
   TuState &T;
   GraphBuilder &G;
+};
+
+/// Polls the --tu-timeout deadline at preprocessor events, which the
+/// token watcher does not see when they hand the parser no token: macro
+/// expansions inside #if/#elif (a macro bomb), directives, entering and
+/// leaving files. Past the deadline it keeps the preprocessor stopped:
+/// every file it comes back to is cut, every macro that still expands is
+/// undefined.
+class DeadlinePoller : public PPCallbacks {
+public:
+  explicit DeadlinePoller(TuState &T) : T(T) {}
+
+  void FileChanged(SourceLocation, FileChangeReason, SrcMgr::CharacteristicKind,
+                   FileID) override {
+    if (T.pastDeadline())
+      T.cutInput();
+  }
+  void InclusionDirective(SourceLocation, const Token &, StringRef, bool,
+                          CharSourceRange, OptionalFileEntryRef, StringRef,
+                          StringRef, const Module *, bool,
+                          SrcMgr::CharacteristicKind) override {
+    T.pastDeadline();
+  }
+  void MacroExpands(const Token &Name, const MacroDefinition &, SourceRange,
+                    const MacroArgs *) override {
+    if (T.pastDeadline())
+      T.undefineMacro(Name.getIdentifierInfo());
+  }
+  void MacroDefined(const Token &, const MacroDirective *) override {
+    T.pastDeadline();
+  }
+  void If(SourceLocation, SourceRange, ConditionValueKind) override {
+    T.pastDeadline();
+  }
+  void Elif(SourceLocation, SourceRange, ConditionValueKind,
+            SourceLocation) override {
+    T.pastDeadline();
+  }
+  void Ifdef(SourceLocation, const Token &, const MacroDefinition &) override {
+    T.pastDeadline();
+  }
+  void Ifndef(SourceLocation, const Token &, const MacroDefinition &) override {
+    T.pastDeadline();
+  }
+
+private:
+  TuState &T;
 };
 
 //===----------------------------------------------------------------------===//
@@ -267,6 +315,8 @@ IndexFrontendAction::CreateASTConsumer(CompilerInstance &CI, StringRef) {
   std::shared_ptr<Preprocessor> PP = CI.getPreprocessorPtr();
   PP->addPPCallbacks(std::make_unique<IncludeTracker>(T, G));
   T.PP = PP.get();
+  if (T.Ctx.Options.TuTimeoutSeconds)
+    PP->addPPCallbacks(std::make_unique<DeadlinePoller>(T));
   if (T.Ctx.Options.TuTimeoutSeconds)
     PP->setTokenWatcher([this](const Token &Tok) {
       if (!T.pastDeadline())

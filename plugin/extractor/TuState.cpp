@@ -3,9 +3,12 @@
 #include "extractor/TuState.h"
 #include "extractor/TestDetection.h"
 
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace codeindex {
 
@@ -95,6 +98,38 @@ void TuState::stop() {
   DiagnosticsEngine &D = PP->getDiagnostics();
   D.Report(D.getCustomDiagID(DiagnosticsEngine::Fatal,
                              "indexing stopped by --tu-timeout"));
+  // The preprocessor can run long without handing the parser a token: a
+  // macro bomb in an #if, a long run of directives. With every macro
+  // undefined, the expansions in progress finish over the tokens they
+  // already hold and nothing expands again; with the file cut, no further
+  // directive is read.
+  std::vector<const IdentifierInfo *> Names;
+  for (const auto &M : PP->macros(/*IncludeExternalMacros=*/false))
+    Names.push_back(M.first);
+  for (const IdentifierInfo *II : Names)
+    undefineMacro(II);
+  cutInput();
+}
+
+void TuState::cutInput() {
+  // Lexer is the only PreprocessorLexer (PTHLexer went in Clang 8); seek()
+  // to the end is what Lexer::cutOffLexing does for code completion.
+  if (PreprocessorLexer *L = PP->getCurrentFileLexer()) {
+    auto *Lex = static_cast<Lexer *>(L);
+    Lex->seek(Lex->getBuffer().size(), /*IsAtStartOfLine=*/false);
+  }
+}
+
+void TuState::undefineMacro(const IdentifierInfo *Name) {
+  const MacroInfo *MI = PP->getMacroInfo(Name);
+  if (!MI || MI->isBuiltinMacro())
+    return; // builtins (__LINE__, __has_include) expand to one token
+  // As Preprocessor::HandleUndefDirective, without the callbacks: nothing
+  // is recorded for a TU that timed out.
+  IdentifierInfo *II = PP->getIdentifierInfo(Name->getName());
+  auto *Undef = new (PP->getPreprocessorAllocator())
+      UndefMacroDirective(SM->getLocForEndOfFile(SM->getMainFileID()));
+  PP->appendMacroDirective(II, Undef);
 }
 
 } // namespace codeindex

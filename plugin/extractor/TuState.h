@@ -106,7 +106,9 @@ public:
 
   // --tu-timeout. The frontend runs on this thread and cannot be killed, so
   // it is stopped from the inside: the Watchdog thread sets Expired at the
-  // deadline; the preprocessor's token stream and Sema's template
+  // deadline; the preprocessor's token stream, its callbacks (macro
+  // expansions, directives, file changes: work that hands the parser no
+  // token, such as a macro bomb in an #if) and Sema's template
   // instantiations test it (one relaxed load per event) and, once it is set,
   // stop() makes the rest of the input end.
   std::shared_ptr<std::atomic<bool>> Expired =
@@ -126,6 +128,13 @@ public:
     return true;
   }
   void stop();
+  /// Past the deadline: makes the current file's lexer reach its end, so
+  /// the preprocessor reads no further directive or token of that file.
+  /// Called again for the includer each time a file is left.
+  void cutInput();
+  /// Past the deadline: #undef II, so that it never expands again (a macro
+  /// defined after stop() or read from an AST file).
+  void undefineMacro(const clang::IdentifierInfo *II);
 
   /// The claim decision for a file, made (and the unit created) on first
   /// sight. The reference stays valid for the whole TU.
