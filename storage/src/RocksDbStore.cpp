@@ -498,15 +498,13 @@ Status RocksDbStore::open(const OpenOptions &Options,
   if (!S.ok()) {
     Db = nullptr;
     Handles.clear();
-    // An existing generation of RocksDB's files that RocksDB cannot open
-    // is damaged: its CURRENT, MANIFEST or column families are missing or
-    // garbage. A failure of the system (IOError: memory, permissions, disk,
-    // read-only file system) is not evidence of damage.
-    bool OwnFiles = engineOfGeneration(Dir->genDir()) == "rocksdb";
-    if (!Dir->fresh() &&
-        (S.IsCorruption() ||
-         (OwnFiles &&
-          (S.IsPathNotFound() || S.IsInvalidArgument() || S.IsNotFound()))))
+    // An existing generation that RocksDB cannot open is damaged: its
+    // CURRENT, MANIFEST or column families are missing or garbage (another
+    // engine's generation was refused above). A failure of the system
+    // (IOError: memory, permissions, disk, read-only file system) is not
+    // evidence of damage.
+    if (!Dir->fresh() && (S.IsCorruption() || S.IsPathNotFound() ||
+                          S.IsInvalidArgument() || S.IsNotFound()))
       return Status::corruption("index at '" + Root +
                                 "' is damaged: RocksDB cannot open it (" +
                                 S.ToString() + "); " + rebuildHint());
