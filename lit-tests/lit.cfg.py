@@ -1,6 +1,7 @@
 # -*- Python -*-
 import os
 import shutil
+import sys
 import lit.formats
 
 config.name = "CodeIndex"
@@ -50,5 +51,16 @@ config.substitutions.append(
 # Permission tests mean nothing as root, which ignores file modes.
 if hasattr(os, "geteuid") and os.geteuid() != 0:
     config.available_features.add("non-root")
+# A read-only bind mount in a private mount namespace (root with
+# CAP_SYS_ADMIN): makes an index read-only even for root.
+if sys.platform.startswith("linux") and shutil.which("unshare"):
+    import subprocess, tempfile
+    with tempfile.TemporaryDirectory() as probe:
+        if subprocess.call(["unshare", "-m", "sh", "-c",
+                            "mount --bind -o ro \"$1\" \"$1\" && ! touch \"$1/x\"",
+                            "sh", probe],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL) == 0:
+            config.available_features.add("ro-bind-mount")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")

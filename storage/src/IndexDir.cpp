@@ -412,4 +412,31 @@ void IndexDir::discard() {
   fs::remove_all(toFsPath(GenDir), Ec);
 }
 
+std::string engineOfGeneration(const std::string &GenDir) {
+  std::error_code Ec;
+  if (fs::exists(GenDir + "/data.mdb", Ec))
+    return "lmdb";
+  for (fs::directory_iterator It(GenDir, Ec), End; !Ec && It != End;
+       It.increment(Ec)) {
+    std::string Name = It->path().filename().string();
+    if (Name == "CURRENT" || Name.rfind("MANIFEST-", 0) == 0 ||
+        Name.rfind("OPTIONS-", 0) == 0 ||
+        (Name.size() > 4 && Name.compare(Name.size() - 4, 4, ".sst") == 0))
+      return "rocksdb";
+  }
+  return std::string();
+}
+
+Status checkEngineOfGeneration(const std::string &Root,
+                               const std::string &GenDir,
+                               std::string_view Engine) {
+  std::string Found = engineOfGeneration(GenDir);
+  if (Found.empty() || Found == Engine)
+    return Status::ok();
+  return Status::invalidArgument(
+      "index at '" + Root + "' was written by " + Found + ", not " +
+      std::string(Engine) + "; use --db " + Found + ":" + Root +
+      " or --full to replace it (the index is unchanged)");
+}
+
 } // namespace codeindex::storage::detail

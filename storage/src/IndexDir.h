@@ -31,6 +31,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace codeindex::storage::detail {
 
@@ -83,6 +84,19 @@ private:
 /// "rebuild it with `code-indexer extract --full`": appended to Corruption
 /// and Incompatible messages.
 const char *rebuildHint();
+
+/// The engine whose files the generation directory GenDir holds: "lmdb"
+/// (data.mdb) or "rocksdb" (CURRENT, MANIFEST-*, OPTIONS-* or *.sst), or an
+/// empty string when it holds neither's.
+std::string engineOfGeneration(const std::string &GenDir);
+
+/// InvalidArgument when the existing generation GenDir of the index at Root
+/// holds the files of an engine other than Engine (`--db lmdb:P` naming a
+/// RocksDB index): opening it would call a good index damaged. OK otherwise.
+/// Never Corruption: such an index must not be rebuilt.
+Status checkEngineOfGeneration(const std::string &Root,
+                               const std::string &GenDir,
+                               std::string_view Engine);
 
 } // namespace codeindex::storage::detail
 

@@ -406,10 +406,29 @@ Status SharedEnv::openFailure(int Rc, bool Fresh) const {
                         Why +
                         "); retry when it is done (backup tools, editors "
                         "and virus scanners do this)");
-  if (isAccessDenied(Rc))
+  // Only LMDB's own findings are evidence of damage; a failure of the
+  // system (memory, permissions, locks, disk) leaves a good index that a
+  // later run can open, so it must never lead to a rebuild.
+  if (isAccessDenied(Rc) || Rc == EROFS)
     return Status::ioError("cannot open the index at '" + Root + "' (" + Why +
-                           ")");
-  if (!Fresh)
+                           "); the index is unchanged: check that this user "
+                           "may write its directory and files (" +
+                           GenDir +
+                           ") and that its file system is not read-only");
+  if (Rc == ENOMEM)
+    return Status::ioError("cannot open the index at '" + Root + "' (" + Why +
+                           ": cannot map its file); the index is unchanged: "
+                           "raise the address-space limit "
+                           "(ulimit -v) or free memory, then run again");
+  if (Rc == EAGAIN || Rc == EBUSY)
+    return Status::busy("cannot open the index at '" + Root + "' (" + Why +
+                        "); the index is unchanged: retry later");
+  if (Rc == ENOSPC)
+    return Status::ioError("cannot open the index at '" + Root + "' (" + Why +
+                           "); the index is unchanged: free disk space, then "
+                           "run again");
+  if (!Fresh &&
+      (Rc == MDB_INVALID || Rc == MDB_CORRUPTED || Rc == MDB_PAGE_NOTFOUND))
     return Status::corruption("index at '" + Root +
                               "' is damaged: LMDB cannot open it (" + Why +
                               "); " + rebuildHint());
@@ -457,6 +476,9 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags,
                           bool MapIsFile) {
   std::string DataFile = GenDir + "/data.mdb";
   uint64_t File = fileBytes();
+  if (!Fresh)
+    if (Status S = checkEngineOfGeneration(Root, GenDir, "lmdb"); !S)
+      return S;
   if (!Fresh && File == 0)
     return Status::corruption("index at '" + Root +
                               "' is damaged: " + DataFile +

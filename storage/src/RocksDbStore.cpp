@@ -408,6 +408,11 @@ private:
 
 Status RocksDbStore::open(const OpenOptions &Options,
                           const RocksDbHooks &Hooks) {
+  // Before anything writes into the generation (RocksDB's LOG, LOCK).
+  if (!Dir->fresh())
+    if (Status St = checkEngineOfGeneration(Root, Dir->genDir(), "rocksdb");
+        !St)
+      return St;
   rocksdb::Env *Env = Hooks.Env ? Hooks.Env : rocksdb::Env::Default();
   rocksdb::DBOptions DbOpts;
   std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
@@ -494,12 +499,21 @@ Status RocksDbStore::open(const OpenOptions &Options,
     Db = nullptr;
     Handles.clear();
     // An existing generation that RocksDB cannot open is damaged: its
-    // CURRENT, MANIFEST or column families are missing or garbage.
+    // CURRENT, MANIFEST or column families are missing or garbage (another
+    // engine's generation was refused above). A failure of the system
+    // (IOError: memory, permissions, disk, read-only file system) is not
+    // evidence of damage.
     if (!Dir->fresh() && (S.IsCorruption() || S.IsPathNotFound() ||
                           S.IsInvalidArgument() || S.IsNotFound()))
       return Status::corruption("index at '" + Root +
                                 "' is damaged: RocksDB cannot open it (" +
                                 S.ToString() + "); " + rebuildHint());
+    if (S.IsIOError() || S.IsBusy() || S.IsTryAgain() || S.IsTimedOut())
+      return Status::ioError(
+          "cannot open the index at '" + Root + "' (" + S.ToString() +
+          "); the index is unchanged: check that this user may write its "
+          "files, that its file system is not read-only or full and that "
+          "memory is available, then run again");
     return fromRocks(S, Root, "cannot open RocksDB");
   }
 

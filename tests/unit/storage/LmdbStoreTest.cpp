@@ -17,10 +17,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <thread>
+
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
 
 using namespace codeindex::storage;
 using namespace codeindex::storage::testing;
@@ -239,6 +245,43 @@ TEST_F(LmdbStoreTest, TruncatedFileIsCorruptionNotACrash) {
           << "an open changed the damaged file";
     }
 }
+
+#if !defined(_WIN32) && !defined(__SANITIZE_ADDRESS__) &&                      \
+    !defined(__SANITIZE_THREAD__)
+// An address-space limit below the map (`ulimit -v`) makes mmap() fail with
+// ENOMEM: a resource failure that leaves a good index, not Corruption (which
+// the indexer would answer by replacing the index with an empty one).
+TEST_F(LmdbStoreTest, OutOfAddressSpaceIsIOErrorNotCorruption) {
+  {
+    auto S = open(OpenMode::Update);
+    ASSERT_TRUE(S->write(batch(0)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto SizeBefore = std::filesystem::file_size(dataFile());
+  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+  EXPECT_EXIT(
+      {
+        struct rlimit Limit;
+        Limit.rlim_cur = Limit.rlim_max = 2ull << 30;
+        if (::setrlimit(RLIMIT_AS, &Limit) != 0)
+          std::_Exit(3);
+        OpenOptions O;
+        O.Mode = OpenMode::Update;
+        O.LmdbInitialMapBytes = 64ull << 30; // far beyond the limit
+        std::unique_ptr<Store> S;
+        Status St = openStore(StoreSpec{"lmdb", indexPath()}, O, &S);
+        std::fprintf(stderr, "%s\n", St.toString().c_str());
+        std::_Exit(St.isCorruption()                    ? 1
+                   : St.code() == Status::Code::IOError ? 0
+                                                        : 2);
+      },
+      ::testing::ExitedWithCode(0), "address-space limit");
+  EXPECT_EQ(std::filesystem::file_size(dataFile()), SizeBefore);
+  auto R = open(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  EXPECT_EQ(scanAll(*R, Table::Entities, "b0/").size(), 1000u);
+}
+#endif
 
 TEST_F(LmdbStoreTest, ReaderAndWriterInOneProcessShareTheEnvironment) {
   auto W = open(OpenMode::Update);

@@ -18,10 +18,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <thread>
@@ -856,6 +859,63 @@ TYPED_TEST(StoreContract, ReaderSeesAnotherProcessGrowTheIndex) {
   EXPECT_EQ(V, std::string(1000, 'g'));
   ASSERT_TRUE(Child.kill());
   Child.wait();
+}
+
+/// Every file under Root (but LOCK, which each writer rewrites with its
+/// name) and its bytes.
+std::map<std::string, std::string> filesUnder(const std::string &Root) {
+  std::map<std::string, std::string> Files;
+  for (const auto &E : std::filesystem::recursive_directory_iterator(Root)) {
+    if (!E.is_regular_file() || E.path().filename() == "LOCK")
+      continue;
+    std::ifstream In(E.path(), std::ios::binary);
+    Files[E.path().string()] = std::string(std::istreambuf_iterator<char>(In),
+                                           std::istreambuf_iterator<char>());
+  }
+  return Files;
+}
+
+// `--db lmdb:P` naming a RocksDB index (or the reverse) is a mistake of the
+// caller, not damage: an error that names the engine, never Corruption
+// (which the indexer answers with a rebuild), and the index is unchanged.
+TYPED_TEST(StoreContract, ForeignEngineIsRefusedNotCorruption) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no files";
+  std::string Own = TypeParam::Name;
+  std::string Other = Own == "lmdb" ? "rocksdb" : "lmdb";
+  std::vector<std::string_view> Built = availableEngines();
+  if (std::find(Built.begin(), Built.end(), Other) == Built.end())
+    GTEST_SKIP() << Other << " is not built in";
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    ASSERT_TRUE(S);
+    WriteBatch B;
+    B.put(Table::Files, "f", "kept");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  auto Before = filesUnder(this->indexPath());
+  for (OpenMode M : {OpenMode::Update, OpenMode::ReadOnly}) {
+    OpenOptions O;
+    O.Mode = M;
+    std::unique_ptr<Store> S;
+    Status St = openStore(StoreSpec{Other, this->indexPath()}, O, &S);
+    EXPECT_FALSE(St.isOk());
+    EXPECT_FALSE(St.isCorruption()) << St.toString();
+    EXPECT_EQ(St.code(), Status::Code::InvalidArgument) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("was written by " + Own));
+    EXPECT_THAT(St.message(),
+                HasSubstr("use --db " + Own + ":" + this->indexPath()));
+  }
+  auto After = filesUnder(this->indexPath());
+  EXPECT_TRUE(After == Before) << "the files of the index changed";
+  for (const auto &[Name, Bytes] : After)
+    EXPECT_TRUE(Before.count(Name)) << "new file " << Name;
+  auto R = this->openOrDie(OpenMode::ReadOnly);
+  ASSERT_TRUE(R);
+  std::string V;
+  ASSERT_TRUE(R->get(Table::Files, "f", &V).isOk());
+  EXPECT_EQ(V, "kept");
 }
 
 // Index paths are UTF-8 on every platform (UTF-16 for the Win32 calls).
