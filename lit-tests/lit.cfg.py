@@ -62,5 +62,10 @@ if sys.platform.startswith("linux") and shutil.which("unshare"):
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL) == 0:
             config.available_features.add("ro-bind-mount")
+# Sanitizer builds (CMakePresets.json): ASan reserves terabytes of address
+# space for its shadow memory (no `ulimit -v` test can run) and its larger
+# frames change what fits in a thread's stack.
+if "address" in getattr(config, "sanitize", ""):
+    config.available_features.add("asan")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")
