@@ -147,12 +147,19 @@ struct SccGraph {
 } // namespace
 } // namespace codeindex
 
+// The member names are GraphTraits' interface, hence the NOLINTs.
 template <> struct llvm::GraphTraits<codeindex::SccGraph *> {
   using NodeRef = codeindex::SccGraph::Node *;
   using ChildIteratorType = std::vector<NodeRef>::iterator;
   static NodeRef getEntryNode(codeindex::SccGraph *G) { return &G->Nodes[0]; }
-  static ChildIteratorType child_begin(NodeRef N) { return N->Succ.begin(); }
-  static ChildIteratorType child_end(NodeRef N) { return N->Succ.end(); }
+  static ChildIteratorType
+  child_begin(NodeRef N) { // NOLINT(readability-identifier-naming)
+    return N->Succ.begin();
+  }
+  static ChildIteratorType
+  child_end(NodeRef N) { // NOLINT(readability-identifier-naming)
+    return N->Succ.end();
+  }
 };
 
 namespace codeindex {
