@@ -1043,37 +1043,13 @@ Status GraphStore::findByQualifiedName(std::string_view QualifiedName,
   return Status::ok();
 }
 
-Status GraphStore::getFile(std::string_view Path, FileInfo &Out) {
-  bool Found = false, Bad = false;
-  Status St = scanAll(S, Table::Files, pathPrefix(Path),
-                      [&](std::string_view K, std::string_view V) {
-                        std::string_view P;
-                        uint64_t Variant;
-                        FileInfo F;
-                        if (!parsePathKey(K, P, Variant) || !decodeFile(V, F)) {
-                          Bad = true;
-                          return false;
-                        }
-                        // Merged as forEachFile() merges variants.
-                        if (!Found)
-                          Out = std::move(F);
-                        else if (F.Status == FileStatus::Indexed)
-                          Out.Status = FileStatus::Indexed;
-                        Found = true;
-                        return true;
-                      });
-  if (!St.isOk())
-    return St;
-  if (Bad)
-    return corrupt("file");
-  if (!Found)
-    return Status::notFound("no file '" + std::string(Path) + "' in the index");
-  return Status::ok();
-}
+namespace {
 
-Status GraphStore::entitiesInFile(std::string_view Path, std::vector<Id> &Out) {
-  // The file's units: one per variant, found through the files table.
-  std::vector<UnitKey> Units;
+/// Calls Fn with each variant's file record of Path, in key order; a record
+/// that does not decode is Corruption.
+Status forEachFileVariant(
+    storage::Store &S, std::string_view Path,
+    const std::function<void(uint64_t Variant, FileInfo &F)> &Fn) {
   bool Bad = false;
   Status St = scanAll(S, Table::Files, pathPrefix(Path),
                       [&](std::string_view K, std::string_view V) {
@@ -1084,13 +1060,41 @@ Status GraphStore::entitiesInFile(std::string_view Path, std::vector<Id> &Out) {
                           Bad = true;
                           return false;
                         }
-                        Units.push_back(UnitKey{F.ID, Variant});
+                        Fn(Variant, F);
                         return true;
                       });
   if (!St.isOk())
     return St;
-  if (Bad)
-    return corrupt("file");
+  return Bad ? corrupt("file") : Status::ok();
+}
+
+} // namespace
+
+Status GraphStore::getFile(std::string_view Path, FileInfo &Out) {
+  bool Found = false;
+  Status St = forEachFileVariant(S, Path, [&](uint64_t, FileInfo &F) {
+    // Merged as forEachFile() merges variants.
+    if (!Found)
+      Out = std::move(F);
+    else if (F.Status == FileStatus::Indexed)
+      Out.Status = FileStatus::Indexed;
+    Found = true;
+  });
+  if (!St.isOk())
+    return St;
+  if (!Found)
+    return Status::notFound("no file '" + std::string(Path) + "' in the index");
+  return Status::ok();
+}
+
+Status GraphStore::entitiesInFile(std::string_view Path, std::vector<Id> &Out) {
+  // The file's units: one per variant, found through the files table.
+  std::vector<UnitKey> Units;
+  Status St = forEachFileVariant(S, Path, [&](uint64_t Variant, FileInfo &F) {
+    Units.push_back(UnitKey{F.ID, Variant});
+  });
+  if (!St.isOk())
+    return St;
   if (Units.empty())
     return Status::notFound("no file '" + std::string(Path) + "' in the index");
   std::set<Id> Ids;
