@@ -132,7 +132,7 @@ def run_timed(cmd, **kw):
 
 def run_indexer(a, corpus_dir, db, extra):
     r = run_timed([a.indexer, "extract", "-p", corpus_dir, "--db", "rocksdb:" + db,
-                   "--jobs", str(a.jobs), "--progress", "never"] + extra)
+                   "--jobs", str(a.jobs), "--progress", "never", "--stats"] + extra)
     m = re.search(r"\((\d+) parsed, (\d+) unchanged, (\d+) failed", r["stderr"])
     t = re.search(r"code-indexer: time .*", r["stderr"])
     r["note"] = ("%s parsed, %s unchanged, %s failed" % m.groups()) if m else "?"

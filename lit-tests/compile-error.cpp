@@ -15,4 +15,7 @@ int after() { return good(); }
 // CHECK-DAG: edge calls after -> good | compile-error.cpp:11:22
 // CHECK-DAG: diagnostic error compile-error.cpp:10:23 use of undeclared identifier 'undeclared_thing'
 // CHECK-DAG: tu compile-error.cpp | errors
-// ERRORS: compile-error.cpp: errors: compile-error.cpp:10: use of undeclared identifier 'undeclared_thing'
+// ERRORS: # translation units that failed or had errors: 1
+// ERRORS-NEXT: compile-error.cpp: indexed with 1 error
+// ERRORS-NEXT: compile-error.cpp:10:23: error: use of undeclared identifier 'undeclared_thing'
+// ERRORS-EMPTY:

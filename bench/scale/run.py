@@ -122,7 +122,7 @@ def run_engine(args, size, project, info, engine):
     build = os.path.join(project, "build")
     r = {"engine": engine}
     base = [args.indexer, "extract", "-p", build, "--db", spec, "--jobs",
-            str(args.jobs), "--progress", "never"]
+            str(args.jobs), "--progress", "never", "--stats"]
     secs, rss, _, err = measure(base + ["--full"])
     r["extract_s"], r["extract_rss_mb"] = secs, rss
     r["extract_cpu_s"] = CPU["last"]

@@ -277,7 +277,7 @@ private:
   std::vector<UnitKey> Released;  ///< may lose their owner this run
   std::map<Id, TuRecord> Written; ///< records written this run (no facts)
   Status WriteError;
-  std::vector<std::string> FailureLines;
+  std::vector<TuProblem> Problems;
 };
 
 llvm::Error ExtractRun::loadInputs() {
@@ -518,14 +518,9 @@ void ExtractRun::parseOne(size_t Index) {
     if (!S.isOk() && WriteError.isOk())
       WriteError = S;
     if (Res.Record.Status != TuStatus::Ok) {
-      std::string Line = Display + ": " + std::string(spell(Res.Record.Status));
-      if (!Res.Record.FailureReason.empty())
-        Line += ": " + Res.Record.FailureReason;
-      else if (!Res.Record.Diagnostics.empty())
-        Line += ": " + Res.Record.Diagnostics.front().File + ":" +
-                std::to_string(Res.Record.Diagnostics.front().Line) + ": " +
-                Res.Record.Diagnostics.front().Message;
-      FailureLines.push_back(Line);
+      Problems.push_back(TuProblem{Display, Res.Record.Status,
+                                   Res.Record.FailureReason,
+                                   Res.Record.Diagnostics});
     }
     Res.Units.clear();
     Written[In.Key] = std::move(Res.Record);
@@ -700,8 +695,8 @@ llvm::Expected<RunReport> ExtractRun::run() {
                                  "run again to complete it"));
 
   RunReport Report;
-  std::sort(FailureLines.begin(), FailureLines.end());
-  Report.FailureLines = FailureLines;
+  std::sort(Problems.begin(), Problems.end());
+  Report.Problems = Problems;
   Report.Collisions = Usrs.collisions();
   if (llvm::Error E = writeMetadata(Report))
     return E;
@@ -736,8 +731,11 @@ llvm::Expected<RunReport> ExtractRun::run() {
   Report.EngineStallMillis = WS.Engine.StallMillis;
   Report.Index = Spec.toString();
   Report.TotalSeconds = secondsSince(Start);
-  if (!R.Quiet)
-    printSummary(Report, llvm::errs());
+  SummaryOptions SO;
+  SO.Counts = !R.Quiet;
+  SO.Stats = R.Stats || R.Verbose;
+  SO.All = R.Verbose;
+  printSummary(Report, llvm::errs(), SO);
   if (R.Strict && (Report.Failed || Report.WithErrors))
     return runError(RunErrorKind::TuFailures,
                     llvm::Twine(Report.Failed + Report.WithErrors) +

@@ -44,7 +44,9 @@ struct ExtractRequest {
   unsigned WaitSeconds = 0;
   std::string RocksDbOptions;
   ProgressMode Progress = ProgressMode::Auto;
-  bool Quiet = false;
+  bool Quiet = false;   ///< no notes, progress or summary: TU errors only
+  bool Stats = false;   ///< the summary says where the time went
+  bool Verbose = false; ///< Stats, and every TU problem in full
   unsigned TuTimeoutSeconds = 0;
   /// Run each TU's frontend inside llvm::CrashRecoveryContext, so that a
   /// crash in Clang fails that TU only. Off only to debug a crash (the tool

@@ -3,12 +3,18 @@
 // The RunReport is the result of a successful `extract` run: counts, the
 // time spent where, the TUs that failed or had errors. It is printed as the
 // run's summary (printSummary) and, beside the JSON export, as errors.txt
-// (writeErrorsFile), which is replaced atomically like the export: a reader
+// (errorsFileText), which is replaced atomically like the export: a reader
 // sees the previous file or the new one, never a part.
+//
+// A TU's problems are printed with the TU named once, then each compiler
+// error as `file:line:col: error: message`: the form editors and CI problem
+// matchers (GitHub's, GitLab's, Emacs' compilation mode) parse.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CODEINDEX_PIPELINE_RUNREPORT_H
 #define CODEINDEX_PIPELINE_RUNREPORT_H
+
+#include "codeindex/graph/Model.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -19,6 +25,17 @@
 #include <vector>
 
 namespace codeindex {
+
+/// A TU that failed or had errors.
+struct TuProblem {
+  std::string Tu; ///< display path of the main file
+  TuStatus Status = TuStatus::Errors;
+  std::string Reason;                      ///< why it failed (empty for Errors)
+  std::vector<DiagnosticFact> Diagnostics; ///< errors and fatal errors
+  friend bool operator<(const TuProblem &A, const TuProblem &B) {
+    return A.Tu < B.Tu;
+  }
+};
 
 struct RunReport {
   size_t TranslationUnits = 0; ///< in the compile database, after --exclude
@@ -46,15 +63,34 @@ struct RunReport {
   std::string Index;    ///< the store spec, as the user may pass it again
   std::string JsonPath; ///< real path of the export, if any
 
-  /// "FILE: STATUS[: reason or first diagnostic]", sorted.
-  std::vector<std::string> FailureLines;
+  /// The TUs that failed or had errors, sorted by path.
+  std::vector<TuProblem> Problems;
   /// USR collisions (see UsrRegistry).
   std::vector<std::string> Collisions;
 };
 
-/// Prints the summary lines ("code-indexer: N TUs (...)", the time line,
-/// where the index and export went, the first ten failures).
-void printSummary(const RunReport &R, llvm::raw_ostream &OS);
+/// How much printSummary says.
+struct SummaryOptions {
+  bool Counts = true; ///< the two summary lines (off with --quiet)
+  bool Stats = false; ///< the time line (--stats, --verbose)
+  /// Every problem and every diagnostic (--verbose); otherwise the first
+  /// MaxTus TUs with at most MaxDiagnostics errors each.
+  bool All = false;
+  size_t MaxTus = 10, MaxDiagnostics = 3;
+};
+
+/// Prints the summary: what was indexed ("code-indexer: N TUs (...), F
+/// files, E entities, G edges in S s"), where it went ("code-indexer:
+/// index: SPEC; json: PATH"), with --stats the time spent where, then the
+/// TUs that failed or had errors (see problemText).
+void printSummary(const RunReport &R, llvm::raw_ostream &OS,
+                  const SummaryOptions &O = {});
+
+/// One TU's problems: "TU: STATUS[: reason]" (Prefix before it), then up
+/// to MaxDiagnostics diagnostics as "file:line:col: error: message" and a
+/// line saying how many more there are.
+std::string problemText(const TuProblem &P, llvm::StringRef Prefix,
+                        size_t MaxDiagnostics);
 
 /// Where errors.txt goes for an export at JsonPath: the same directory.
 std::string errorsFilePath(llvm::StringRef JsonPath);

@@ -4,7 +4,6 @@
 
 #include "clang/Basic/Stack.h"
 #include "llvm/Support/CrashRecoveryContext.h"
-#include "llvm/Support/thread.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -68,47 +68,91 @@ void enableTuCrashRecovery() {
   });
 }
 
+namespace {
+
+struct Outcome {
+  std::mutex M;
+  std::condition_variable CV;
+  bool Done = false;
+  bool Survived = false;
+};
+
+/// What the frontend thread runs: Fn inside a CrashRecoveryContext, on the
+/// thread's own alternate signal stack.
+bool runRecovered(llvm::function_ref<void()> Fn) {
+  AltSignalStack Alt;
+  clang::noteBottomOfStack();
+  llvm::CrashRecoveryContext CRC;
+  return CRC.RunSafely(Fn);
+}
+
+struct ThreadArgs {
+  std::shared_ptr<Outcome> O;
+  llvm::function_ref<void()> Fn;
+};
+
+void *threadMain(void *Arg) {
+  std::unique_ptr<ThreadArgs> A(static_cast<ThreadArgs *>(Arg));
+  std::shared_ptr<Outcome> O = A->O;
+  bool Survived = runRecovered(A->Fn);
+  A.reset();
+  {
+    std::lock_guard<std::mutex> L(O->M);
+    O->Survived = Survived;
+    O->Done = true;
+  }
+  O->CV.notify_all();
+  // A thread unwound out of a crash is not allowed to exit: glibc's
+  // per-thread clean-up at exit (resolver state, TLS destructors) crashed
+  // the process after a recovered stack overflow in the parser. It sleeps
+  // until the process ends (the tool ends a process in which a frontend
+  // crashed with std::_Exit; see frontendCrashed()).
+  while (!Survived)
+    std::this_thread::sleep_for(std::chrono::hours(24));
+  return nullptr;
+}
+
+/// Starts threadMain on a thread with StackBytes of stack; false (and
+/// nothing started) when the system refuses: too many threads, or an
+/// address-space limit (`ulimit -v`) too low for the stack. llvm::thread
+/// would make that a fatal error; here the caller can do with less.
+bool startThread(pthread_t &T, std::unique_ptr<ThreadArgs> &Args,
+                 size_t StackBytes) {
+  pthread_attr_t Attr;
+  if (pthread_attr_init(&Attr) != 0)
+    return false;
+  bool Started = pthread_attr_setstacksize(&Attr, StackBytes) == 0 &&
+                 pthread_create(&T, &Attr, threadMain, Args.get()) == 0;
+  pthread_attr_destroy(&Attr);
+  if (Started)
+    (void)Args.release(); // threadMain owns it now
+  return Started;
+}
+
+} // namespace
+
 bool runTuFrontend(llvm::function_ref<void()> Fn, size_t StackBytes) {
-  struct Outcome {
-    std::mutex M;
-    std::condition_variable CV;
-    bool Done = false;
-    bool Survived = false;
-  };
   auto O = std::make_shared<Outcome>();
-  llvm::thread T(std::optional<unsigned>(static_cast<unsigned>(
-                     std::min<size_t>(StackBytes, 0xffffffffu))),
-                 [O, Fn] {
-                   bool Survived;
-                   {
-                     AltSignalStack Alt;
-                     clang::noteBottomOfStack();
-                     llvm::CrashRecoveryContext CRC;
-                     Survived = CRC.RunSafely(Fn);
-                   }
-                   {
-                     std::lock_guard<std::mutex> L(O->M);
-                     O->Survived = Survived;
-                     O->Done = true;
-                   }
-                   O->CV.notify_all();
-                   // A thread unwound out of a crash is not allowed to exit:
-                   // glibc's per-thread clean-up at exit (resolver state, TLS
-                   // destructors) crashed the process after a recovered stack
-                   // overflow in the parser. It sleeps until the process ends
-                   // (the tool ends a process in which a frontend crashed with
-                   // std::_Exit; see frontendCrashed()).
-                   while (!Survived)
-                     std::this_thread::sleep_for(std::chrono::hours(24));
-                 });
+  pthread_t T;
+  bool Started = false;
+  // The large stack first; then the 8 MB Clang asks for; then none of our
+  // own: the TU still runs, on the calling thread, with less protection
+  // against inputs built to exhaust the stack.
+  for (size_t Bytes : {StackBytes, size_t(clang::DesiredStackSize)}) {
+    auto Args = std::make_unique<ThreadArgs>(ThreadArgs{O, Fn});
+    if ((Started = startThread(T, Args, Bytes)))
+      break;
+  }
+  if (!Started)
+    return runRecovered(Fn);
   std::unique_lock<std::mutex> L(O->M);
   O->CV.wait(L, [&] { return O->Done; });
   bool Survived = O->Survived;
   L.unlock();
   if (Survived)
-    T.join();
+    pthread_join(T, nullptr);
   else
-    T.detach();
+    pthread_detach(T);
   return Survived;
 }
 

@@ -322,10 +322,23 @@ Status IndexDir::openReader(const std::string &Path,
     std::string Live;
     if (Status S = readCurrent(Path, &Live); !S)
       return S;
-    if (Live.empty())
+    if (Live.empty()) {
+      // Generations without CURRENT: the first run is still writing, or
+      // CURRENT was deleted. Either way there is nothing committed to
+      // read, but "nothing was committed" alone would hide the second.
+      std::vector<GenEntry> Gens;
+      (void)listGenerations(Path, &Gens, nullptr);
+      if (!Gens.empty())
+        return Status::notFound(
+            "no index at '" + Path + "': its CURRENT file is missing, so " +
+            "no generation is committed (" + Gens.front().Name +
+            " is there: a first `code-indexer extract` is still running, " +
+            "or CURRENT was deleted); run `code-indexer extract` to build " +
+            "the index again");
       return Status::notFound("no index at '" + Path +
                               "' (nothing was committed there yet); build "
                               "one with `code-indexer extract`");
+    }
     std::unique_ptr<IndexDir> D(new IndexDir());
     D->Root = Path;
     D->GenName = Live;

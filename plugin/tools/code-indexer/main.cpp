@@ -14,6 +14,7 @@
 #include "query/Dot.h"
 #include "query/Query.h"
 #include "tools/code-indexer/ExitCodes.h"
+#include "tools/code-indexer/OutOfResources.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -159,8 +160,18 @@ cl::opt<ProgressMode, false, ValueParser<ProgressMode>> ProgressOpt(
                clEnumValN(ProgressMode::Always, "always", "always"),
                clEnumValN(ProgressMode::Never, "never", "never")),
     cl::init(ProgressMode::Auto), cl::sub(ExtractCmd), cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print errors only"), cl::sub(ExtractCmd),
-                    cl::cat(Category));
+cl::opt<bool> Quiet("quiet",
+                    cl::desc("Print only the translation units that failed "
+                             "or had errors"),
+                    cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<bool> Stats("stats",
+                    cl::desc("Say where the time went (parse, extract, write, "
+                             "write stalls, export)"),
+                    cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<bool> Verbose("verbose",
+                      cl::desc("--stats, and every error of every "
+                               "translation unit (not only the first ones)"),
+                      cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<unsigned> TuTimeout("tu-timeout",
                             cl::desc("Give up on a TU after this many "
                                      "seconds (0: no limit)"),
@@ -482,6 +493,7 @@ int main(int Argc, char **Argv) {
   // No pipe handler: on a closed pipe (`query ... | head -1`) the process
   // ends by SIGPIPE as other tools do, instead of LLVM's exit code 74.
   InitLLVM X(Argc, Argv, /*InstallPipeSignalExitHandler=*/false);
+  installOutOfResourcesHandlers();
   // Past a file size limit (ulimit -f) writes fail with EFBIG, which every
   // write path reports as an error, instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -515,6 +527,8 @@ int main(int Argc, char **Argv) {
     R.RocksDbOptions = RocksOptions;
     R.Progress = ProgressOpt;
     R.Quiet = Quiet;
+    R.Stats = Stats;
+    R.Verbose = Verbose;
     R.TuTimeoutSeconds = TuTimeout;
     // For debuggers: let a crash in Clang reach them.
     R.CrashRecovery = !std::getenv("CODE_INDEX_NO_CRASH_RECOVERY");
