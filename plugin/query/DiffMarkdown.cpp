@@ -37,6 +37,11 @@ public:
     Out += S;
     return true;
   }
+  /// What can still be added.
+  size_t free() const {
+    size_t Used = Out.size() + Reserved;
+    return Used < Limit ? Limit - Used : 0;
+  }
   void reserve(size_t N) { Reserved += N; }
   void release(size_t N) { Reserved -= N; }
   const std::string &str() const { return Out; }
@@ -111,6 +116,7 @@ struct Section {
   std::string Intro; ///< before the rows, and again inside <details>
   std::vector<std::string> Rows;
   size_t Inline = InlineRows;
+  size_t Reserved = 0; ///< bytes set aside for it (render releases them)
 };
 
 /// What a section takes at least: its heading and the cut line.
@@ -121,10 +127,27 @@ size_t minimalSize(const Section &S) {
 
 const char *const DetailsEnd = "\n</details>\n";
 
+/// What all of S takes, folded but not cut.
+size_t fullSize(const Section &S) {
+  if (S.Rows.empty())
+    return 0;
+  size_t N = S.Heading.size() + 2 + 2 * S.Intro.size() + 80;
+  for (const std::string &R : S.Rows)
+    N += R.size();
+  return N;
+}
+
+/// Sets aside all S takes, up to Cap, and never less than its minimum.
+void reserveFor(Bounded &B, Section &S, size_t Cap) {
+  S.Reserved =
+      S.Rows.empty() ? 0 : std::max(minimalSize(S), std::min(fullSize(S), Cap));
+  B.reserve(S.Reserved);
+}
+
 void render(Bounded &B, const Section &S) {
   if (S.Rows.empty())
     return;
-  B.release(minimalSize(S));
+  B.release(S.Reserved);
   B.add(S.Heading + "\n\n");
   size_t N = S.Rows.size(), I = 0;
   size_t Tail = 1 + more(N).size() + 1 + strlen(DetailsEnd) + 1;
@@ -232,7 +255,7 @@ std::string testsToRunMarkdown(const ojson &D, size_t Limit) {
   S.Inline = 20;
   for (const auto &T : Tests)
     S.Rows.push_back("- " + label(T, false) + " (" + loc(T) + ")\n");
-  B.reserve(minimalSize(S));
+  reserveFor(B, S, 0);
   render(B, S);
   return B.str();
 }
@@ -337,16 +360,18 @@ void printDiffMarkdown(const ojson &D, const MarkdownOptions &O,
                            " | " + label(E["from"]) + " | " + label(E["to"]) +
                            " |\n");
 
+  // Each later section gets all it needs up to a sixteenth of the budget
+  // (what it leaves goes to the ones after it); the tests to run, which
+  // end the comment, are rendered first within an eighth.
   Section *Later[] = {&Untested, &Renamed, &Added, &Removed, &Files, &Edges};
-  size_t LaterMin = 0;
+  size_t Cap =
+      O.MaxBytes ? O.MaxBytes / 16 : std::numeric_limits<size_t>::max();
   for (Section *L : Later)
-    LaterMin += minimalSize(*L);
+    reserveFor(B, *L, Cap);
   std::string Tests;
-  if (EntityChanges) {
-    size_t Share = O.MaxBytes ? O.MaxBytes / 5 : 0;
-    Tests = testsToRunMarkdown(D, Share);
-  }
-  B.reserve(LaterMin + Tests.size());
+  if (EntityChanges)
+    Tests = testsToRunMarkdown(D, O.MaxBytes / 8);
+  B.reserve(Tests.size());
 
   if (!Changed.empty()) {
     std::string Heading = "### Changed entities (" +
@@ -366,15 +391,20 @@ void printDiffMarkdown(const ojson &D, const MarkdownOptions &O,
     size_t FoldedMin = minimalSize(Folded);
     B.reserve(FoldedMin);
     B.add(Heading);
-    for (; I < Changed.size() && I < MaxDetailed; ++I)
-      if (!B.add(changedDetail(D, Changed[I])))
+    // Details take at most half of what is left, the table the rest.
+    size_t DetailBudget = B.free() / 2, DetailBytes = 0;
+    for (; I < Changed.size() && I < MaxDetailed; ++I) {
+      std::string Detail = changedDetail(D, Changed[I]);
+      DetailBytes += Detail.size();
+      if ((I && DetailBytes > DetailBudget) || !B.add(Detail))
         break;
+    }
     Folded.Rows.erase(Folded.Rows.begin(), Folded.Rows.begin() + I);
     B.release(FoldedMin);
     if (!Folded.Rows.empty()) {
       Folded.Heading = "#### " + std::to_string(Folded.Rows.size()) +
                        " more changed entities";
-      B.reserve(minimalSize(Folded));
+      reserveFor(B, Folded, 0);
       render(B, Folded);
     }
   }
