@@ -2,6 +2,7 @@
 
 #include "extractor/Collector.h"
 #include "extractor/DeclClassification.h"
+#include "extractor/DefinitionHash.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -10,7 +11,6 @@
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
-#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 
@@ -113,7 +113,7 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
     Same->IsDefinition = true;
   F.Flags |= flagsOf(D);
   if (IsDef && !F.BodyHash) {
-    // Hash the definition's text so a reviewer can see that a body changed.
+    // Hash the definition's tokens so a reviewer can see that it changed.
     SourceManager &SM = *T.SM;
     bool Invalid = false;
     llvm::StringRef Buf = SM.getBufferData(U.FID, &Invalid);
@@ -123,7 +123,9 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
       unsigned E =
           SM.getFileOffset(SM.translateLineCol(U.FID, X.EndLine, X.EndColumn));
       if (B <= E && E < Buf.size())
-        F.BodyHash = llvm::xxh3_64bits(Buf.substr(B, E - B + 1));
+        F.BodyHash = definitionHash(
+            Buf.substr(B, E - B + 1),
+            D->getIdentifier() ? D->getName() : llvm::StringRef(), *T.LO);
     }
   }
 
@@ -398,7 +400,8 @@ bool Collector::handleMacroOccurrence(const IdentifierInfo *Name,
     unsigned B = T.SM->getFileOffset(T.SM->getFileLoc(DefLoc));
     unsigned E = T.SM->getFileOffset(End);
     if (!Invalid && B <= E && E <= Text.size())
-      F.BodyHash = llvm::xxh3_64bits(Text.substr(B, E - B));
+      F.BodyHash =
+          definitionHash(Text.substr(B, E - B), Name->getName(), *T.LO);
     G.addEdge(U, EdgeKind::Contains, U.Facts.Key.File, I, DefLoc);
     return true;
   }

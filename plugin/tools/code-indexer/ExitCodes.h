@@ -15,6 +15,12 @@ inline constexpr int Ok = 0;
 inline constexpr int Usage = 1;      ///< bad option or bad input file
 inline constexpr int Store = 2;      ///< cannot open/lock/write the index
 inline constexpr int TuFailures = 3; ///< --strict and some TU failed
+/// diff --exit-code: something changed. The same value as Usage, as in
+/// `git diff --exit-code`; --fail-on any gives an unambiguous code.
+inline constexpr int DiffDifferences = 1;
+/// diff --fail-on: one of the conditions holds (diff never fails a TU, so
+/// the value of TuFailures is free there).
+inline constexpr int DiffFailOn = 3;
 inline constexpr int Interrupted = 130;
 } // namespace exitcode
 

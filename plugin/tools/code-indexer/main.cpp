@@ -4,7 +4,8 @@
 // code-indexer export --db SPEC --json FILE
 // code-indexer export --format dot (--db SPEC | --input FILE) --focus X ...
 // code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS] ...
-// code-indexer diff BASE.json HEAD.json [--hops N] [--format json]
+// code-indexer diff BASE.json HEAD.json [--hops N] [--format json|sarif]
+//                   [--max-bytes N] [--full-report FILE] [--fail-on ...]
 //
 //===----------------------------------------------------------------------===//
 
@@ -193,8 +194,37 @@ cl::opt<DiffFormat, false, ValueParser<DiffFormat, true>> DiffFormatOpt(
     "format", cl::desc("Output:"),
     cl::values(clEnumValN(DiffFormat::Markdown, "markdown",
                           "Markdown for a pull request (default)"),
-               clEnumValN(DiffFormat::Json, "json", "JSON")),
+               clEnumValN(DiffFormat::Json, "json", "JSON"),
+               clEnumValN(DiffFormat::Sarif, "sarif",
+                          "SARIF 2.1.0 for code scanning")),
     cl::init(DiffFormat::Markdown), cl::sub(DiffCmd), cl::cat(Category));
+cl::opt<unsigned> MaxBytes("max-bytes",
+                           cl::desc("diff: the Markdown takes at most this "
+                                    "many bytes (default 60000; 0: no "
+                                    "limit)"),
+                           cl::init(60000), cl::sub(DiffCmd),
+                           cl::cat(Category));
+cl::opt<std::string> FullReport("full-report",
+                                cl::desc("diff: also write the full JSON "
+                                         "diff to this file (the Markdown "
+                                         "names it)"),
+                                cl::value_desc("file"), cl::sub(DiffCmd),
+                                cl::cat(Category));
+cl::opt<std::string> ReportUrl("report-url",
+                               cl::desc("diff: where readers find the full "
+                                        "report (the Markdown links it)"),
+                               cl::value_desc("url"), cl::sub(DiffCmd),
+                               cl::cat(Category));
+cl::opt<std::string> FailOn("fail-on",
+                            cl::desc("diff: exit with code 3 if one of "
+                                     "these holds: untested, signature, "
+                                     "any (comma-separated)"),
+                            cl::value_desc("conditions"), cl::sub(DiffCmd),
+                            cl::cat(Category));
+cl::opt<bool> DiffExitCode("exit-code",
+                           cl::desc("diff: exit with code 1 if anything "
+                                    "changed, as git diff --exit-code"),
+                           cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<ExportFormat, false, ValueParser<ExportFormat, true>> ExportFormatOpt(
     "format", cl::desc("Output:"),
     cl::values(clEnumValN(ExportFormat::Json, "json",
@@ -395,7 +425,11 @@ std::string overview() {
          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
          Subcommands +
          "  code-indexer diff BASE.json HEAD.json [--hops N] "
-         "[--format markdown|json]\n\n"
+         "[--format markdown|json|sarif]\n"
+         "                    [--max-bytes N] [--full-report FILE] "
+         "[--report-url URL]\n"
+         "                    [--fail-on untested,signature,any] "
+         "[--exit-code]\n\n"
          "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n";
 }
 
@@ -428,6 +462,34 @@ int runQueryCommand() {
   if (!R)
     return report(R.takeError());
   return report(runQuery(**R, QueryArgs, O, outs()));
+}
+
+int runDiffCommand() {
+  DiffRequest R;
+  R.Base = DiffArgs[0];
+  R.Head = DiffArgs[1];
+  R.Hops = Hops;
+  R.Format = DiffFormatOpt;
+  R.MaxBytes = MaxBytes;
+  R.FullReport = FullReport;
+  R.ReportUrl = ReportUrl;
+  // "code-indexer 1.2.3 (Clang ...)": SARIF wants the version alone.
+  std::string Version = versionString();
+  R.ToolVersion = StringRef(Version).split(' ').second.split(' ').first.str();
+  if (FailOn.getNumOccurrences()) {
+    Expected<unsigned> Mask = parseFailOn(FailOn);
+    if (!Mask)
+      return report(Mask.takeError());
+    R.FailOn = *Mask;
+  }
+  Expected<DiffOutcome> Out = runDiff(R, outs());
+  if (!Out)
+    return report(Out.takeError());
+  if (Out->Failed)
+    return exitcode::DiffFailOn;
+  if (DiffExitCode && Out->Differences)
+    return exitcode::DiffDifferences;
+  return exitcode::Ok;
 }
 
 /// Set by the first SIGINT/SIGTERM of an `extract` run.
@@ -556,8 +618,7 @@ int main(int Argc, char **Argv) {
   if (DiffCmd) {
     if (DiffArgs.size() != 2)
       return usage("diff takes two exports: BASE.json HEAD.json");
-    return report(
-        runDiff(DiffArgs[0], DiffArgs[1], Hops, DiffFormatOpt, outs()));
+    return runDiffCommand();
   }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
             "extract, export, query, diff (see --help)\n";

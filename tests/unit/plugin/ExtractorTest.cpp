@@ -203,6 +203,35 @@ TEST_F(ExtractorTest, BodyHashFollowsTheDefinitionText) {
   EXPECT_EQ(A["g"], B["g"]) << "the same text hashes the same";
 }
 
+TEST_F(ExtractorTest, BodyHashIgnoresCommentsWhitespaceAndTheOwnName) {
+  T.write("a.cpp", "#define TWICE(x) ((x) * 2)\n"
+                   "int f(int X) { return X + 1; }\n"
+                   "int g(int X) { return g(X - 1); }\n"
+                   "int h() { return 1; }\n");
+  T.write("b.cpp", "// A new first line moves everything.\n"
+                   "#define  TWICE(x)   /* doubled */ ((x)*2)\n"
+                   "int f(int X) {\n"
+                   "  // why\n"
+                   "  return X+1;\n"
+                   "}\n"
+                   "int renamed(int X) { return renamed(X - 1); }\n"
+                   "int h() { return 2; }\n");
+  auto Tus = database({"a.cpp", "b.cpp"});
+  auto Hashes = [&](const TuResult &R, const std::string &P) {
+    std::map<std::string, uint64_t> M;
+    for (const EntityFact &E : unit(R, P)->Entities)
+      M[E.Name] = E.BodyHash;
+    return M;
+  };
+  auto A = Hashes(extract(Tus[0]), "a.cpp");
+  auto B = Hashes(extract(Tus[1]), "b.cpp");
+  EXPECT_NE(A["TWICE"], 0u);
+  EXPECT_EQ(A["TWICE"], B["TWICE"]) << "comments and spaces only";
+  EXPECT_EQ(A["f"], B["f"]) << "comments and line breaks only";
+  EXPECT_EQ(A["g"], B["renamed"]) << "a rename, with the recursive call";
+  EXPECT_NE(A["h"], B["h"]) << "a token changed";
+}
+
 TEST_F(ExtractorTest, ATuWithErrorsIsIndexedAsFarAsClangRecovers) {
   T.write("a.cpp", "int good() { return 1; }\n"
                    "int bad() { return undeclared_name; }\n");

@@ -1,0 +1,77 @@
+//===- DiffCommand.cpp - The diff subcommand ------------------------------===//
+//
+// Loads the two exports, computes the diff once and renders it in the
+// format asked for; writes the full JSON report when asked; says which
+// --fail-on conditions hold (the tool maps them to an exit code).
+//
+//===----------------------------------------------------------------------===//
+
+#include "query/Diff.h"
+#include "query/DiffMarkdown.h"
+#include "query/DiffSarif.h"
+#include "query/QueryError.h"
+
+#include "llvm/Support/FileSystem.h"
+
+using namespace llvm;
+
+namespace codeindex {
+
+namespace {
+
+Error writeJsonFile(const std::string &Path, const ojson &J) {
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC, sys::fs::OF_Text);
+  if (!EC) {
+    printJson(OS, J);
+    OS.close();
+    EC = OS.error();
+  }
+  if (EC)
+    return usageError("cannot write '" + Path + "': " + EC.message());
+  return Error::success();
+}
+
+} // namespace
+
+Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
+  if (R.MaxBytes && R.MaxBytes < MinMarkdownBytes)
+    return usageError("--max-bytes must be at least " +
+                      Twine(MinMarkdownBytes) + " (or 0: no limit)");
+  if (R.ReportUrl.size() > 1000)
+    return usageError("--report-url is longer than 1000 characters");
+  Graph B, H;
+  for (auto [Path, G] : {std::pair(&R.Base, &B), std::pair(&R.Head, &H)})
+    if (Status St = loadGraphJson(*Path, *G); !St.isOk())
+      return usageError(St.message());
+  GraphIndex Base(std::move(B)), Head(std::move(H));
+  ojson D = diffGraphs(Base, Head, R.Hops);
+  if (!R.FullReport.empty())
+    if (Error E = writeJsonFile(R.FullReport, D))
+      return std::move(E);
+
+  switch (R.Format) {
+  case DiffFormat::Markdown: {
+    MarkdownOptions O;
+    O.MaxBytes = R.MaxBytes;
+    O.ReportUrl = R.ReportUrl;
+    O.ReportFile = R.FullReport;
+    printDiffMarkdown(D, O, OS);
+    break;
+  }
+  case DiffFormat::Json:
+    printJson(OS, D);
+    break;
+  case DiffFormat::Sarif:
+    printJson(OS, diffSarif(D, R.ToolVersion));
+    break;
+  }
+
+  DiffOutcome Out;
+  for (auto &[K, V] : D["summary"].items())
+    Out.Differences |= V.get<unsigned>() != 0;
+  Out.Failed = failedConditions(D, R.FailOn);
+  return Out;
+}
+
+} // namespace codeindex
