@@ -50,6 +50,11 @@ std::string shortNumber(double X) {
   return Buf;
 }
 
+/// "1 class", "2 classes".
+std::string count(size_t N, StringRef One, StringRef Many) {
+  return std::to_string(N) + " " + (N == 1 ? One : Many).str();
+}
+
 bool isRecord(EntityKind K) {
   return K == EntityKind::Class || K == EntityKind::Struct ||
          K == EntityKind::Union;
@@ -254,8 +259,9 @@ std::string graphLine(ArrayRef<EdgeKind> Kinds, bool External, size_t V,
                       size_t E, bool Directed) {
   return "the " + edgesText(Kinds) + " graph" +
          (External ? " (with external entities)" : "") + ": " +
-         std::to_string(V) + " entities, " + std::to_string(E) + " " +
-         (Directed ? "edges" : "undirected edges");
+         count(V, "entity", "entities") + ", " +
+         (Directed ? count(E, "edge", "edges")
+                   : count(E, "undirected edge", "undirected edges"));
 }
 
 Error printOrJson(raw_ostream &OS, const QueryOptions &O, const ojson &J) {
@@ -440,14 +446,15 @@ Error runCommunities(const GraphView &G, const QueryOptions &O,
   if (!wantsTable(O))
     return printOrJson(OS, O, J);
 
-  OS << P->Count << " communities in "
+  OS << count(P->Count, "community", "communities") << " in "
      << graphLine(*Kinds, O.External, EG->Ids.size(), EG->Links.size(), false)
      << "\nmodularity " << format("%.6f", Q) << " (Leiden, seed " << LeidenSeed
      << ")\n";
   for (size_t I = 0; I < Cs.size(); ++I) {
     const Community &C = Cs[I];
-    OS << "community " << I + 1 << " (" << C.Size << " members, "
-       << C.InternalEdges << " internal edges)\n";
+    OS << "community " << I + 1 << " (" << count(C.Size, "member", "members")
+       << ", " << count(C.InternalEdges, "internal edge", "internal edges")
+       << ")\n";
     Table T({"DEGREE", "KIND", "NAME", "LOCATION"});
     for (const Scored &S : C.Members) {
       std::vector<std::string> Row = {
@@ -461,7 +468,9 @@ Error runCommunities(const GraphView &G, const QueryOptions &O,
       OS << "  ... and " << C.Size - C.Members.size() << " more\n";
   }
   if (Cs.size() < P->Count)
-    OS << "... and " << P->Count - Cs.size() << " more communities\n";
+    OS << "... and "
+       << count(P->Count - Cs.size(), "more community", "more communities")
+       << "\n";
   return Error::success();
 }
 
@@ -536,7 +545,7 @@ Error runLayers(const GraphView &G, const QueryOptions &O,
      << graphLine(*Kinds, O.External, EG->Ids.size(), EG->Links.size(), false)
      << "\n";
   for (const auto &[K, Members] : Layers) {
-    OS << "core " << K << " (" << Sizes[K] << " members)\n";
+    OS << "core " << K << " (" << count(Sizes[K], "member", "members") << ")\n";
     Table T({"DEGREE", "KIND", "NAME", "LOCATION"});
     for (const Scored &S : Members) {
       std::vector<std::string> Row = {
@@ -775,13 +784,14 @@ Error runCoupling(const GraphView &G, const QueryOptions &O,
 
   OS << "coupling of " << spell(CE->Kind) << " " << G.displayName(C) << " ("
      << G.location(C) << ") over the " << edgesText(*Kinds) << " edges\n"
-     << "members: " << Methods.size() << " methods, " << Fields.size()
-     << " fields\n";
+     << "members: " << count(Methods.size(), "method", "methods") << ", "
+     << count(Fields.size(), "field", "fields") << "\n";
   auto PrintFan = [&](StringRef Title, const std::vector<ClassEdges> &Rows) {
     unsigned Total = 0;
     for (const ClassEdges &R : Rows)
       Total += R.Edges;
-    OS << Title << ": " << Rows.size() << " classes, " << Total << " edges\n";
+    OS << Title << ": " << count(Rows.size(), "class", "classes") << ", "
+       << count(Total, "edge", "edges") << "\n";
     if (Rows.empty())
       return;
     Table T({"EDGES", "KIND", "NAME", "LOCATION"});
@@ -795,8 +805,11 @@ Error runCoupling(const GraphView &G, const QueryOptions &O,
   };
   PrintFan("fan-out (classes it uses)", OutRows);
   PrintFan("fan-in (classes using it)", InRows);
-  OS << "RFC: " << Response.size() << " (" << Methods.size() << " methods + "
-     << Response.size() - Methods.size() << " other functions they call)\n"
+  OS << "RFC: " << Response.size() << " ("
+     << count(Methods.size(), "method", "methods") << " + "
+     << count(Response.size() - Methods.size(), "other function",
+              "other functions")
+     << " they call)\n"
      << "LCOM4: " << Components.size()
      << " (methods linked by shared fields or calls; constructors and "
         "destructors aside)\n";
