@@ -1,6 +1,7 @@
 //===- Query.cpp - Graph questions over an index or an export -------------===//
 
 #include "query/Query.h"
+#include "query/Analytics.h"
 #include "query/GraphIndex.h"
 #include "query/StoreReader.h"
 #include "query/Traversals.h"
@@ -946,6 +947,13 @@ Error cmdHotspots(Ctx &C) {
   return Error::success();
 }
 
+// ---- analytics (Analytics.cpp) ----------------------------------------------
+
+Error cmdCentrality(Ctx &C) { return runCentrality(C.G, C.O, C.Args, C.OS); }
+Error cmdCommunities(Ctx &C) { return runCommunities(C.G, C.O, C.Args, C.OS); }
+Error cmdLayers(Ctx &C) { return runLayers(C.G, C.O, C.Args, C.OS); }
+Error cmdCoupling(Ctx &C) { return runCoupling(C.G, C.O, C.Args, C.OS); }
+
 // ---- file -------------------------------------------------------------------
 
 /// The file Path names: exactly, or as the only path ending in "/Path".
@@ -1089,6 +1097,9 @@ const StringRef DepthOptions[] = {"depth"};
 const StringRef HopsOptions[] = {"hops"};
 const StringRef CyclesOptions[] = {"edges"};
 const StringRef HotspotsOptions[] = {"top", "external"};
+const StringRef CentralityOptions[] = {"method", "top", "edges", "external"};
+const StringRef GraphAnalyticsOptions[] = {"top", "edges", "external"};
+const StringRef CouplingOptions[] = {"edges", "external"};
 
 const QueryCommand Commands[] = {
     {"stats",
@@ -1151,6 +1162,15 @@ const QueryCommand Commands[] = {
      {},
      "The tests that reach SYMBOL through calls",
      cmdTestsFor},
+    {"centrality", "", "", CentralityOptions,
+     "Entities ranked by PageRank or betweenness (igraph)", cmdCentrality},
+    {"communities", "", "", GraphAnalyticsOptions,
+     "Leiden communities with their modularity (igraph)", cmdCommunities},
+    {"layers", "", "", GraphAnalyticsOptions,
+     "k-core layers, innermost first (igraph)", cmdLayers},
+    {"coupling", "CLASS", "a class's id or name", CouplingOptions,
+     "Fan-in/fan-out between classes, RFC and LCOM4 cohesion of CLASS",
+     cmdCoupling},
 };
 
 const QueryOptionInfo Options[] = {
@@ -1161,7 +1181,11 @@ const QueryOptionInfo Options[] = {
     {"kind", "KIND", "Only entities of this kind"},
     {"file", "GLOB", "Only entities whose file matches this glob"},
     {"name", "GLOB", "Only entities whose name or qualified name matches"},
-    {"edges", "calls|includes", "Which graph (default calls)"},
+    {"edges", "KINDS",
+     "Which graph (default calls): cycles takes calls or includes, the "
+     "analytics a comma-separated list of entity edge kinds"},
+    {"method", "pagerank|betweenness",
+     "centrality: the measure (default pagerank)"},
     {"external", "", "Include external entities"},
 };
 

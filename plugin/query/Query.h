@@ -53,7 +53,8 @@ struct QueryOptions {
   std::string Kind;      ///< --kind
   std::string File;      ///< --file (glob)
   std::string Name;      ///< --name (glob)
-  std::string Edges;     ///< --edges calls|includes
+  std::string Edges;     ///< --edges calls|includes, or a list of kinds
+  std::string Method;    ///< --method pagerank|betweenness
   bool External = false; ///< --external
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).

@@ -76,7 +76,6 @@ public:
 
 enum class TestsMode { Include, Exclude };
 enum class ExportFormat { Json, Dot };
-enum class CycleEdges { Calls, Includes };
 enum class ColorChoice { Auto, Always, Never };
 
 cl::OptionCategory Category("code-indexer options");
@@ -259,13 +258,18 @@ cl::opt<std::string> NameFilter("name",
                                          "glob"),
                                 cl::value_desc("glob"), cl::sub(QueryCmd),
                                 cl::cat(Category));
-cl::opt<CycleEdges, false, ValueParser<CycleEdges>>
-    EdgesOpt("edges", cl::desc("cycles: which graph"),
-             cl::values(clEnumValN(CycleEdges::Calls, "calls",
-                                   "the call graph (default)"),
-                        clEnumValN(CycleEdges::Includes, "includes",
-                                   "the include graph")),
-             cl::init(CycleEdges::Calls), cl::sub(QueryCmd), cl::cat(Category));
+// A list for the analytics ("calls,references"); each subcommand checks
+// the kinds it takes (cycles: calls or includes).
+cl::opt<std::string>
+    EdgesOpt("edges",
+             cl::desc("cycles, centrality, communities, layers, coupling: "
+                      "which edges (default calls)"),
+             cl::value_desc("kinds"), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<std::string> MethodOpt("method",
+                               cl::desc("centrality: pagerank (default) or "
+                                        "betweenness"),
+                               cl::value_desc("method"), cl::sub(QueryCmd),
+                               cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
@@ -442,16 +446,17 @@ int runQueryCommand() {
   O.Kind = KindFilter;
   O.File = FileFilter;
   O.Name = NameFilter;
-  O.Edges = EdgesOpt == CycleEdges::Includes ? "includes" : "calls";
+  O.Edges = EdgesOpt;
+  O.Method = MethodOpt;
   O.External = WithExternal;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
   // Tables fit the terminal; piped, they keep their full width.
   O.Width = Terminal ? terminalColumns() : 0;
-  const cl::Option *QueryOpts[] = {&Depth,      &Hops,        &Top,
-                                   &KindFilter, &FileFilter,  &NameFilter,
-                                   &EdgesOpt,   &WithExternal};
+  const cl::Option *QueryOpts[] = {&Depth,      &Hops,         &Top,
+                                   &KindFilter, &FileFilter,   &NameFilter,
+                                   &EdgesOpt,   &WithExternal, &MethodOpt};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());

@@ -44,12 +44,12 @@ protected:
 };
 
 TEST_F(QueryCommandsTest, EveryTableEntryDispatches) {
-  ASSERT_EQ(queryCommands().size(), 14u);
+  ASSERT_EQ(queryCommands().size(), 18u);
   for (const QueryCommand &C : queryCommands()) {
     std::vector<std::string> Args{C.Name.str()};
     if (C.Name == "file")
       Args.push_back("src/shapes.cpp");
-    else if (C.Name == "hierarchy")
+    else if (C.Name == "hierarchy" || C.Name == "coupling")
       Args.push_back("geo::Circle");
     else if (!C.Arg.empty())
       Args.push_back("geo::totalArea");
@@ -90,7 +90,7 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
             "callers takes one argument: an id or a name");
   EXPECT_EQ(run(Index, {"stats", "x"}).Error, "stats takes no arguments");
   EXPECT_EQ(run(Index, {"cycles", "x"}).Error,
-            "cycles takes no arguments (options: --edges calls|includes)");
+            "cycles takes no arguments (options: --edges KINDS)");
   EXPECT_EQ(run(Index, {}).Error,
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});
@@ -98,7 +98,8 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
   EXPECT_EQ(R.Error, "unknown query subcommand 'frobnicate'; valid "
                      "subcommands: stats, entities, entity, search, callers, "
                      "callees, references, overrides, hierarchy, "
-                     "blast-radius, cycles, hotspots, file, tests-for");
+                     "blast-radius, cycles, hotspots, file, tests-for, "
+                     "centrality, communities, layers, coupling");
 }
 
 TEST_F(QueryCommandsTest, UnknownAndAmbiguousSymbolsAreUsageErrors) {
