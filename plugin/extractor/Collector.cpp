@@ -112,6 +112,11 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
   else if (IsDef)
     Same->IsDefinition = true;
   F.Flags |= flagsOf(D);
+  // The signature is printed from the definition, where the entity is
+  // located, rather than from whichever declaration came first: a forward
+  // declaration may leave the template parameters unnamed.
+  if (IsDef)
+    F.Signature = signatureOf(D, F.QualifiedName);
   if (IsDef && !F.BodyHash) {
     // Hash the definition's text so a reviewer can see that a body changed.
     SourceManager &SM = *T.SM;
