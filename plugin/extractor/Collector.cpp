@@ -82,6 +82,19 @@ bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
   }
   if (!(Roles & static_cast<unsigned>(SymbolRole::Reference)))
     return true;
+  // `friend class X;` declares X in the enclosing namespace, but the index
+  // reports it as a reference only: record the declaration too, or X has
+  // no entity where nothing else declares it, and the befriending class's
+  // use of it is dropped.
+  if (const auto *TD = dyn_cast<TagDecl>(D))
+    for (const TagDecl *R : TD->redecls())
+      if (R->getFriendObjectKind() != Decl::FOK_None &&
+          R->getLocation() == Loc) {
+        if (const NamedDecl *E = asEntity(R))
+          onDeclaration(E, static_cast<unsigned>(SymbolRole::Declaration), Loc,
+                        *FS);
+        break;
+      }
   // The index reports calls to a template specialization as calls to the
   // template; the expression still names the specialization.
   if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(ASTNode.OrigE))
