@@ -77,7 +77,9 @@ PARENT_RE = re.compile(r"kind: (?P<kind>.*?) \| name: .*? \| USR: (?P<usr>.*?) \
 TYPE_KINDS = {"struct", "c++-class", "union", "enum", "typedef", "type-alias",
               "c++-class-template", "type-alias-template",
               "struct-template-spec", "class-template-spec",
-              "union-template-spec", "c++-class-template-spec"}
+              "union-template-spec", "c++-class-template-spec",
+              "struct-template-partial-spec", "c++-class-template-partial-spec",
+              "union-template-partial-spec"}
 VALUE_KINDS = {"variable", "field", "enumerator", "c++-static-var",
                "function", "function-template", "c++-instance-method",
                "c++-static-method", "c++-instance-method-template",
@@ -204,6 +206,7 @@ class Oracle:
         self.decl_at = {}       # (file, line, col) -> usr of declarations
         self.implicit_defs = set()
         self.decls_of = collections.defaultdict(set)  # usr -> {(file, line, col)}
+        self.base_repeats = set()  # (file, line, col, target) of TypeRefs in base specifiers
         self.refs = set()       # (file, line, col, target, parent, kind, role)
 
     def rel(self, path):
@@ -240,7 +243,7 @@ class Oracle:
                 f, l, c = split_loc(m["loc"], main, cwd)
                 if f.startswith(self.root) and last_decl:
                     self.refs.add((self.rel(f), l, c, m["usr"], last_decl, m["kind"],
-                                   "base", "base"))
+                                   "base", "base", ""))
                 continue
             m = REF_RE.match(line)
             if m:
@@ -250,7 +253,7 @@ class Oracle:
                 pm = PARENT_RE.match(m["parent"])
                 parent = pm["usr"] if pm else None
                 self.refs.add((self.rel(f), l, c, m["usr"], parent, m["kind"],
-                               m["role"], m["cursor"].split("=", 1)[0]))
+                               m["role"], m["cursor"].split("=", 1)[0], m["name"]))
 
 
 class Export:
@@ -376,19 +379,32 @@ def compare(oracle, ex, top):
     # References of libclang, split by what they name.
     calls, values, types = [], [], []
     ignored = collections.Counter()
-    bases = {(r[0], r[1], r[4]) for r in oracle.refs if r[6] == "base"}
+    # A base specifier is listed as a base, and again as TypeRefs at the
+    # same place: to the name it spells (an alias: `std::false_type`) and
+    # to the class behind it. `inherits` targets the class, the
+    # specialization if there is one: keep that one.
+    at_base = collections.defaultdict(list)
     for r in oracle.refs:
-        f, l, c, target, parent, kind, role, cursor = r
+        if r[6] == "base" or ("call" not in r[6].split() and r[5] in TYPE_KINDS):
+            at_base[(r[0], r[1], r[2], r[4])].append(r)
+    base_of = {}
+    for k, rs in at_base.items():
+        if not any(r[6] == "base" for r in rs):
+            continue
+        classes = [r for r in rs if r[5] not in ("typedef", "type-alias")] or rs
+        classes.sort(key=lambda r: (not r[5].endswith("-spec"), r[6] != "base"))
+        base_of[k] = classes[0][:6] + ("base", "base", "")
+    for r in oracle.refs:
+        f, l, c, target, parent, kind, role, cursor = r[:8]
         if "call" in role.split():
             calls.append(r)
-        elif role == "base":
-            types.append(r)
-        elif kind in TYPE_KINDS:
-            # A base specifier is listed as a base and again as a TypeRef
-            # to the name it spells (the last component, or an alias).
-            if (f, l, parent) in bases:
+        elif role == "base" or (kind in TYPE_KINDS and (f, l, c, parent) in base_of):
+            if role == "base":
+                types.append(base_of[(f, l, c, parent)])
+            else:
                 ignored["TypeRef repeating a base specifier"] += 1
-                continue
+                oracle.base_repeats.add(r[:4])
+        elif kind in TYPE_KINDS:
             types.append(r)
         elif kind in VALUE_KINDS:
             values.append(r)
@@ -397,10 +413,15 @@ def compare(oracle, ex, top):
 
     # A dependent call in a template that libclang reports with every
     # overload it may resolve to.
+    # (Several calls at one place with different names are a macro
+    # expansion, or a construction and its elided copy: not candidates.)
     targets_at = collections.defaultdict(set)
     for r in calls:
-        targets_at[(r[0], r[1], r[2])].add(r[3])
-    oracle.candidate_sites = {k for k, v in targets_at.items() if len(v) > 1}
+        targets_at[(r[0], r[1], r[2], r[8])].add(r[3])
+    oracle.candidate_sites = {k[:3] for k, v in targets_at.items()
+                              if len(v) > 1 and not ex.in_macro(*k[:3])}
+    oracle.noncall_ctor_sites = {r[:4] for r in oracle.refs
+                                 if r[5].startswith("constructor") and "call" not in r[6].split()}
 
     # Call pairs.
     pairs_oracle = {}
@@ -431,6 +452,10 @@ def compare(oracle, ex, top):
     return cats, ignored
 
 
+EXPLICIT = ("an explicitly instantiated specialization (`extern template class "
+            "basic_string<char>`): code-indexer targets the specialization, libclang the template")
+SHIFTED = ("a base specifier: code-indexer's site is where it starts (`std::false_type`), "
+           "libclang's the last name (`false_type`)")
 INJECTED = ("a partial specialization's own name inside it: code-indexer targets the "
             "specialization, libclang the primary template")
 
@@ -449,6 +474,7 @@ def compare_sites(name, oracle_refs, our_sites, what, ex, oracle):
         if key not in theirs:
             ours_by_line[(s[0], s[1], s[3], s[4])].append(key)
     shifted = set()
+    explicit = set()
     ours_at = collections.defaultdict(list)
     for key in ours:
         if key not in theirs:
@@ -471,16 +497,33 @@ def compare_sites(name, oracle_refs, our_sites, what, ex, oracle):
             cands = ours_by_line.get((r[0], r[1], r[3], normalize_usr(r[4])), [])
             if cands:
                 shifted.add(cands.pop(0))
-                reason = "same use, another column (base specifier: libclang points at the last name)"
+                reason = SHIFTED
+        if reason is None and r[4] and what == "type":
+            # An explicitly instantiated specialization (libstdc++'s `extern
+            # template class basic_string<char>`) is an entity of its own;
+            # libclang names the template.
+            m = re.match(r"^(.*)@ST>[^@]*@([^@]+)$", r[3])
+            if m:
+                spec = "%s@S@%s>" % (m.group(1), m.group(2))
+                for k in [k for k in ours if k not in theirs and k[:2] == r[:2]
+                          and k[3].startswith(spec)]:
+                    explicit.add(k)
+                    reason = EXPLICIT
+                    break
         cat.miss(reason, "%s:%d:%d %s %s (from %s, %s)" % (r[0], r[1], r[2], r[5], r[3], r[4], r[7]))
     call_sites = {(r[0], r[1], r[2], r[3]) for r in oracle.refs if "call" in r[6].split()}
     for key, s in sorted(ours.items()):
         if key in theirs:
             continue
-        if key in shifted and "@SP>" in key[3] and key[:3] in {t[:3] for t in theirs}:
+        if key in explicit:
+            reason = EXPLICIT
+        elif key in shifted and "@SP>" in key[3] and key[:3] in {t[:3] for t in theirs}:
             reason = INJECTED
         elif key in shifted:
-            reason = "same use, another column (base specifier: libclang points at the last name)"
+            reason = SHIFTED
+        elif what == "type" and key in oracle.base_repeats:
+            reason = ("an alias named in a base specifier (`std::false_type`): a use of the "
+                      "alias; `inherits` targets the class behind it")
         elif what == "reference" and key in call_sites:
             reason = "call through a function object or pointer: a `references` edge"
         else:
@@ -511,7 +554,7 @@ def is_copy_or_move(usr):
 def explain_miss(what, r, ex, oracle):
     """Why the export lacks libclang's fact R, if it is a documented,
     deliberate difference; None otherwise."""
-    f, l, c, target, parent, kind, role, cursor = r
+    f, l, c, target, parent, kind, role, cursor = r[:8]
     roles = role.split()
     if "implicit" in roles:
         return "implicit reference (libclang reports what the code does not spell)"
@@ -521,8 +564,16 @@ def explain_miss(what, r, ex, oracle):
         return "outside any entity (file scope)"
     if normalize_usr(parent) not in ex.kind_of and parent not in ex.kind_of:
         return "from a non-entity (lambda, local, parameter, template parameter)"
+    if what == "call" and kind in ("constructor", "constructor-template") \
+            and is_copy_or_move(target):
+        return "copy or move construction (implicit or elided)"
     if what == "call" and (f, l, c) in oracle.candidate_sites:
         return CANDIDATES
+    if what == "call" and kind.endswith("-template") and re.search(r"@FT@|@ST>|@SP>", parent):
+        return IN_TEMPLATE
+    if what == "reference" and kind in ("constructor", "constructor-template") \
+            and cursor.startswith("Invalid Cursor"):
+        return USING_CTOR
     if what == "call" and kind in ("field", "variable", "c++-static-var"):
         return "call through a function object or pointer: a `references` edge"
     if what == "call" and kind in ("constructor", "constructor-template") \
@@ -555,6 +606,10 @@ def explain_miss(what, r, ex, oracle):
 
 CANDIDATES = ("known: overload candidates of a dependent call (issue 12 point 4, "
               "being changed by the PRECISION work)")
+IN_TEMPLATE = ("known: a call in a function template to a member template that only "
+               "its instantiations resolve (issue 12 points 4-5, PRECISION work)")
+USING_CTOR = ("known: bug: `using Base::Base;` (inheriting constructors) is recorded as a "
+              "call from the class to the base constructor, not a reference (call-site code)")
 OUTSIDE_ROOT = "a file outside the project root (libclang's side keeps only files under it)"
 
 
@@ -567,6 +622,8 @@ def explain_extra(what, s, key, ex, oracle):
         return OUTSIDE_ROOT
     if what == "call" and (f, l, c) in oracle.candidate_sites:
         return CANDIDATES
+    if what == "call" and (f, l, c, to) in oracle.noncall_ctor_sites:
+        return USING_CTOR
     if ex.in_macro(f, l, c):
         return "inside a macro expansion"
     return None
