@@ -82,6 +82,19 @@ bool Collector::handleDeclOccurrence(const Decl *D, index::SymbolRoleSet Roles,
   }
   if (!(Roles & static_cast<unsigned>(SymbolRole::Reference)))
     return true;
+  // `friend class X;` declares X in the enclosing namespace, but the index
+  // reports it as a reference only: record the declaration too, or X has
+  // no entity where nothing else declares it, and the befriending class's
+  // use of it is dropped.
+  if (const auto *TD = dyn_cast<TagDecl>(D))
+    for (const TagDecl *R : TD->redecls())
+      if (R->getFriendObjectKind() != Decl::FOK_None &&
+          R->getLocation() == Loc) {
+        if (const NamedDecl *E = asEntity(R))
+          onDeclaration(E, static_cast<unsigned>(SymbolRole::Declaration), Loc,
+                        *FS);
+        break;
+      }
   // The index reports calls to a template specialization as calls to the
   // template; the expression still names the specialization.
   if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(ASTNode.OrigE))
@@ -112,6 +125,11 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
   else if (IsDef)
     Same->IsDefinition = true;
   F.Flags |= flagsOf(D);
+  // The signature is printed from the definition, where the entity is
+  // located, rather than from whichever declaration came first: a forward
+  // declaration may leave the template parameters unnamed.
+  if (IsDef)
+    F.Signature = signatureOf(D, F.QualifiedName);
   if (IsDef && !F.BodyHash) {
     // Hash the definition's tokens so a reviewer can see that it changed.
     SourceManager &SM = *T.SM;

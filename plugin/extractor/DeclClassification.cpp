@@ -11,6 +11,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <vector>
+
 namespace codeindex {
 
 using namespace clang;
@@ -53,6 +55,24 @@ std::string templatePrefix(const NamedDecl *D, const PrintingPolicy &PP) {
   while (!S.empty() && S.back() == ' ')
     S.pop_back();
   return S + " ";
+}
+
+/// The policy names and signatures are printed with: types as written, with
+/// the template parameters' names, never Clang's canonical spelling
+/// (`type-parameter-0-0`), which readers cannot map back to the source.
+PrintingPolicy namePolicy(const NamedDecl *D) {
+  PrintingPolicy PP = D->getASTContext().getPrintingPolicy();
+  PP.PrintCanonicalTypes = false;
+  // A constructor's name is its class's name (`Box`), not the injected
+  // specialization (`Box<type-parameter-0-0>`).
+  PP.SuppressTemplateArgsInCXXConstructors = true;
+  // Inside a class template, the class's own name (the injected class
+  // name) is written bare: `Box &operator=(const Box &)`. Its arguments are
+  // the canonical ones in a partial specialization (`It<type-parameter-0-0,
+  // true_type>`) and after a forward declaration with unnamed parameters:
+  // print it as written.
+  PP.PrintInjectedClassNameWithArguments = false;
+  return PP;
 }
 
 } // namespace
@@ -308,7 +328,16 @@ std::string nameOf(const NamedDecl *D) {
   if (const auto *N = dyn_cast<NamespaceDecl>(D);
       N && N->isAnonymousNamespace())
     return "(anonymous namespace)";
-  std::string Name = D->getNameAsString();
+  PrintingPolicy PP = namePolicy(D);
+  // A conversion function's DeclarationName holds the canonical type;
+  // the declared type keeps the parameters' names and the arguments as
+  // written (`operator std::basic_string_view<Char, traits_type>`).
+  if (const auto *CD = dyn_cast<CXXConversionDecl>(D))
+    return "operator " + CD->getConversionType().getAsString(PP);
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  D->getDeclName().print(OS, PP);
+  OS.flush();
   if (Name.empty()) {
     if (const auto *T = dyn_cast<TagDecl>(D)) {
       if (const TypedefNameDecl *TD = T->getTypedefNameForAnonDecl())
@@ -321,12 +350,13 @@ std::string nameOf(const NamedDecl *D) {
 }
 
 /// The qualified name; partial specializations print their arguments as
-/// written (`Box<T *>`), not canonically (`Box<type-parameter-0-0 *>`).
+/// written (`Box<T *>`), not canonically (`Box<type-parameter-0-0 *>`),
+/// and so do the names of their members, however deeply nested.
 std::string qualifiedNameOf(const NamedDecl *D) {
+  PrintingPolicy PP = namePolicy(D);
   if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(D)) {
-    std::string S = P->getSpecializedTemplate()->getQualifiedNameAsString();
+    std::string S = qualifiedNameOf(P->getSpecializedTemplate());
     llvm::raw_string_ostream OS(S);
-    PrintingPolicy PP = D->getASTContext().getPrintingPolicy();
     printTemplateArgumentList(OS, P->getTemplateArgsAsWritten()->arguments(),
                               PP);
     return OS.str();
@@ -339,13 +369,36 @@ std::string qualifiedNameOf(const NamedDecl *D) {
                ? qualifiedNameOf(Outer) + "::(anonymous namespace)"
                : "(anonymous namespace)";
   }
-  if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(DC))
-    return qualifiedNameOf(P) + "::" + D->getNameAsString();
-  return D->getQualifiedNameAsString();
+  // Inside a partial specialization: its name as written, then the classes
+  // and scoped enums in between (unscoped enumerators live in the scope
+  // around their enum, as Clang prints them).
+  std::vector<std::string> Scopes;
+  for (const DeclContext *C = DC; C && isa<TagDecl>(C); C = C->getParent()) {
+    if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(C)) {
+      std::string S = qualifiedNameOf(P);
+      for (auto It = Scopes.rbegin(); It != Scopes.rend(); ++It)
+        S += "::" + *It;
+      return S + "::" + nameOf(D);
+    }
+    if (const auto *ED = dyn_cast<EnumDecl>(C); ED && !ED->isScoped())
+      continue;
+    Scopes.push_back(nameOf(cast<NamedDecl>(Decl::castFromDeclContext(C))));
+  }
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  if (!D->getDeclName()) {
+    D->printQualifiedName(OS, PP);
+    return OS.str();
+  }
+  // Clang's printQualifiedName would print the last name with the
+  // context's policy: the scopes with ours, then our name.
+  D->printNestedNameSpecifier(OS, PP);
+  OS.flush();
+  return S + nameOf(D);
 }
 
 std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
-  PrintingPolicy PP = D->getASTContext().getPrintingPolicy();
+  PrintingPolicy PP = namePolicy(D);
   PP.SuppressTagKeyword = true;
   PP.SuppressUnwrittenScope = true;
   PP.TerseOutput = true;
@@ -405,8 +458,19 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
     return S;
   }
   if (const auto *VD = dyn_cast<ValueDecl>(D)) {
-    if (const auto *EC = dyn_cast<EnumConstantDecl>(D))
-      return QualName + " = " + toString(EC->getInitVal(), 10);
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(D)) {
+      // Clang computes no values for the enumerators of an enum inside a
+      // template: print the initializer as written, if any.
+      if (!EC->getDeclContext()->isDependentContext())
+        return QualName + " = " + toString(EC->getInitVal(), 10);
+      if (const Expr *Init = EC->getInitExpr()) {
+        std::string S = QualName + " = ";
+        llvm::raw_string_ostream OS(S);
+        Init->printPretty(OS, nullptr, PP);
+        return OS.str();
+      }
+      return QualName;
+    }
     return Prefix + Declarator(VD->getType(), QualName);
   }
   if (const auto *TD = dyn_cast<TypedefNameDecl>(D)) {
@@ -432,7 +496,11 @@ std::string signatureOf(const NamedDecl *D, const std::string &QualName) {
     if (const auto *CTS = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       std::string Args;
       llvm::raw_string_ostream OS(Args);
-      printTemplateArgumentList(OS, CTS->getTemplateArgs().asArray(), PP);
+      if (const ASTTemplateArgumentListInfo *W =
+              CTS->getTemplateArgsAsWritten())
+        printTemplateArgumentList(OS, W->arguments(), PP);
+      else
+        printTemplateArgumentList(OS, CTS->getTemplateArgs().asArray(), PP);
       S += OS.str();
     }
     return S;

@@ -62,7 +62,9 @@ bool isNoexceptAsWritten(const clang::FunctionDecl *FD);
 uint32_t flagsOf(const clang::NamedDecl *D);
 
 /// The simple name; anonymous entities get "(anonymous struct)" and the
-/// like, an anonymous tag named by a typedef gets the typedef's name.
+/// like, an anonymous tag named by a typedef gets the typedef's name. A
+/// class template's constructor is `Box`, a conversion function is named by
+/// its type as written (`operator std::basic_string_view<Char, Traits>`).
 std::string nameOf(const clang::NamedDecl *D);
 
 /// The qualified name; partial specializations print their arguments as
@@ -70,7 +72,9 @@ std::string nameOf(const clang::NamedDecl *D);
 std::string qualifiedNameOf(const clang::NamedDecl *D);
 
 /// The signature as a reader would write it: `int S::m(int) const`,
-/// `template <typename T> class Box`, `using Id = unsigned long`.
+/// `template <typename T> class Box`, `using Id = unsigned long`. Types are
+/// printed as written, with the template parameters' names, never Clang's
+/// canonical `type-parameter-0-0`.
 std::string signatureOf(const clang::NamedDecl *D, const std::string &QualName);
 
 /// std::make_unique / make_shared / allocate_shared...: calls that the
