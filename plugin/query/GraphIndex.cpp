@@ -109,10 +109,13 @@ void GraphIndex::findByQualifiedName(StringRef QualifiedName,
 
 void GraphIndex::entitiesOfFile(StringRef Path,
                                 function_ref<void(Id)> Fn) const {
+  // As the index's per-file manifests answer it: external entities (seen
+  // in a system header) are declared by no unit of the project.
   for (const Entity &E : G.Entities)
-    if (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
-          return L.File == Path;
-        }))
+    if (!E.External &&
+        (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
+           return L.File == Path;
+         })))
       Fn(E.ID);
 }
 
