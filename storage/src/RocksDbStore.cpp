@@ -225,6 +225,14 @@ public:
     rocksdb::ReadOptions Ro;
     if (!Upper.empty())
       Ro.iterate_upper_bound = &UpperSlice;
+    if (this->Prefix.empty()) {
+      // A whole-table scan (the export, `stats`) reads each block once:
+      // keeping its blocks would only fill the block cache, i.e. make the
+      // reader's memory grow with the index up to the cache's size, and
+      // evict the blocks point lookups reuse. Sequential, so read ahead.
+      Ro.fill_cache = false;
+      Ro.readahead_size = 2u << 20;
+    }
     It.reset(Db->NewIterator(Ro, Cf));
     It->Seek(rocksdb::Slice(this->Prefix));
   }
