@@ -53,10 +53,13 @@ QUERIES = [
 CPU = {}  # the CPU seconds (user + sys) of the last measure()
 
 
-def measure(cmd, cwd=None, env=None):
+def measure(cmd, cwd=None, env=None, timeout=None):
     """Runs cmd; returns (seconds, peak RSS in MB, stdout, stderr) and
     leaves its CPU seconds (user + sys, all threads) in CPU["last"]: on a
     shared machine CPU time varies less than wall time."""
+    if timeout:
+        # timeout(1) stops the command itself (not only /usr/bin/time).
+        cmd = ["timeout", "-s", "KILL", str(timeout)] + cmd
     if TIME:
         fd, rss_file = tempfile.mkstemp(prefix="scale-rss-")
         os.close(fd)
@@ -80,6 +83,9 @@ def measure(cmd, cwd=None, env=None):
     else:
         import resource
         rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if timeout and p.returncode in (124, 137, -9):
+        CPU["last"] = None
+        return None, None, "", ""
     if p.returncode != 0:
         sys.exit("scale: %s failed (exit %d):\n%s" %
                  (" ".join(cmd), p.returncode, p.stderr[-4000:]))
@@ -201,14 +207,16 @@ def query_phase(args, info, spec, r):
     for kind, hub, leaf in QUERIES:
         for side, key in (("hub", hub), ("leaf", leaf)):
             secs, rss, out, _ = measure([args.indexer, "query", "--db", spec,
-                                         kind, info[key]])
+                                         kind, info[key]],
+                                        timeout=args.query_timeout)
             q["%s %s" % (kind, side)] = {"s": secs, "cpu_s": CPU["last"],
                                          "rss_mb": rss,
-                                         "lines": out.count("\n")}
+                                         "lines": out.count("\n"),
+                                         "timed_out": secs is None}
     r["queries"] = q
 
 
-def print_size(size, info, results):
+def print_size(args, size, info, results):
     print("\n### %s: %d TUs, %s entities, %s edges\n" % (
         size, info["translation_units"], results[0].get("entities"),
         results[0].get("edges")))
@@ -237,7 +245,9 @@ def print_size(size, info, results):
     row("writer records", "%d", "writer_records")
     row("after the writer's last sample (s)", "%.1f", "after_writer_s")
     for name in results[0].get("queries", {}):
-        vals = ["%.2f s (CPU %.2f s), %.0f MB, %d lines" % (
+        vals = [("> %d s (stopped)" % args.query_timeout)
+                if r["queries"][name].get("timed_out") else
+                "%.2f s (CPU %.2f s), %.0f MB, %d lines" % (
                     r["queries"][name]["s"], r["queries"][name]["cpu_s"],
                     r["queries"][name]["rss_mb"],
                     r["queries"][name].get("lines", 0))
@@ -259,6 +269,9 @@ def main():
     ap.add_argument("--json", default=None, help="write all figures here")
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated projects and indexes")
+    ap.add_argument("--query-timeout", type=int, default=None,
+                    help="stop a query after this many seconds (reported as "
+                    "stopped); default: none")
     ap.add_argument("--phases", default="extract,rerun,export,query",
                     help="comma-separated subset of extract,rerun,export,query; "
                     "without extract, the index kept (--keep) by an earlier "
@@ -286,7 +299,10 @@ def main():
             results = [run_engine(args, size, project, info, e)
                        for e in args.engines.split(",") if e]
             all_results[size] = {"project": info, "engines": results}
-            print_size(size, info, results)
+            print_size(args, size, info, results)
+            if args.json:  # after each size: a long run keeps what it has
+                with open(args.json, "w") as fh:
+                    json.dump(all_results, fh, indent=1)
     finally:
         if temporary and not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
