@@ -53,10 +53,13 @@ QUERIES = [
 CPU = {}  # the CPU seconds (user + sys) of the last measure()
 
 
-def measure(cmd, cwd=None):
+def measure(cmd, cwd=None, env=None, timeout=None):
     """Runs cmd; returns (seconds, peak RSS in MB, stdout, stderr) and
     leaves its CPU seconds (user + sys, all threads) in CPU["last"]: on a
     shared machine CPU time varies less than wall time."""
+    if timeout:
+        # timeout(1) stops the command itself (not only /usr/bin/time).
+        cmd = ["timeout", "-s", "KILL", str(timeout)] + cmd
     if TIME:
         fd, rss_file = tempfile.mkstemp(prefix="scale-rss-")
         os.close(fd)
@@ -65,7 +68,8 @@ def measure(cmd, cwd=None):
         full = cmd
     before = os.times()
     start = time.monotonic()
-    p = subprocess.run(full, cwd=cwd, capture_output=True, text=True)
+    p = subprocess.run(full, cwd=cwd, capture_output=True, text=True,
+                       env=env)
     seconds = time.monotonic() - start
     after = os.times()
     CPU["last"] = ((after.children_user - before.children_user) +
@@ -79,6 +83,9 @@ def measure(cmd, cwd=None):
     else:
         import resource
         rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if timeout and p.returncode in (124, 137, -9):
+        CPU["last"] = None
+        return None, None, "", ""
     if p.returncode != 0:
         sys.exit("scale: %s failed (exit %d):\n%s" %
                  (" ".join(cmd), p.returncode, p.stderr[-4000:]))
@@ -115,23 +122,73 @@ def graph_counts(indexer, spec):
             int(edg.group(1)) if edg else None)
 
 
+def read_samples(path):
+    """The writer's samples (CODE_INDEX_WRITER_SAMPLES) as a list of dicts,
+    each with the write rate since the previous sample (records_per_s)."""
+    rows = []
+    try:
+        with open(path) as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return rows
+    names = lines[0].split(",") if lines else []
+    prev = None
+    for line in lines[1:]:
+        row = dict(zip(names, map(int, line.split(","))))
+        if prev is not None and row["elapsed_ms"] > prev["elapsed_ms"]:
+            row["records_per_s"] = ((row["records"] - prev["records"]) * 1000.0 /
+                                    (row["elapsed_ms"] - prev["elapsed_ms"]))
+        prev = row
+        rows.append(row)
+    return rows
+
+
 def run_engine(args, size, project, info, engine):
     index = os.path.join(args.work, size, "index-" + engine)
-    shutil.rmtree(index, ignore_errors=True)
     spec = "%s:%s" % (engine, index)
     build = os.path.join(project, "build")
     r = {"engine": engine}
     base = [args.indexer, "extract", "-p", build, "--db", spec, "--jobs",
             str(args.jobs), "--progress", "never", "--stats"]
-    secs, rss, _, err = measure(base + ["--full"])
-    r["extract_s"], r["extract_rss_mb"] = secs, rss
-    r["extract_cpu_s"] = CPU["last"]
-    r.update(summary_figures(err))
-    r["store_mb"] = dir_bytes(index) / 1e6
-    secs, rss, _, err = measure(base)
-    r["rerun_s"], r["rerun_rss_mb"] = secs, rss
-    r["rerun_cpu_s"] = CPU["last"]
-    r["rerun_parsed"] = summary_figures(err).get("parsed")
+    phases = args.phases.split(",")
+    if "extract" in phases:
+        shutil.rmtree(index, ignore_errors=True)
+        samples = os.path.join(args.work, size,
+                               "writer-samples-%s.csv" % engine)
+        env = dict(os.environ, CODE_INDEX_WRITER_SAMPLES=samples)
+        started = time.time()
+        secs, rss, _, err = measure(base + ["--full"], env=env)
+        r["extract_s"], r["extract_rss_mb"] = secs, rss
+        r["extract_cpu_s"] = CPU["last"]
+        r.update(summary_figures(err))
+        rows = read_samples(samples)
+        if rows:
+            # After the writer's last sample: the commit (sorted runs merged
+            # and ingested / appended) and the end of the run.
+            r["after_writer_s"] = time.time() - rows[-1]["unix_ms"] / 1000.0
+            r["writer_records"] = rows[-1]["records"]
+            # The same figures as the summary's, independent of its format.
+            r["stall_ms"] = rows[-1]["engine_stall_ms"]
+            r["producer_blocked_ms"] = rows[-1]["producer_blocked_ms"]
+            r["writer_samples"] = samples
+        r["extract_started"] = started
+        r["store_mb"] = dir_bytes(index) / 1e6
+    if "rerun" in phases:
+        secs, rss, _, err = measure(base)
+        r["rerun_s"], r["rerun_rss_mb"] = secs, rss
+        r["rerun_cpu_s"] = CPU["last"]
+        r["rerun_parsed"] = summary_figures(err).get("parsed")
+        r["store_mb_after_rerun"] = dir_bytes(index) / 1e6
+    if "export" in phases:
+        export_phase(args, size, engine, spec, r)
+    if "query" in phases:
+        query_phase(args, info, spec, r)
+    if not args.keep:
+        shutil.rmtree(index, ignore_errors=True)
+    return r
+
+
+def export_phase(args, size, engine, spec, r):
     json_path = os.path.join(args.work, size, "export-%s.json" % engine)
     secs, rss, _, _ = measure([args.indexer, "export", "--db", spec, "--json",
                                json_path])
@@ -139,6 +196,9 @@ def run_engine(args, size, project, info, engine):
     r["export_cpu_s"] = CPU["last"]
     r["export_mb"] = os.path.getsize(json_path) / 1e6
     os.unlink(json_path)
+
+
+def query_phase(args, info, spec, r):
     r["entities"], r["edges"] = graph_counts(args.indexer, spec)
     q = {}
     secs, rss, out, _ = measure([args.indexer, "query", "--db", spec, "stats"])
@@ -147,17 +207,16 @@ def run_engine(args, size, project, info, engine):
     for kind, hub, leaf in QUERIES:
         for side, key in (("hub", hub), ("leaf", leaf)):
             secs, rss, out, _ = measure([args.indexer, "query", "--db", spec,
-                                         kind, info[key]])
+                                         kind, info[key]],
+                                        timeout=args.query_timeout)
             q["%s %s" % (kind, side)] = {"s": secs, "cpu_s": CPU["last"],
                                          "rss_mb": rss,
-                                         "lines": out.count("\n")}
+                                         "lines": out.count("\n"),
+                                         "timed_out": secs is None}
     r["queries"] = q
-    if not args.keep:
-        shutil.rmtree(index, ignore_errors=True)
-    return r
 
 
-def print_size(size, info, results):
+def print_size(args, size, info, results):
     print("\n### %s: %d TUs, %s entities, %s edges\n" % (
         size, info["translation_units"], results[0].get("entities"),
         results[0].get("edges")))
@@ -175,6 +234,7 @@ def print_size(size, info, results):
     row("extract CPU (s)", "%.1f", "extract_cpu_s")
     row("extract peak RSS (MB)", "%.0f", "extract_rss_mb")
     row("write stalls (ms)", "%d", "stall_ms")
+    row("producers blocked on the writer (ms)", "%d", "producer_blocked_ms")
     row("store (MB)", "%.1f", "store_mb")
     row("no-change rerun (s)", "%.2f", "rerun_s")
     row("no-change rerun CPU (s)", "%.2f", "rerun_cpu_s")
@@ -182,8 +242,12 @@ def print_size(size, info, results):
     row("export CPU (s)", "%.2f", "export_cpu_s")
     row("export peak RSS (MB)", "%.0f", "export_rss_mb")
     row("export size (MB)", "%.1f", "export_mb")
-    for name in results[0]["queries"]:
-        vals = ["%.2f s (CPU %.2f s), %.0f MB, %d lines" % (
+    row("writer records", "%d", "writer_records")
+    row("after the writer's last sample (s)", "%.1f", "after_writer_s")
+    for name in results[0].get("queries", {}):
+        vals = [("> %d s (stopped)" % args.query_timeout)
+                if r["queries"][name].get("timed_out") else
+                "%.2f s (CPU %.2f s), %.0f MB, %d lines" % (
                     r["queries"][name]["s"], r["queries"][name]["cpu_s"],
                     r["queries"][name]["rss_mb"],
                     r["queries"][name].get("lines", 0))
@@ -205,6 +269,13 @@ def main():
     ap.add_argument("--json", default=None, help="write all figures here")
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated projects and indexes")
+    ap.add_argument("--query-timeout", type=int, default=None,
+                    help="stop a query after this many seconds (reported as "
+                    "stopped); default: none")
+    ap.add_argument("--phases", default="extract,rerun,export,query",
+                    help="comma-separated subset of extract,rerun,export,query; "
+                    "without extract, the index kept (--keep) by an earlier "
+                    "run in --work is measured again")
     args = ap.parse_args()
     args.indexer = os.path.abspath(args.indexer)
     if not os.access(args.indexer, os.X_OK):
@@ -228,7 +299,10 @@ def main():
             results = [run_engine(args, size, project, info, e)
                        for e in args.engines.split(",") if e]
             all_results[size] = {"project": info, "engines": results}
-            print_size(size, info, results)
+            print_size(args, size, info, results)
+            if args.json:  # after each size: a long run keeps what it has
+                with open(args.json, "w") as fh:
+                    json.dump(all_results, fh, indent=1)
     finally:
         if temporary and not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)

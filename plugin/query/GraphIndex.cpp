@@ -1,11 +1,14 @@
 //===- GraphIndex.cpp - A code graph held in memory -----------------------===//
 
 #include "query/GraphIndex.h"
+#include "query/QueryError.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 using namespace llvm;
 
@@ -109,10 +112,13 @@ void GraphIndex::findByQualifiedName(StringRef QualifiedName,
 
 void GraphIndex::entitiesOfFile(StringRef Path,
                                 function_ref<void(Id)> Fn) const {
+  // As the index's per-file manifests answer it: external entities (seen
+  // in a system header) are declared by no unit of the project.
   for (const Entity &E : G.Entities)
-    if (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
-          return L.File == Path;
-        }))
+    if (!E.External &&
+        (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
+           return L.File == Path;
+         })))
       Fn(E.ID);
 }
 
@@ -154,6 +160,37 @@ void GraphIndex::forEachTranslationUnit(
   for (const TranslationUnitInfo &T : G.TranslationUnits)
     if (!Fn(T))
       return;
+}
+
+namespace {
+
+std::string megabytes(uint64_t Bytes) {
+  return std::to_string((Bytes + (1 << 20) - 1) >> 20) + " MB";
+}
+
+} // namespace
+
+Expected<std::unique_ptr<GraphReader>> openGraphIndex(const std::string &Path) {
+  uint64_t LimitMB = DefaultJsonLoadLimitMB;
+  if (const char *Env = std::getenv(JsonLoadLimitVar); Env && *Env) {
+    if (StringRef(Env).trim().getAsInteger(10, LimitMB))
+      return usageError(std::string(JsonLoadLimitVar) + "='" + Env +
+                        "' is not a number of MB (0: no limit)");
+  }
+  uint64_t Size = 0;
+  if (!sys::fs::file_size(Path, Size) && LimitMB && Size > (LimitMB << 20))
+    return usageError(
+        "'" + Path + "' is " + megabytes(Size) +
+        "; loading an export takes about " + std::to_string(JsonLoadFactor) +
+        " times its size in memory (" + megabytes(Size * JsonLoadFactor) +
+        "), and exports over " + std::to_string(LimitMB) +
+        " MB are not loaded: query the index it was exported from with --db "
+        "SPEC, which reads only what the answer needs (or set " +
+        JsonLoadLimitVar + " to a larger number of MB, 0 for no limit)");
+  Graph G;
+  if (Status St = loadGraphJson(Path, G); !St.isOk())
+    return usageError(St.message());
+  return std::make_unique<GraphIndex>(std::move(G));
 }
 
 } // namespace codeindex

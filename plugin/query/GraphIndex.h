@@ -23,6 +23,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace codeindex {
@@ -77,6 +80,23 @@ private:
   /// Per edge kind: node -> indices into G.Edges, sorted by the other end.
   std::vector<llvm::DenseMap<Id, llvm::SmallVector<unsigned, 2>>> Out, In;
 };
+
+/// Loading an export holds it in memory about JsonLoadFactor times over (the
+/// parsed JSON document, then the graph and its lookups; measured in
+/// docs/performance.md), so exports larger than the limit are refused before
+/// anything is read: the index they came from answers by key instead.
+inline constexpr uint64_t JsonLoadFactor = 8;
+inline constexpr uint64_t DefaultJsonLoadLimitMB = 512;
+/// The environment variable that overrides DefaultJsonLoadLimitMB (a number
+/// of MB; 0 = no limit).
+inline constexpr const char *JsonLoadLimitVar = "CODE_INDEX_JSON_LIMIT_MB";
+
+/// Loads the export at Path into a GraphIndex. Errors (QueryError::Usage):
+/// the file is missing, is not an export, or is larger than the limit
+/// (JsonLoadLimitVar, else DefaultJsonLoadLimitMB): then the message says
+/// how much memory loading would take and to query the index with --db.
+llvm::Expected<std::unique_ptr<GraphReader>>
+openGraphIndex(const std::string &Path);
 
 } // namespace codeindex
 

@@ -72,8 +72,9 @@ public:
   /// QualifiedName, in ascending id order.
   virtual void findByQualifiedName(llvm::StringRef QualifiedName,
                                    llvm::function_ref<void(Id)> Fn) const = 0;
-  /// Calls Fn with the id of each entity located in Path (Entity::File) or
-  /// declared there (Entity::Declarations), in ascending id order.
+  /// Calls Fn with the id of each entity of the project located in Path
+  /// (Entity::File) or declared there (Entity::Declarations), in ascending
+  /// id order. External entities are not given.
   virtual void entitiesOfFile(llvm::StringRef Path,
                               llvm::function_ref<void(Id)> Fn) const = 0;
 

@@ -1310,10 +1310,7 @@ Expected<std::unique_ptr<GraphReader>> openGraphReader(const std::string &Db,
                       "not both or neither");
   if (!Json.empty()) {
     Source = "json:" + Json;
-    Graph G;
-    if (Status St = loadGraphJson(Json, G); !St.isOk())
-      return usageError(St.message());
-    return std::make_unique<GraphIndex>(std::move(G));
+    return openGraphIndex(Json);
   }
   return openStoreReader(Db, Source);
 }

@@ -6,6 +6,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include "codeindex/graph/Keys.h"
+
 #include <algorithm>
 
 using namespace llvm;
@@ -53,12 +55,66 @@ const Entity *StoreReader::entity(Id I) const {
   return (Entities[I] = std::move(E)).get();
 }
 
+const FileInfo *StoreReader::fileNamed(StringRef Path) const {
+  if (FilesLoaded) {
+    auto It = PathIdx.find(Path);
+    return It == PathIdx.end() ? nullptr : &Files[It->second];
+  }
+  auto [It, New] = FileByPath.try_emplace(Path, nullptr);
+  if (!New)
+    return It->second;
+  FileInfo F;
+  Status St = GS.getFile(std::string_view(Path.data(), Path.size()), F);
+  if (St.isNotFound() || !check(St))
+    return nullptr;
+  const FileInfo *Kept = &KeptFiles.emplace_back(std::move(F));
+  FileById[Kept->ID] = Kept;
+  return It->second = Kept;
+}
+
+const FileInfo *StoreReader::file(Id I) const {
+  if (FilesLoaded) {
+    auto It = FileIdx.find(I);
+    return It == FileIdx.end() ? nullptr : &Files[It->second];
+  }
+  if (auto It = FileById.find(I); It != FileById.end())
+    return It->second;
+  // A file's units are keyed by its id, and their manifest names the path,
+  // which keys the files table: two point reads, not the table.
+  std::string Path;
+  Status St = Status::notFound("no unit");
+  {
+    std::unique_ptr<storage::Iterator> Units =
+        GS.store().scan(storage::Table::Units, keys::idKey(I));
+    UnitKey U;
+    if (Units->valid() && keys::parseUnitKey(Units->key(), U))
+      St = GS.unitPath(U, Path);
+    else if (!Units->status().isOk())
+      St = Units->status();
+  }
+  if (St.isNotFound()) {
+    // No unit of that id: not a file with facts of its own, or no file at
+    // all (an edge to an entity no unit declares). Only the whole files
+    // table can tell; it is small (one record per file and variant).
+    if (!loadFiles())
+      return nullptr;
+    auto It = FileIdx.find(I);
+    return It == FileIdx.end() ? nullptr : &Files[It->second];
+  }
+  if (!check(St))
+    return nullptr;
+  const FileInfo *F = fileNamed(Path);
+  if (!F || F->ID != I) {
+    FileById[I] = nullptr;
+    return nullptr;
+  }
+  return F;
+}
+
 bool StoreReader::exists(Id I) const {
-  // Entities first: the files table is read only when an edge ends at
+  // Entities first: a file is looked up only when an edge ends at
   // something that is not an entity (include edges).
-  if (entity(I))
-    return true;
-  return loadFiles() && FileIdx.count(I);
+  return entity(I) || file(I);
 }
 
 void StoreReader::lookup(Id I, function_ref<void(const Entity &)> Fn) const {
@@ -68,20 +124,14 @@ void StoreReader::lookup(Id I, function_ref<void(const Entity &)> Fn) const {
 
 void StoreReader::lookupFile(Id I,
                              function_ref<void(const FileInfo &)> Fn) const {
-  if (!loadFiles())
-    return;
-  auto It = FileIdx.find(I);
-  if (It != FileIdx.end())
-    Fn(Files[It->second]);
+  if (const FileInfo *F = file(I))
+    Fn(*F);
 }
 
 void StoreReader::fileByPath(StringRef Path,
                              function_ref<void(const FileInfo &)> Fn) const {
-  if (!loadFiles())
-    return;
-  auto It = PathIdx.find(Path);
-  if (It != PathIdx.end())
-    Fn(Files[It->second]);
+  if (const FileInfo *F = fileNamed(Path))
+    Fn(*F);
 }
 
 void StoreReader::edges(EdgeKind K, Id Node, Direction D,
@@ -144,34 +194,41 @@ StringRef shortName(StringRef QN) {
 
 void StoreReader::findByQualifiedName(StringRef QualifiedName,
                                       function_ref<void(Id)> Fn) const {
-  StringRef Name = shortName(QualifiedName);
+  // The store's own resolution looks the last component up in the names
+  // index ("Box<a::B>" for "ns::Box<a::B>") and compares qualified names.
   std::vector<Id> Candidates;
-  findByName(Name, NameMatch::Exact, 0, [&](Id I) { Candidates.push_back(I); });
-  // A template's entity may be named with its arguments ("Box<int>").
-  if (Name.size() < QualifiedName.size() &&
-      QualifiedName.substr(QualifiedName.size() - 1) == ">") {
-    StringRef Tail = QualifiedName.substr(Name.data() - QualifiedName.data());
-    findByName(Tail, NameMatch::Exact, 0,
-               [&](Id I) { Candidates.push_back(I); });
-  }
+  if (!check(GS.findByQualifiedName(QualifiedName, Candidates)))
+    return;
+  // A template's entity may be named without its arguments ("Box" for
+  // "ns::Box<int>"): the names index has it under the bare name.
+  StringRef Name = shortName(QualifiedName);
+  if (QualifiedName.ends_with(">") && !Name.empty() &&
+      Name.size() < QualifiedName.size())
+    findByName(Name, NameMatch::Exact, 0, [&](Id I) {
+      if (const Entity *E = entity(I); E && E->QualifiedName == QualifiedName)
+        Candidates.push_back(I);
+    });
   llvm::sort(Candidates);
   Candidates.erase(std::unique(Candidates.begin(), Candidates.end()),
                    Candidates.end());
   for (Id I : Candidates)
-    if (const Entity *E = entity(I); E && E->QualifiedName == QualifiedName)
+    if (entity(I)) // the names index may hold ids with no merged entity
       Fn(I);
 }
 
 void StoreReader::entitiesOfFile(StringRef Path,
                                  function_ref<void(Id)> Fn) const {
-  // No per-file index of entities on this GraphStore: a streamed scan.
-  forEachEntity([&](const Entity &E) {
-    if (E.File == Path || llvm::any_of(E.Declarations, [&](const Location &L) {
-          return L.File == Path;
-        }))
-      Fn(E.ID);
-    return true;
-  });
+  // The file's units list what they declare (GraphStore::entitiesInFile):
+  // reads the file's records, manifests and those entities, not the graph.
+  std::vector<Id> Ids;
+  Status St = GS.entitiesInFile(Path, Ids);
+  if (St.isNotFound())
+    return;
+  if (!check(St))
+    return;
+  for (Id I : Ids)
+    if (entity(I))
+      Fn(I);
 }
 
 void StoreReader::forEachEntity(function_ref<bool(const Entity &)> Fn) const {

@@ -5,8 +5,10 @@
 // out_edges / in_edges by kind and node, the names index), so a lookup
 // command reads records in proportion to its answer, never the whole graph.
 // What it keeps in memory:
-//  * the files table (one record per source file), read on first use: the
-//    files of an answer are looked up by id and by path;
+//  * the entities and files it has read (a cache for one query);
+//  * the whole files table (one record per source file and variant) only
+//    when a scan needs it, or an id is neither an entity nor has a unit
+//    (files are keyed by path; an id finds its path through its units);
 //  * for the edge scans (stats, cycles, hotspots), the ids of the entities,
 //    so that edges to nothing are dropped as the export drops them.
 // The scans stream GraphStore's forEach*() records.
@@ -26,6 +28,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,7 +73,12 @@ public:
 private:
   /// Keeps the first failure; false when St is one.
   bool check(const Status &St) const;
+  /// Reads the whole files table (for the scans, and for ids no unit has).
   bool loadFiles() const;
+  /// The file named Path or with id I (cached), nullptr if there is none.
+  /// By key: the files table by path; an id through its units' manifest.
+  const FileInfo *fileNamed(llvm::StringRef Path) const;
+  const FileInfo *file(Id I) const;
   /// Fills Known: the ids of every file and entity (for the edge scans).
   bool loadKnown() const;
   /// Whether I is an entity or a file (what the export keeps edges to).
@@ -84,6 +92,10 @@ private:
   mutable std::vector<FileInfo> Files; ///< in export order
   mutable llvm::DenseMap<Id, unsigned> FileIdx;
   mutable llvm::StringMap<unsigned> PathIdx;
+  /// Files read by key before (or instead of) the whole table.
+  mutable std::deque<FileInfo> KeptFiles;
+  mutable llvm::DenseMap<Id, const FileInfo *> FileById;
+  mutable llvm::StringMap<const FileInfo *> FileByPath;
   mutable llvm::DenseMap<Id, std::unique_ptr<Entity>> Entities;
   mutable bool KnownLoaded = false;
   mutable std::vector<Id> Known; ///< sorted

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -42,8 +44,23 @@ public:
     WriteSince.resize(Threads);
     for (unsigned I = 0; I < Threads; ++I)
       Writers.emplace_back([this, I] { writerLoop(I); });
-    if (Opts.OnStall)
+    if (Opts.SamplesPath.empty())
+      if (const char *Env = std::getenv("CODE_INDEX_WRITER_SAMPLES"))
+        Opts.SamplesPath = Env;
+    if (!Opts.SamplesPath.empty()) {
+      Samples = std::fopen(Opts.SamplesPath.c_str(), "w");
+      if (Samples)
+        std::fprintf(Samples, "elapsed_ms,unix_ms,records,bytes,engine_writes,"
+                              "write_ms,producer_blocked_ms,engine_stall_ms,"
+                              "queued_bytes\n");
+    }
+    if (Opts.OnStall || Samples)
       Monitor = std::thread([this] { monitorLoop(); });
+  }
+
+  ~Impl() {
+    if (Samples)
+      std::fclose(Samples);
   }
 
   Status submit(WriteBatch Batch) {
@@ -102,6 +119,10 @@ public:
     }
     if (Monitor.joinable())
       Monitor.join();
+    if (Samples) {
+      sample(Clock::now());
+      std::fflush(Samples);
+    }
     std::lock_guard Lock(M);
     Joined = true;
     return FirstError;
@@ -182,6 +203,9 @@ private:
   }
 
   void monitorLoop();
+  /// Appends one line of counters to Samples (monitor thread, or finish()
+  /// after the monitor stopped).
+  void sample(Clock::time_point Now);
 
   Store &S;
   BatchWriterOptions Opts;
@@ -201,6 +225,8 @@ private:
 
   std::vector<std::thread> Writers;
   std::thread Monitor;
+  std::FILE *Samples = nullptr;
+  const Clock::time_point Started = Clock::now();
   std::multiset<Clock::time_point> BlockedSince;
   std::vector<std::optional<Clock::time_point>> WriteSince;
 
@@ -208,10 +234,35 @@ private:
   uint64_t BlockedMicros = 0, PeakBytes = 0, WriteMicros = 0;
 };
 
+void BatchWriter::Impl::sample(Clock::time_point Now) {
+  BatchWriterStats St = stats();
+  uint64_t Queued;
+  {
+    std::lock_guard Lock(M);
+    Queued = PendingBytes;
+  }
+  uint64_t UnixMs = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  std::fprintf(Samples, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+               static_cast<unsigned long long>(millis(Now - Started)),
+               static_cast<unsigned long long>(UnixMs),
+               static_cast<unsigned long long>(St.Records),
+               static_cast<unsigned long long>(St.Bytes),
+               static_cast<unsigned long long>(St.EngineWrites),
+               static_cast<unsigned long long>(St.WriteMillis),
+               static_cast<unsigned long long>(St.ProducerBlockedMillis),
+               static_cast<unsigned long long>(St.Engine.StallMillis),
+               static_cast<unsigned long long>(Queued));
+}
+
 void BatchWriter::Impl::monitorLoop() {
   auto Threshold = std::chrono::milliseconds(Opts.StallReportMillis);
   auto Tick = std::clamp(Threshold / 4, std::chrono::milliseconds(10),
                          std::chrono::milliseconds(100));
+  auto SampleEvery = std::chrono::milliseconds(Opts.SampleMillis);
+  Clock::time_point LastSample = Started;
   bool Reporting = false;
   Clock::time_point StallStart, LastReport;
   std::string LastReason;
@@ -222,6 +273,14 @@ void BatchWriter::Impl::monitorLoop() {
     if (StopMonitor)
       break;
     auto Now = Clock::now();
+    if (Samples && Now - LastSample >= SampleEvery) {
+      LastSample = Now;
+      Lock.unlock();
+      sample(Now);
+      Lock.lock();
+    }
+    if (!Opts.OnStall)
+      continue;
     std::optional<Clock::time_point> OldestBlocked, OldestWrite;
     size_t Blocked = BlockedSince.size();
     if (!BlockedSince.empty())

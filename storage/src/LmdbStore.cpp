@@ -276,6 +276,12 @@ public:
   /// Needs every read transaction of this process closed.
   Status compactAndReopen();
 
+  /// Without MDB_WRITEMAP: lets the OS drop this process's resident pages
+  /// of the map between Lo and Hi (pointers into the map; the pages stay in
+  /// the page cache). A whole-table scan calls it as it goes, so its
+  /// resident set does not grow with the file.
+  void dropResidentPages(const char *Lo, const char *Hi);
+
   EngineStall waiting() const { return Gate.waiting(); }
   void waitTotals(uint64_t *Total, uint64_t *Longest) const {
     Gate.waitTotals(Total, Longest);
@@ -913,8 +919,11 @@ Status SharedEnv::compactAndReopen() {
 
 class LmdbIterator final : public Iterator {
 public:
+  /// DropPagesBytes: see LmdbTuning::ScanDropPagesBytes (whole-table scans
+  /// only).
   LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn, MDB_dbi D,
-               std::thread::id Owner, std::string_view Prefix);
+               std::thread::id Owner, std::string_view Prefix,
+               uint64_t DropPagesBytes);
   ~LmdbIterator() override;
 
   bool valid() const override { return Valid; }
@@ -952,6 +961,11 @@ private:
   std::vector<std::pair<std::string, std::string>> Group;
   size_t GroupPos = 0;
   Status St;
+  uint64_t DropPagesBytes;
+  /// Bytes read by a whole-table scan since it last let the map's pages go,
+  /// and the range of the map they came from.
+  uint64_t ScannedBytes = 0;
+  const char *ReadLo = nullptr, *ReadHi = nullptr;
 };
 
 class LmdbStore final : public Store {
@@ -1091,6 +1105,21 @@ private:
   Status St;
 };
 
+void SharedEnv::dropResidentPages(const char *Lo, const char *Hi) {
+  // Without MDB_WRITEMAP the map is read-only: every page of it is a clean
+  // page of the file. The caller's read transaction keeps the map in place
+  // (a resize waits for readers). [Lo, Hi) lies inside the map, which is one
+  // mapping (mdb_env_info() does not give its address).
+  unsigned Flags = 0;
+  if (!Env || !Lo || Hi <= Lo || mdb_env_get_flags(Env, &Flags) != 0 ||
+      (Flags & MDB_WRITEMAP))
+    return;
+  uintptr_t Page = pageSize();
+  uintptr_t Begin = reinterpret_cast<uintptr_t>(Lo) / Page * Page;
+  uintptr_t End = (reinterpret_cast<uintptr_t>(Hi) + Page - 1) / Page * Page;
+  detail::dropResidentPages(reinterpret_cast<void *>(Begin), End - Begin);
+}
+
 std::unique_ptr<Iterator> LmdbStore::scan(Table T, std::string_view Prefix) {
   if (Status S = loadBulk(); !S)
     return std::make_unique<FailedIterator>(std::move(S));
@@ -1098,7 +1127,8 @@ std::unique_ptr<Iterator> LmdbStore::scan(Table T, std::string_view Prefix) {
   if (Status S = E->beginRead(&Txn); !S)
     return std::make_unique<FailedIterator>(std::move(S));
   return std::make_unique<LmdbIterator>(E, Txn, E->dbi(T),
-                                        std::this_thread::get_id(), Prefix);
+                                        std::this_thread::get_id(), Prefix,
+                                        Tuning.ScanDropPagesBytes);
 }
 
 Status LmdbStore::write(const WriteBatch &Batch) {
@@ -1174,9 +1204,10 @@ Status LmdbStore::commit() {
 
 LmdbIterator::LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn,
                            MDB_dbi D, std::thread::id Owner,
-                           std::string_view Prefix)
+                           std::string_view Prefix, uint64_t DropPagesBytes)
     : E(std::move(E)), Txn(Txn), Owner(Owner), Prefix(Prefix),
-      SeekKey(Prefix.substr(0, std::min(Prefix.size(), TruncatedLength))) {
+      SeekKey(Prefix.substr(0, std::min(Prefix.size(), TruncatedLength))),
+      DropPagesBytes(Prefix.empty() ? DropPagesBytes : 0) {
   if (int R = mdb_cursor_open(Txn, D, &Cursor)) {
     Cursor = nullptr;
     fail(fromMdb(R, E->root(), "cannot open a cursor"));
@@ -1281,6 +1312,26 @@ void LmdbIterator::next() {
       return;
     settle(); // the cursor already stands after the group
     return;
+  }
+  if (DropPagesBytes) {
+    // The leaf pages read since the last drop lie between the lowest and
+    // the highest address the cursor returned.
+    for (const MDB_val *V : {&RawKey, &RawValue}) {
+      const char *P = static_cast<const char *>(V->mv_data);
+      if (!P)
+        continue;
+      if (!ReadLo || P < ReadLo)
+        ReadLo = P;
+      if (P + V->mv_size > ReadHi)
+        ReadHi = P + V->mv_size;
+    }
+    ScannedBytes += RawKey.mv_size + RawValue.mv_size;
+    if (ScannedBytes >= DropPagesBytes) {
+      // The entry under the cursor is mapped in again when read.
+      E->dropResidentPages(ReadLo, ReadHi);
+      ScannedBytes = 0;
+      ReadLo = ReadHi = nullptr;
+    }
   }
   Rc = mdb_cursor_get(Cursor, &RawKey, &RawValue, MDB_NEXT);
   settle();

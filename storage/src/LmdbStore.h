@@ -37,6 +37,11 @@ struct LmdbTuning {
   /// Grow the map before a load to fit what it will write (tests turn it
   /// off to exercise growth in the middle of a load).
   bool PresizeForLoad = true;
+  /// A whole-table scan (the export, `stats`) lets the OS drop the map's
+  /// pages it has touched after every this many bytes read, so its resident
+  /// set stays bounded instead of growing to the file's size (the pages
+  /// stay in the page cache). 0: never.
+  uint64_t ScanDropPagesBytes = 64ull << 20;
 };
 
 /// The environment flags LmdbStore opens with in Mode (without MDB_RDONLY).

@@ -17,6 +17,7 @@
 #else
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
@@ -368,6 +369,8 @@ uint64_t pageSize() {
   return Info.dwPageSize;
 }
 
+void dropResidentPages(void *, size_t) {}
+
 #else
 
 //===--- POSIX ------------------------------------------------------------===//
@@ -550,6 +553,11 @@ std::string hostName() {
 }
 
 uint64_t pageSize() { return static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)); }
+
+void dropResidentPages(void *Addr, size_t Bytes) {
+  if (Addr && Bytes)
+    (void)::madvise(Addr, Bytes, MADV_DONTNEED);
+}
 
 #endif
 

@@ -169,6 +169,12 @@ uint64_t processId();
 std::string hostName();
 /// The virtual memory page size.
 uint64_t pageSize();
+/// Lets the OS drop this process's resident pages of a read-only, shared
+/// file mapping [Addr, Addr + Bytes): they stay in the page cache and are
+/// mapped in again, with the same contents, on the next access. Lowers the
+/// resident set of a long sequential read; the mapping stays valid. POSIX
+/// madvise(MADV_DONTNEED); a no-op on Windows.
+void dropResidentPages(void *Addr, size_t Bytes);
 
 /// UTF-8 string <-> std::filesystem::path. On Windows, path(std::string)
 /// would decode with the ANSI code page; these decode UTF-8. They never add

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 
 #include <atomic>
+#include <map>
 
 namespace codeindex {
 namespace {
@@ -80,8 +81,11 @@ Id idOf(unsigned Unit, unsigned Fn) { return (Id(Unit + 1) << 32) | (Fn + 1); }
 
 /// Units files u<U>.cpp, each defining Fns functions f<U>_<F>: f<U>_<F>
 /// calls f<U>_<F+1>, and every function of unit U > 0 also calls the hub
-/// f0_0. Class Base<U> with a virtual run() overridden by Derived<U>::run.
-void buildGraph(MemGraph &M, unsigned Units, unsigned Fns) {
+/// f0_0. Each unit also defines the overload pair ns::over(int) and
+/// ns::over(double), or with SharedOverloads false ns::over<U>_(...), so that
+/// the homonyms do not grow with the graph.
+void buildGraph(MemGraph &M, unsigned Units, unsigned Fns,
+                bool SharedOverloads = true) {
   for (unsigned U = 0; U < Units; ++U) {
     std::string Path = "src/u" + std::to_string(U) + ".cpp";
     UnitFacts Unit = unitOf(Path);
@@ -109,13 +113,15 @@ void buildGraph(MemGraph &M, unsigned Units, unsigned Fns) {
       }
     }
     // An overload pair shares a qualified name: display by signature.
-    EntityFact O1 = entityOf(idOf(U, 900), "over", 50, true);
-    O1.QualifiedName = "ns::over";
-    O1.Signature = "void ns::over(int)";
+    std::string Over =
+        SharedOverloads ? "over" : "over" + std::to_string(U) + "_";
+    EntityFact O1 = entityOf(idOf(U, 900), Over, 50, true);
+    O1.QualifiedName = "ns::" + Over;
+    O1.Signature = "void ns::" + Over + "(int)";
     O1.File = Path;
     EntityFact O2 = O1;
     O2.ID = idOf(U, 901);
-    O2.Signature = "void ns::over(double)";
+    O2.Signature = "void ns::" + Over + "(double)";
     O2.Decls = {DeclFact{Extent{51, 1, 51, 20}, true}};
     Unit.Entities.push_back(O1);
     Unit.Entities.push_back(O2);
@@ -218,6 +224,56 @@ TEST(StoreReaderTest, LookupsReadTheAnswerNotTheGraph) {
   // ... the lookup does not: same answer size, same reads.
   EXPECT_EQ(BigLookup, SmallLookup);
   EXPECT_LT(BigLookup * 20, BigScan);
+}
+
+/// Records each lookup command reads about the leaf ns::f1_<Fns-1> (and its
+/// file) on a graph of Units files.
+std::map<std::string, uint64_t> lookupReads(unsigned Units) {
+  const unsigned Fns = 5;
+  MemGraph M;
+  buildGraph(M, Units, Fns, /*SharedOverloads=*/false);
+  std::map<std::string, uint64_t> Reads;
+  std::vector<std::vector<std::string>> Queries = {
+      {"entity", "ns::f1_4"},
+      {"entity", "f1_4"},
+      {"callers", "ns::f1_4"},
+      {"callees", "ns::f1_3"},
+      {"references", "ns::f1_4"},
+      {"blast-radius", "ns::f1_4"},
+      {"tests-for", "ns::f1_4"},
+      {"file", "src/u1.cpp"},
+      {"callers", "ns::over1_(double)"},
+  };
+  for (const auto &Q : Queries) {
+    CountingStore Counting(*M.S);
+    GraphStore GS(Counting); // fresh: no cache hides a read
+    StoreReader R(GS);
+    std::string Out = answer(R, Q, OutputFormat::Json);
+    EXPECT_EQ(Out.find("error:"), std::string::npos) << Out;
+    Reads[llvm::join(Q, " ")] = Counting.Records;
+  }
+  CountingStore Counting(*M.S);
+  GraphStore GS(Counting);
+  StoreReader R(GS);
+  answer(R, {"stats"}, OutputFormat::Json);
+  Reads["stats"] = Counting.Records;
+  return Reads;
+}
+
+TEST(StoreReaderTest, EveryLookupCommandReadsTheAnswerNotTheGraph) {
+  auto Small = lookupReads(4);
+  auto Big = lookupReads(40); // ten times the files, entities and edges
+  // The scan grows with the graph ...
+  EXPECT_GT(Big["stats"], 8 * Small["stats"]);
+  for (const auto &[Query, N] : Small) {
+    if (Query == "stats")
+      continue;
+    RecordProperty(Query, std::to_string(N));
+    EXPECT_GT(N, 0u) << Query;
+    // ... a lookup does not: the same answer, the same records read.
+    EXPECT_EQ(Big[Query], N) << Query;
+    EXPECT_LT(N * 20, Big["stats"]) << Query;
+  }
 }
 
 } // namespace

@@ -6,14 +6,18 @@
 
 #include "codeindex/storage/BatchWriter.h"
 
+#include "TestUtil.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 using namespace codeindex::storage;
@@ -354,6 +358,56 @@ TEST(BatchWriter, DoesNotReportShortWaits) {
   ASSERT_TRUE(W.finish().isOk());
   std::lock_guard Lock(Log.M);
   EXPECT_TRUE(Log.Calls.empty());
+}
+
+TEST(BatchWriter, WritesSamplesOfItsCountersAsCsv) {
+  codeindex::storage::testing::TempDir Dir;
+  FakeStore S;
+  S.Delay = 20ms;
+  BatchWriterOptions O;
+  O.SamplesPath = Dir.path() + "/samples.csv";
+  O.SampleMillis = 10;
+  O.WriterThreads = 1;
+  O.MaxWriteRecords = 3; // one write per batch
+  BatchWriter W(S, O);
+  for (int I = 0; I < 10; ++I)
+    ASSERT_TRUE(W.submit(tagged(I, 3)).isOk());
+  ASSERT_TRUE(W.finish().isOk());
+
+  std::ifstream In(O.SamplesPath);
+  std::vector<std::string> Lines;
+  for (std::string L; std::getline(In, L);)
+    Lines.push_back(L);
+  ASSERT_GE(Lines.size(), 3u); // the header, samples while writing, the last
+  EXPECT_EQ(Lines[0], "elapsed_ms,unix_ms,records,bytes,engine_writes,"
+                      "write_ms,producer_blocked_ms,engine_stall_ms,"
+                      "queued_bytes");
+  uint64_t LastRecords = 0, LastElapsed = 0;
+  for (size_t I = 1; I < Lines.size(); ++I) {
+    std::vector<uint64_t> F;
+    std::stringstream Fields(Lines[I]);
+    for (std::string V; std::getline(Fields, V, ',');)
+      F.push_back(std::stoull(V));
+    ASSERT_EQ(F.size(), 9u) << Lines[I];
+    EXPECT_GE(F[0], LastElapsed);
+    EXPECT_GE(F[2], LastRecords) << "records only grow";
+    EXPECT_EQ(F[7], 1234u); // the engine's stall counter
+    LastElapsed = F[0];
+    LastRecords = F[2];
+  }
+  // The last line is written by finish(): everything, nothing queued.
+  EXPECT_EQ(LastRecords, 30u);
+  EXPECT_THAT(Lines.back(), ::testing::EndsWith(",0"));
+}
+
+TEST(BatchWriter, AnUnwritableSamplesFileIsIgnored) {
+  FakeStore S;
+  BatchWriterOptions O;
+  O.SamplesPath = "/nonexistent-dir/samples.csv";
+  BatchWriter W(S, O);
+  ASSERT_TRUE(W.submit(tagged(1, 2)).isOk());
+  EXPECT_TRUE(W.finish().isOk());
+  EXPECT_EQ(W.stats().Records, 2u);
 }
 
 } // namespace

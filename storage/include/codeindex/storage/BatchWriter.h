@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace codeindex::storage {
 
@@ -62,6 +63,14 @@ struct BatchWriterOptions {
   /// the total when writes flow again. Called from a monitor thread.
   uint64_t StallReportMillis = 2000;
   StallCallback OnStall;
+  /// When not empty, a CSV file the monitor thread writes a sample of the
+  /// writer's counters to every SampleMillis, and once more at finish():
+  /// the write rate over the run (bench/scale plots it). Empty: the
+  /// environment variable CODE_INDEX_WRITER_SAMPLES names the file, so a
+  /// benchmark can ask any run of `extract` for it. A file that cannot be
+  /// created is ignored (sampling is a measurement, never a failure).
+  std::string SamplesPath;
+  uint64_t SampleMillis = 1000;
 };
 
 struct BatchWriterStats {
