@@ -839,15 +839,20 @@ Error cmdCycles(Ctx &C) {
   EdgeKind K;
   if (EdgesName == "calls")
     K = EdgeKind::Calls;
+  else if (EdgesName == "references")
+    K = EdgeKind::References;
   else if (EdgesName == "includes")
     K = EdgeKind::Includes;
   else
-    return usageError("--edges takes calls or includes, not '" + EdgesName +
-                      "'");
+    return usageError("--edges takes calls, references or includes, not '" +
+                      EdgesName + "'");
   const GraphView &G = C.G;
-  std::vector<std::vector<Id>> Cycles = cycles(G, K);
+  // Self-loops exist only for calls and references (recursion, a function
+  // naming itself); an include of itself is not an edge.
+  std::vector<std::vector<Id>> Cycles = cycles(G, K, !C.O.NoSelfLoops);
   ojson J;
   J["edges"] = EdgesName;
+  J["self_loops"] = !C.O.NoSelfLoops;
   ojson A = ojson::array();
   for (const auto &M : Cycles) {
     ojson Cj;
@@ -866,8 +871,9 @@ Error cmdCycles(Ctx &C) {
   }
   unsigned N = 0;
   for (const auto &Cj : A) {
-    C.OS << "cycle " << ++N << " (" << Cj["size"].get<unsigned>()
-         << " members)\n";
+    unsigned Size = Cj["size"].get<unsigned>();
+    C.OS << "cycle " << ++N << " (" << Size
+         << (Size == 1 ? " member)\n" : " members)\n");
     if (K == EdgeKind::Includes) {
       for (const auto &R : Cj["members"])
         C.OS << "  " << str(R["file"]) << "\n";
@@ -1087,7 +1093,7 @@ const StringRef EntitiesOptions[] = {"kind", "file", "name", "external"};
 const StringRef SearchOptions[] = {"top", "external"};
 const StringRef DepthOptions[] = {"depth"};
 const StringRef HopsOptions[] = {"hops"};
-const StringRef CyclesOptions[] = {"edges"};
+const StringRef CyclesOptions[] = {"edges", "no-self-loops"};
 const StringRef HotspotsOptions[] = {"top", "external"};
 
 const QueryCommand Commands[] = {
@@ -1134,8 +1140,8 @@ const QueryCommand Commands[] = {
      "Everything that transitively calls or references SYMBOL, by hop",
      cmdBlastRadius},
     {"cycles", "", "", CyclesOptions,
-     "Strongly connected components of the call or include graph, largest "
-     "first",
+     "Strongly connected components of the call, reference or include "
+     "graph, largest first; direct recursion is a cycle of one",
      cmdCycles},
     {"hotspots", "", "", HotspotsOptions,
      "Entities ranked by fan-in and fan-out", cmdHotspots},
@@ -1161,7 +1167,8 @@ const QueryOptionInfo Options[] = {
     {"kind", "KIND", "Only entities of this kind"},
     {"file", "GLOB", "Only entities whose file matches this glob"},
     {"name", "GLOB", "Only entities whose name or qualified name matches"},
-    {"edges", "calls|includes", "Which graph (default calls)"},
+    {"edges", "calls|references|includes", "Which graph (default calls)"},
+    {"no-self-loops", "", "Leave out cycles of one (direct recursion)"},
     {"external", "", "Include external entities"},
 };
 

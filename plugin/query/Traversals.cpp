@@ -164,9 +164,12 @@ template <> struct llvm::GraphTraits<codeindex::SccGraph *> {
 
 namespace codeindex {
 
-std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
-  // Self-loops are not cycles; only ids are kept from the scan.
+std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K,
+                                    bool SelfLoops) {
+  // A self-loop makes its node a cycle of one; the components need only the
+  // other arcs. Only ids are kept from the scan.
   std::vector<std::pair<Id, Id>> Arcs;
+  DenseSet<Id> Loops;
   DenseMap<Id, unsigned> Slot;
   SccGraph S;
   S.Nodes.emplace_back();
@@ -178,6 +181,8 @@ std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
       }
     if (E.From != E.To)
       Arcs.emplace_back(E.From, E.To);
+    else if (SelfLoops)
+      Loops.insert(E.From);
     return true;
   });
   for (auto [From, To] : Arcs)
@@ -187,7 +192,7 @@ std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
 
   std::vector<std::vector<Id>> Cycles;
   for (auto It = scc_begin(&S); !It.isAtEnd(); ++It) {
-    if (It->size() < 2)
+    if (It->size() < 2 && !Loops.count(It->front()->I))
       continue;
     std::vector<Id> M;
     for (SccGraph::Node *N : *It)

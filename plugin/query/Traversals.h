@@ -76,10 +76,13 @@ std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops);
 /// at distance 0, if it is a test).
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X);
 
-/// The strongly connected components of more than one node in the graph
-/// of edges of kind K (llvm::scc_iterator), each sorted, largest first
-/// (ties: by first member).
-std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K);
+/// The cycles of the graph of edges of kind K: its strongly connected
+/// components of more than one node (llvm::scc_iterator) and, when
+/// SelfLoops is set, each node with an edge to itself (direct recursion, a
+/// function taking its own address) as a cycle of one. Each is sorted,
+/// largest first (ties: by first member).
+std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K,
+                                    bool SelfLoops);
 
 } // namespace codeindex
 

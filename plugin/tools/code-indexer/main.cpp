@@ -74,7 +74,7 @@ public:
 
 enum class TestsMode { Include, Exclude };
 enum class ExportFormat { Json, Dot };
-enum class CycleEdges { Calls, Includes };
+enum class CycleEdges { Calls, References, Includes };
 enum class ColorChoice { Auto, Always, Never };
 
 cl::OptionCategory Category("code-indexer options");
@@ -218,13 +218,17 @@ cl::opt<std::string> NameFilter("name",
                                          "glob"),
                                 cl::value_desc("glob"), cl::sub(QueryCmd),
                                 cl::cat(Category));
-cl::opt<CycleEdges, false, ValueParser<CycleEdges>>
-    EdgesOpt("edges", cl::desc("cycles: which graph"),
-             cl::values(clEnumValN(CycleEdges::Calls, "calls",
-                                   "the call graph (default)"),
-                        clEnumValN(CycleEdges::Includes, "includes",
-                                   "the include graph")),
-             cl::init(CycleEdges::Calls), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<CycleEdges, false, ValueParser<CycleEdges>> EdgesOpt(
+    "edges", cl::desc("cycles: which graph"),
+    cl::values(
+        clEnumValN(CycleEdges::Calls, "calls", "the call graph (default)"),
+        clEnumValN(CycleEdges::References, "references", "the reference graph"),
+        clEnumValN(CycleEdges::Includes, "includes", "the include graph")),
+    cl::init(CycleEdges::Calls), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<bool> NoSelfLoops("no-self-loops",
+                          cl::desc("cycles: leave out direct recursion (a "
+                                   "cycle of one)"),
+                          cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
@@ -397,16 +401,19 @@ int runQueryCommand() {
   O.Kind = KindFilter;
   O.File = FileFilter;
   O.Name = NameFilter;
-  O.Edges = EdgesOpt == CycleEdges::Includes ? "includes" : "calls";
+  O.Edges = EdgesOpt == CycleEdges::Includes     ? "includes"
+            : EdgesOpt == CycleEdges::References ? "references"
+                                                 : "calls";
+  O.NoSelfLoops = NoSelfLoops;
   O.External = WithExternal;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
   // Tables fit the terminal; piped, they keep their full width.
   O.Width = Terminal ? terminalColumns() : 0;
-  const cl::Option *QueryOpts[] = {&Depth,      &Hops,        &Top,
-                                   &KindFilter, &FileFilter,  &NameFilter,
-                                   &EdgesOpt,   &WithExternal};
+  const cl::Option *QueryOpts[] = {&Depth,      &Hops,         &Top,
+                                   &KindFilter, &FileFilter,   &NameFilter,
+                                   &EdgesOpt,   &WithExternal, &NoSelfLoops};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());

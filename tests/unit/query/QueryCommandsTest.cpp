@@ -90,7 +90,8 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
             "callers takes one argument: an id or a name");
   EXPECT_EQ(run(Index, {"stats", "x"}).Error, "stats takes no arguments");
   EXPECT_EQ(run(Index, {"cycles", "x"}).Error,
-            "cycles takes no arguments (options: --edges calls|includes)");
+            "cycles takes no arguments (options: --edges "
+            "calls|references|includes, --no-self-loops)");
   EXPECT_EQ(run(Index, {}).Error,
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});
