@@ -258,6 +258,7 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
     EK = EdgeKind::References;
     break;
   }
+  bool Candidate = isCandidate(OrigE);
   const Decl *Container = Parent;
   if (!Container)
     for (const index::SymbolRelation &R : Relations)
@@ -279,8 +280,29 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
       }
   Id From = G.sourceNode(U, Container);
   Id To = G.idOf(D).first;
-  G.addEdge(U, EK, From, To, Loc, Virtual);
+  G.addEdge(U, EK, From, To, Loc, Virtual, Access::None, false, Candidate);
   G.noteTarget(U, D);
+}
+
+bool Collector::isCandidate(const Expr *E) {
+  if (!E)
+    return false;
+  if (isa<CXXDependentScopeMemberExpr, DependentScopeDeclRefExpr>(E))
+    return true;
+  const auto *OE = dyn_cast<OverloadExpr>(E);
+  if (!OE)
+    return false;
+  auto [It, New] = OverloadSets.try_emplace(E, false);
+  if (New) {
+    // Count entities, not declarations: a using-declaration and the
+    // function it names, or two redeclarations, are one candidate.
+    llvm::SmallPtrSet<const Decl *, 8> Entities;
+    for (const NamedDecl *D : OE->decls())
+      if (const NamedDecl *En = asEntity(D->getUnderlyingDecl()))
+        Entities.insert(En->getCanonicalDecl());
+    It->second = Entities.size() > 1;
+  }
+  return It->second;
 }
 
 const llvm::StringMap<std::vector<unsigned>> &

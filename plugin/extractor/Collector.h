@@ -55,6 +55,11 @@ private:
                    llvm::ArrayRef<clang::index::SymbolRelation> Relations,
                    clang::SourceLocation Loc, const clang::Decl *Parent,
                    const clang::Expr *OrigE, FileState &FS);
+  /// Whether a reference made by E names a candidate rather than the
+  /// callee: E is an overload set Clang could not resolve (a dependent call
+  /// in a template) with two or more entities in it, or a dependent name
+  /// the index resolved by looking into the primary template.
+  bool isCandidate(const clang::Expr *E);
   Extent extentOf(const clang::Decl *D, clang::FileID FID,
                   clang::SourceLocation Fallback);
 
@@ -75,6 +80,9 @@ private:
       MacroDefs;
   /// Anonymous namespaces already declared (Clang's index skips them).
   llvm::SmallPtrSet<const clang::Decl *, 4> AnonNamespaces;
+  /// isCandidate() of each overload set seen: the index reports one
+  /// reference per member of the set.
+  llvm::DenseMap<const clang::Expr *, bool> OverloadSets;
 };
 
 } // namespace codeindex

@@ -72,9 +72,9 @@ ojson refs(const GraphView &G, std::vector<Id> Ids) {
 
 } // namespace
 
-ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
-                 unsigned Hops) {
-  GraphView BaseV(Base), HeadV(Head);
+ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
+                 bool IncludeCandidates) {
+  GraphView BaseV(Base, IncludeCandidates), HeadV(Head, IncludeCandidates);
   std::vector<Id> Added, Removed, Changed;
   for (Id I : projectEntities(Head))
     if (!isProjectEntity(Base, I))
@@ -311,13 +311,14 @@ void printDiffMarkdown(const ojson &D, raw_ostream &OS) {
 }
 
 Error runDiff(const std::string &BasePath, const std::string &HeadPath,
-              unsigned Hops, DiffFormat F, raw_ostream &OS) {
+              unsigned Hops, DiffFormat F, raw_ostream &OS,
+              bool IncludeCandidates) {
   Graph B, H;
   for (auto [Path, G] : {std::pair(&BasePath, &B), std::pair(&HeadPath, &H)})
     if (Status St = loadGraphJson(*Path, *G); !St.isOk())
       return usageError(St.message());
   GraphIndex Base(std::move(B)), Head(std::move(H));
-  ojson D = diffGraphs(Base, Head, Hops);
+  ojson D = diffGraphs(Base, Head, Hops, IncludeCandidates);
   if (F == DiffFormat::Json)
     printJson(OS, D);
   else

@@ -28,7 +28,10 @@ namespace codeindex {
 enum class DiffFormat { Markdown, Json };
 
 /// Computes the JSON shape of the diff between two loaded graphs.
-ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops);
+/// IncludeCandidates: the blast radius and tests walk through candidate
+/// edges too (GraphView::follows).
+ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
+                 bool IncludeCandidates = false);
 
 /// Renders a diff (as computed by diffGraphs) as Markdown.
 void printDiffMarkdown(const ojson &D, llvm::raw_ostream &OS);
@@ -36,7 +39,8 @@ void printDiffMarkdown(const ojson &D, llvm::raw_ostream &OS);
 /// Runs `diff`: loads both exports, prints the result to OS. Fails with
 /// QueryError::Usage when an export cannot be read.
 llvm::Error runDiff(const std::string &BasePath, const std::string &HeadPath,
-                    unsigned Hops, DiffFormat F, llvm::raw_ostream &OS);
+                    unsigned Hops, DiffFormat F, llvm::raw_ostream &OS,
+                    bool IncludeCandidates = false);
 
 } // namespace codeindex
 

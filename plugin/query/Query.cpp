@@ -573,6 +573,8 @@ Error cmdSearch(Ctx &C) {
 /// reached through virtual dispatch, the overridden method it calls.
 std::string viaText(const GraphView &G, const Reached &R) {
   std::string T = R.Depth == 1 ? "" : G.displayName(R.Via);
+  if (isCandidateEdge(*R.Through))
+    T += (T.empty() ? "" : ", ") + std::string("candidate");
   if (R.Dispatch)
     T += (T.empty() ? "" : ", ") + std::string("virtual call to ") +
          G.displayName(R.Through->To);
@@ -587,6 +589,27 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
   const GraphView &G = C.G;
   std::vector<Reached> R =
       Callers ? callers(G, *X, C.O.Depth) : callees(G, *X, C.O.Depth);
+  // The target's own candidate callers (callees) are listed at depth 1,
+  // marked, even when the walk does not go through them.
+  std::vector<Reached> Cand =
+      Callers ? candidateCallers(G, *X) : candidateCallees(G, *X);
+  if (!Cand.empty()) {
+    auto Layer1 =
+        llvm::find_if(R, [](const Reached &Re) { return Re.Depth > 1; });
+    std::vector<Reached> First(R.begin(), Layer1);
+    DenseSet<Id> Seen;
+    for (const Reached &Re : First)
+      Seen.insert(Re.Node);
+    for (const Reached &Re : Cand)
+      if (Seen.insert(Re.Node).second)
+        First.push_back(Re);
+    std::stable_sort(First.begin(), First.end(),
+                     [&](const Reached &A, const Reached &B) {
+                       return G.before(A.Node, B.Node);
+                     });
+    First.insert(First.end(), Layer1, R.end());
+    R = std::move(First);
+  }
   ojson J;
   J["target"] = G.ref(*X);
   J["depth"] = C.O.Depth;
@@ -597,6 +620,7 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
     E["entity"] = G.ref(Re.Node);
     E["via"] = formatId(Re.Via);
     E["dispatch"] = Re.Dispatch;
+    E["candidate"] = isCandidateEdge(*Re.Through);
     ojson Sites = ojson::array();
     for (const Site &S : Re.Through->Sites)
       Sites.push_back(siteText(S));
@@ -1091,9 +1115,11 @@ Error cmdFile(Ctx &C) {
 
 const StringRef EntitiesOptions[] = {"kind", "file", "name", "external"};
 const StringRef SearchOptions[] = {"top", "external"};
-const StringRef DepthOptions[] = {"depth"};
-const StringRef HopsOptions[] = {"hops"};
-const StringRef CyclesOptions[] = {"edges", "no-self-loops"};
+const StringRef DepthOptions[] = {"depth", "include-candidates"};
+const StringRef HopsOptions[] = {"hops", "include-candidates"};
+const StringRef CyclesOptions[] = {"edges", "no-self-loops",
+                                   "include-candidates"};
+const StringRef TestsForOptions[] = {"include-candidates"};
 const StringRef HotspotsOptions[] = {"top", "external"};
 
 const QueryCommand Commands[] = {
@@ -1151,12 +1177,8 @@ const QueryCommand Commands[] = {
      {},
      "What a file defines and declares, includes, and is included by",
      cmdFile},
-    {"tests-for",
-     "SYMBOL",
-     "an id or a name",
-     {},
-     "The tests that reach SYMBOL through calls",
-     cmdTestsFor},
+    {"tests-for", "SYMBOL", "an id or a name", TestsForOptions,
+     "The tests that reach SYMBOL through calls", cmdTestsFor},
 };
 
 const QueryOptionInfo Options[] = {
@@ -1170,6 +1192,9 @@ const QueryOptionInfo Options[] = {
     {"edges", "calls|references|includes", "Which graph (default calls)"},
     {"no-self-loops", "", "Leave out cycles of one (direct recursion)"},
     {"external", "", "Include external entities"},
+    {"include-candidates", "",
+     "Walk through candidate calls too (one of several overloads of an "
+     "unresolved call in a template)"},
 };
 
 const QueryOptionInfo *findOption(StringRef Name) {
@@ -1321,7 +1346,7 @@ Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
   std::string Out;
   raw_string_ostream Buf(Out);
   Buf.enable_colors(O.Color);
-  GraphView G(R);
+  GraphView G(R, O.IncludeCandidates);
   QueryContext C{G, O, Buf, Args.drop_front()};
   Error E = Cmd->Run(C);
   if (Error ReadErr = R.takeError()) {

@@ -55,7 +55,10 @@ struct QueryOptions {
   std::string Name;         ///< --name (glob)
   std::string Edges;        ///< --edges calls|references|includes
   bool NoSelfLoops = false; ///< --no-self-loops
-  bool External = false;    ///< --external
+  /// --include-candidates: walks go through candidate edges too
+  /// (GraphView::follows).
+  bool IncludeCandidates = false;
+  bool External = false; ///< --external
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).
   unsigned Width = 0;

@@ -229,6 +229,12 @@ cl::opt<bool> NoSelfLoops("no-self-loops",
                           cl::desc("cycles: leave out direct recursion (a "
                                    "cycle of one)"),
                           cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<bool> IncludeCandidates(
+    "include-candidates",
+    cl::desc("callers, callees, blast-radius, cycles, tests-for, diff: walk "
+             "through candidate calls too (one of several overloads of an "
+             "unresolved call in a template)"),
+    cl::sub(QueryCmd), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
@@ -405,15 +411,16 @@ int runQueryCommand() {
             : EdgesOpt == CycleEdges::References ? "references"
                                                  : "calls";
   O.NoSelfLoops = NoSelfLoops;
+  O.IncludeCandidates = IncludeCandidates;
   O.External = WithExternal;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
   // Tables fit the terminal; piped, they keep their full width.
   O.Width = Terminal ? terminalColumns() : 0;
-  const cl::Option *QueryOpts[] = {&Depth,      &Hops,         &Top,
-                                   &KindFilter, &FileFilter,   &NameFilter,
-                                   &EdgesOpt,   &WithExternal, &NoSelfLoops};
+  const cl::Option *QueryOpts[] = {
+      &Depth,      &Hops,     &Top,          &KindFilter,  &FileFilter,
+      &NameFilter, &EdgesOpt, &WithExternal, &NoSelfLoops, &IncludeCandidates};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());
@@ -549,8 +556,8 @@ int main(int Argc, char **Argv) {
   if (DiffCmd) {
     if (DiffArgs.size() != 2)
       return usage("diff takes two exports: BASE.json HEAD.json");
-    return report(
-        runDiff(DiffArgs[0], DiffArgs[1], Hops, DiffFormatOpt, outs()));
+    return report(runDiff(DiffArgs[0], DiffArgs[1], Hops, DiffFormatOpt, outs(),
+                          IncludeCandidates));
   }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
             "extract, export, query, diff (see --help)\n";

@@ -68,7 +68,7 @@ TEST_F(QueryCommandsTest, OptionsASubcommandDoesNotTakeAreRejected) {
   Result R = run(Index, {"callers", "geo::totalArea"}, O);
   EXPECT_EQ(R.Kind, QueryError::Usage);
   EXPECT_EQ(R.Error, "query callers does not take --kind (its options: "
-                     "--depth, --format)");
+                     "--depth, --include-candidates, --format)");
   EXPECT_TRUE(R.Out.empty());
   // The same option where it belongs.
   R = run(Index, {"entities"}, O);
