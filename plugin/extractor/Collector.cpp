@@ -205,6 +205,40 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
   }
 }
 
+namespace {
+
+/// A member of a class template specialization that asEntity() does not map
+/// (a field, a type alias, a member enum or its enumerators), as the member
+/// of the template it was instantiated from; D itself otherwise. Clang's
+/// index does the same for references when it skips instantiations.
+const NamedDecl *memberPattern(const NamedDecl *D) {
+  if (const auto *ED = dyn_cast<EnumDecl>(D)) {
+    if (const EnumDecl *P = ED->getInstantiatedFromMemberEnum())
+      return P;
+    return D;
+  }
+  if (const auto *EC = dyn_cast<EnumConstantDecl>(D)) {
+    if (const auto *ED = dyn_cast<EnumDecl>(EC->getDeclContext()))
+      if (const EnumDecl *P = ED->getInstantiatedFromMemberEnum())
+        for (const NamedDecl *M : P->lookup(EC->getDeclName()))
+          return M;
+    return D;
+  }
+  if (!isa<FieldDecl, TypedefNameDecl>(D))
+    return D;
+  const auto *RD = dyn_cast<CXXRecordDecl>(D->getDeclContext());
+  const CXXRecordDecl *Pattern =
+      RD ? RD->getTemplateInstantiationPattern() : nullptr;
+  if (!Pattern)
+    return D;
+  for (const NamedDecl *M : Pattern->lookup(D->getDeclName()))
+    if (!M->isImplicit() && M->getKind() == D->getKind())
+      return M;
+  return D;
+}
+
+} // namespace
+
 void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
                             ArrayRef<index::SymbolRelation> Relations,
                             SourceLocation Loc, const Decl *Parent,
@@ -216,6 +250,14 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
   for (const index::SymbolRelation &R : Relations)
     if (R.Roles & static_cast<unsigned>(SymbolRole::RelationBaseOf))
       return; // a base specifier: an `inherits` edge, not a type use
+  if (InInstantiation) {
+    const NamedDecl *P = memberPattern(D);
+    if (P != D) {
+      D = asEntity(P);
+      if (!D)
+        return;
+    }
+  }
   UnitBuilder &U = T.unit(FS);
   EntityKind K = *entityKind(D);
   EdgeKind EK;
@@ -282,6 +324,11 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
   Id To = G.idOf(D).first;
   G.addEdge(U, EK, From, To, Loc, Virtual, Access::None, false, Candidate);
   G.noteTarget(U, D);
+  if (InInstantiation &&
+      (EK == EdgeKind::Calls || EK == EdgeKind::References)) {
+    auto [Line, Col] = T.lineCol(Loc);
+    U.Resolved.insert({EK, From, Line, Col});
+  }
 }
 
 bool Collector::isCandidate(const Expr *E) {

@@ -47,6 +47,13 @@ public:
 
   void finish() override {}
 
+  /// While set, the occurrences come from the bodies of implicit template
+  /// instantiations (IndexAction's instantiation pass): what they reference
+  /// is attributed to the templates it comes from (the container and the
+  /// target, members of class template specializations included), and each
+  /// call or reference is noted in its unit's Resolved set.
+  void setInInstantiation(bool On) { InInstantiation = On; }
+
 private:
   void onDeclaration(const clang::NamedDecl *D,
                      clang::index::SymbolRoleSet Roles,
@@ -83,6 +90,7 @@ private:
   /// isCandidate() of each overload set seen: the index reports one
   /// reference per member of the set.
   llvm::DenseMap<const clang::Expr *, bool> OverloadSets;
+  bool InInstantiation = false;
 };
 
 } // namespace codeindex

@@ -135,6 +135,11 @@ cl::opt<bool> IndexSystem("index-system",
                           cl::desc("Also index entities in system and "
                                    "third-party headers"),
                           cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<bool> IndexInstantiations(
+    "index-instantiations",
+    cl::desc("Also index the bodies of implicit template instantiations: "
+             "their calls and references count for the template"),
+    cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> NoDedup("no-header-dedup",
                       cl::desc("Index every header in every TU that reads "
                                "it (slower; for comparison)"),
@@ -521,6 +526,7 @@ int main(int Argc, char **Argv) {
     R.ExcludeTests = Tests == TestsMode::Exclude;
     R.Full = Full;
     R.IndexSystem = IndexSystem;
+    R.IndexInstantiations = IndexInstantiations;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
     R.WaitForLock = Wait.getNumOccurrences() > 0;
