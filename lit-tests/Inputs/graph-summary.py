@@ -2,7 +2,7 @@
 """Prints a code-index graph export as sorted, readable lines for FileCheck.
 
   entity KIND QUALIFIED_NAME | SIGNATURE | flags | FILE:LINE:COL | def|decl|external [access] [test]
-  edge KIND FROM -> TO | FILE:LINE:COL[ virtual], ...
+  edge KIND FROM -> TO | FILE:LINE:COL[ virtual][ candidate], ...
   file PATH | role | status
   include-edges use file:PATH endpoints; entity endpoints use the qualified
   name, or the signature when several entities share a qualified name.
@@ -69,8 +69,9 @@ def main():
             if a.no_external and ((ed["to"] in ents and ents[ed["to"]]["external"]) or
                                   (ed["to"] in files and files[ed["to"]]["role"] == "system")):
                 continue
-            sites = ", ".join("%s:%d:%d%s" % (s["file"], s["line"], s["column"],
-                                              " virtual" if s.get("virtual") else "")
+            sites = ", ".join("%s:%d:%d%s%s" % (s["file"], s["line"], s["column"],
+                                                " virtual" if s.get("virtual") else "",
+                                                " candidate" if s.get("candidate") else "")
                               for s in ed["sites"])
             attrs = ""
             if ed["kind"] == "inherits":

@@ -225,6 +225,40 @@ void Collector::onDeclaration(const NamedDecl *D, index::SymbolRoleSet Roles,
   }
 }
 
+namespace {
+
+/// A member of a class template specialization that asEntity() does not map
+/// (a field, a type alias, a member enum or its enumerators), as the member
+/// of the template it was instantiated from; D itself otherwise. Clang's
+/// index does the same for references when it skips instantiations.
+const NamedDecl *memberPattern(const NamedDecl *D) {
+  if (const auto *ED = dyn_cast<EnumDecl>(D)) {
+    if (const EnumDecl *P = ED->getInstantiatedFromMemberEnum())
+      return P;
+    return D;
+  }
+  if (const auto *EC = dyn_cast<EnumConstantDecl>(D)) {
+    if (const auto *ED = dyn_cast<EnumDecl>(EC->getDeclContext()))
+      if (const EnumDecl *P = ED->getInstantiatedFromMemberEnum())
+        for (const NamedDecl *M : P->lookup(EC->getDeclName()))
+          return M;
+    return D;
+  }
+  if (!isa<FieldDecl, TypedefNameDecl>(D))
+    return D;
+  const auto *RD = dyn_cast<CXXRecordDecl>(D->getDeclContext());
+  const CXXRecordDecl *Pattern =
+      RD ? RD->getTemplateInstantiationPattern() : nullptr;
+  if (!Pattern)
+    return D;
+  for (const NamedDecl *M : Pattern->lookup(D->getDeclName()))
+    if (!M->isImplicit() && M->getKind() == D->getKind())
+      return M;
+  return D;
+}
+
+} // namespace
+
 void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
                             ArrayRef<index::SymbolRelation> Relations,
                             SourceLocation Loc, const Decl *Parent,
@@ -236,6 +270,14 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
   for (const index::SymbolRelation &R : Relations)
     if (R.Roles & static_cast<unsigned>(SymbolRole::RelationBaseOf))
       return; // a base specifier: an `inherits` edge, not a type use
+  if (InInstantiation) {
+    const NamedDecl *P = memberPattern(D);
+    if (P != D) {
+      D = asEntity(P);
+      if (!D)
+        return;
+    }
+  }
   UnitBuilder &U = T.unit(FS);
   EntityKind K = *entityKind(D);
   EdgeKind EK;
@@ -278,6 +320,7 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
     EK = EdgeKind::References;
     break;
   }
+  bool Candidate = isCandidate(OrigE);
   const Decl *Container = Parent;
   if (!Container)
     for (const index::SymbolRelation &R : Relations)
@@ -299,8 +342,34 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
       }
   Id From = G.sourceNode(U, Container);
   Id To = G.idOf(D).first;
-  G.addEdge(U, EK, From, To, Loc, Virtual);
+  G.addEdge(U, EK, From, To, Loc, Virtual, Access::None, false, Candidate);
   G.noteTarget(U, D);
+  if (InInstantiation &&
+      (EK == EdgeKind::Calls || EK == EdgeKind::References)) {
+    auto [Line, Col] = T.lineCol(Loc);
+    U.Resolved.insert({EK, From, Line, Col});
+  }
+}
+
+bool Collector::isCandidate(const Expr *E) {
+  if (!E)
+    return false;
+  if (isa<CXXDependentScopeMemberExpr, DependentScopeDeclRefExpr>(E))
+    return true;
+  const auto *OE = dyn_cast<OverloadExpr>(E);
+  if (!OE)
+    return false;
+  auto [It, New] = OverloadSets.try_emplace(E, false);
+  if (New) {
+    // Count entities, not declarations: a using-declaration and the
+    // function it names, or two redeclarations, are one candidate.
+    llvm::SmallPtrSet<const Decl *, 8> Entities;
+    for (const NamedDecl *D : OE->decls())
+      if (const NamedDecl *En = asEntity(D->getUnderlyingDecl()))
+        Entities.insert(En->getCanonicalDecl());
+    It->second = Entities.size() > 1;
+  }
+  return It->second;
 }
 
 const llvm::StringMap<std::vector<unsigned>> &

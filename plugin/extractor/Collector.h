@@ -47,6 +47,13 @@ public:
 
   void finish() override {}
 
+  /// While set, the occurrences come from the bodies of implicit template
+  /// instantiations (IndexAction's instantiation pass): what they reference
+  /// is attributed to the templates it comes from (the container and the
+  /// target, members of class template specializations included), and each
+  /// call or reference is noted in its unit's Resolved set.
+  void setInInstantiation(bool On) { InInstantiation = On; }
+
 private:
   void onDeclaration(const clang::NamedDecl *D,
                      clang::index::SymbolRoleSet Roles,
@@ -55,6 +62,11 @@ private:
                    llvm::ArrayRef<clang::index::SymbolRelation> Relations,
                    clang::SourceLocation Loc, const clang::Decl *Parent,
                    const clang::Expr *OrigE, FileState &FS);
+  /// Whether a reference made by E names a candidate rather than the
+  /// callee: E is an overload set Clang could not resolve (a dependent call
+  /// in a template) with two or more entities in it, or a dependent name
+  /// the index resolved by looking into the primary template.
+  bool isCandidate(const clang::Expr *E);
   Extent extentOf(const clang::Decl *D, clang::FileID FID,
                   clang::SourceLocation Fallback);
 
@@ -75,6 +87,10 @@ private:
       MacroDefs;
   /// Anonymous namespaces already declared (Clang's index skips them).
   llvm::SmallPtrSet<const clang::Decl *, 4> AnonNamespaces;
+  /// isCandidate() of each overload set seen: the index reports one
+  /// reference per member of the set.
+  llvm::DenseMap<const clang::Expr *, bool> OverloadSets;
+  bool InInstantiation = false;
 };
 
 } // namespace codeindex

@@ -55,6 +55,11 @@ struct ExtractOptions {
   /// Stop a TU's frontend after this many seconds (0: no limit). The stop
   /// is cooperative: see docs/performance.md for what it can interrupt.
   unsigned TuTimeoutSeconds = 0;
+  /// Index the bodies of implicit template instantiations too: what they
+  /// call and reference is attributed to the template they come from, and a
+  /// call they resolve replaces the candidate calls at its site
+  /// (--index-instantiations; docs/graph-schema.md).
+  bool IndexInstantiations = false;
 };
 
 /// What every TU of a run shares. The members are referenced, not owned: the

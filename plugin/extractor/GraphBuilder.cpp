@@ -105,7 +105,7 @@ EdgeFact &GraphBuilder::edge(UnitBuilder &U, EdgeKind K, Id From, Id To) {
 
 void GraphBuilder::addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To,
                            SourceLocation Site, bool Virtual, Access A,
-                           bool VirtualBase) {
+                           bool VirtualBase, bool Candidate) {
   if (!From || !To)
     return;
   // Recursion and a function naming itself (taking its own address) are
@@ -121,7 +121,7 @@ void GraphBuilder::addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To,
   }
   if (Site.isValid()) {
     auto [Line, Col] = T.lineCol(Site);
-    E.Sites.push_back(SiteFact{Line, Col, Virtual});
+    E.Sites.push_back(SiteFact{Line, Col, Virtual, Candidate});
   }
 }
 

@@ -53,10 +53,12 @@ public:
 
   /// Adds an edge between two entities (or a file and an entity) with its
   /// site. Edges without an end are dropped, and so are self-loops other
-  /// than calls and references (recursion is kept).
+  /// than calls and references (recursion is kept). Candidate marks the
+  /// site as one candidate of an unresolved overload set (SiteFact).
   void addEdge(UnitBuilder &U, EdgeKind K, Id From, Id To,
                clang::SourceLocation Site, bool Virtual = false,
-               Access A = Access::None, bool VirtualBase = false);
+               Access A = Access::None, bool VirtualBase = false,
+               bool Candidate = false);
 
   /// Makes sure the target of an edge exists in the graph: its declaring
   /// unit emits it, or this unit records it as external (with its parents).

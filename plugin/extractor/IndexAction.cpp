@@ -132,6 +132,7 @@ public:
 private:
   void indexAstFiles();
   void indexAstFileMacros();
+  void indexInstantiations();
 
   TuState &T;
   GraphBuilder &G;
@@ -139,6 +140,55 @@ private:
   std::shared_ptr<Collector> C;
   index::IndexingOptions Opts;
 };
+
+/// --index-instantiations: notes each implicit instantiation of a function
+/// definition that Sema hands to the consumers (it does, so that code
+/// generation sees it) when its template is in a file this TU owns.
+class InstantiationRecorder : public ASTConsumer {
+public:
+  explicit InstantiationRecorder(TuState &T) : T(T) {}
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    for (Decl *D : DG)
+      if (const auto *FD = dyn_cast<FunctionDecl>(D);
+          FD && FD->doesThisDeclarationHaveABody() &&
+          FD->getTemplateSpecializationKind() == TSK_ImplicitInstantiation)
+        if (FileState *FS = T.fileStateFor(FD->getLocation()); FS && FS->Owned)
+          T.Instantiations.push_back(FD);
+    return true;
+  }
+
+private:
+  TuState &T;
+};
+
+/// Drops the candidate sites of U that an instantiation resolved (a call or
+/// reference of the same kind from the same entity at the same place), and
+/// the edges left without a site.
+void dropResolvedCandidates(UnitBuilder &U) {
+  if (U.Resolved.empty())
+    return;
+  bool Emptied = false;
+  for (EdgeFact &E : U.Facts.Edges) {
+    if (E.Sites.empty())
+      continue;
+    std::erase_if(E.Sites, [&](const SiteFact &S) {
+      return S.Candidate &&
+             U.Resolved.count({E.Kind, E.From, S.Line, S.Column});
+    });
+    Emptied |= E.Sites.empty();
+  }
+  if (!Emptied)
+    return;
+  std::erase_if(U.Facts.Edges, [](const EdgeFact &E) {
+    return E.Sites.empty() &&
+           (E.Kind == EdgeKind::Calls || E.Kind == EdgeKind::References);
+  });
+  U.EdgeIndex.clear();
+  for (size_t I = 0; I < U.Facts.Edges.size(); ++I) {
+    const EdgeFact &E = U.Facts.Edges[I];
+    U.EdgeIndex[std::make_tuple(E.Kind, E.From, E.To)] = I;
+  }
+}
 
 class ConstructFinder : public RecursiveASTVisitor<ConstructFinder> {
 public:
@@ -227,10 +277,30 @@ void FinishConsumer::indexAstFileMacros() {
   }
 }
 
+// The bodies of the implicit instantiations (--index-instantiations), which
+// Sema has made by now (the TU is complete), go through the collector as one
+// more batch of declarations, with Clang's index told to enter implicit
+// instantiations. The collector attributes their calls and references to
+// the templates (the sites are the templates' own source); a call resolved
+// there replaces the candidate calls at its site. Before the factory calls
+// are resolved: an instantiation can call std::make_unique<T> too.
+void FinishConsumer::indexInstantiations() {
+  if (T.Instantiations.empty())
+    return;
+  index::IndexingOptions IO = Opts;
+  IO.IndexImplicitInstantiation = true;
+  C->setInInstantiation(true);
+  index::indexTopLevelDecls(*T.AST, *T.PP, T.Instantiations, *C, IO);
+  C->setInInstantiation(false);
+  for (UnitBuilder &U : T.Units)
+    dropResolvedCandidates(U);
+}
+
 void FinishConsumer::HandleTranslationUnit(ASTContext &) {
   if (!T.S || T.TimedOut)
     return;
   indexAstFiles();
+  indexInstantiations();
   for (const TuState::FactoryCall &FC : T.FactoryCalls) {
     auto *FD = const_cast<FunctionDecl *>(FC.Callee);
     if (!FD->isDefined() && FD->getTemplateInstantiationPattern())
@@ -352,6 +422,8 @@ IndexFrontendAction::CreateASTConsumer(CompilerInstance &CI, StringRef) {
     return FS && !FS->Owned;
   };
   std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+  if (T.Ctx.Options.IndexInstantiations)
+    Consumers.push_back(std::make_unique<InstantiationRecorder>(T));
   Consumers.push_back(
       index::createIndexingASTConsumer(C, Opts, PP, std::move(SkipBody)));
   Consumers.push_back(std::make_unique<FinishConsumer>(T, G, CI, C, Opts));

@@ -41,11 +41,14 @@ public:
   void ExecuteAction() override;
 
   // Sema skips the pending implicit instantiations at the end of a TU_Prefix
-  // translation unit: the index does not record references that exist only
-  // inside implicit instantiations, and this saves a large share of the time
-  // on template-heavy code (docs/graph-schema.md says what the index keeps).
+  // translation unit: without --index-instantiations the index does not
+  // record references that exist only inside implicit instantiations, and
+  // this saves a large share of the time on template-heavy code
+  // (docs/graph-schema.md says what the index keeps). With it, the TU is
+  // complete, so that Sema instantiates what the code uses.
   clang::TranslationUnitKind getTranslationUnitKind() override {
-    return clang::TU_Prefix;
+    return T.Ctx.Options.IndexInstantiations ? clang::TU_Complete
+                                             : clang::TU_Prefix;
   }
 
   std::unique_ptr<clang::ASTConsumer>

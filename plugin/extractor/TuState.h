@@ -32,6 +32,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -68,6 +69,10 @@ struct UnitBuilder {
   };
   std::vector<Expansion> Expansions;
   std::vector<std::string> Includes; ///< spelled, for test detection
+  /// (kind, from, line, column) of each call and reference an implicit
+  /// instantiation made in this unit: the candidate sites at the same place
+  /// are dropped (FinishConsumer::indexInstantiations).
+  std::set<std::tuple<EdgeKind, Id, uint32_t, uint32_t>> Resolved;
 };
 
 class TuState {
@@ -103,6 +108,10 @@ public:
     clang::SourceLocation Loc;
   };
   std::vector<FactoryCall> FactoryCalls;
+
+  /// --index-instantiations: the implicit instantiations of function
+  /// definitions in files this TU owns, as Sema made them.
+  std::vector<const clang::Decl *> Instantiations;
 
   // --tu-timeout. The frontend runs on this thread and cannot be killed, so
   // it is stopped from the inside: the Watchdog thread sets Expired at the

@@ -190,6 +190,7 @@ std::string optionsFingerprint(const ExtractOptions &O,
   J["tests"] = O.ExcludeTests ? "exclude" : "include";
   J["exclude"] = Exclude;
   J["header_dedup"] = O.DedupHeaders;
+  J["instantiations"] = O.IndexInstantiations;
   return J.dump();
 }
 
@@ -307,6 +308,7 @@ llvm::Error ExtractRun::loadInputs() {
   Opts.Root = Root;
   Opts.BuildDir = realPath(BuildDir);
   Opts.IndexSystem = R.IndexSystem;
+  Opts.IndexInstantiations = R.IndexInstantiations;
   Opts.ExcludeTests = R.ExcludeTests;
   Opts.DedupHeaders = R.DedupHeaders;
   Opts.TuTimeoutSeconds = R.TuTimeoutSeconds;

@@ -36,6 +36,7 @@ struct ExtractRequest {
   bool ExcludeTests = false;
   bool Full = false;
   bool IndexSystem = false;
+  bool IndexInstantiations = false; ///< ExtractOptions::IndexInstantiations
   bool DedupHeaders = true;
   bool Strict = false;
   /// Wait for another run holding the index lock (printing who holds it)

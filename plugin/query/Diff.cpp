@@ -292,9 +292,9 @@ ChangedEntry changedEntry(GraphView &BaseV, GraphView &HeadV, Id Old, Id New,
 
 } // namespace
 
-ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head,
-                 unsigned Hops) {
-  GraphView BaseV(Base), HeadV(Head);
+ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
+                 bool IncludeCandidates) {
+  GraphView BaseV(Base, IncludeCandidates), HeadV(Head, IncludeCandidates);
   std::vector<Id> Added, Removed;
   Pairs Changed;
   for (Id I : projectEntities(Head))

@@ -39,7 +39,10 @@
 namespace codeindex {
 
 /// Computes the JSON shape of the diff between two loaded graphs.
-ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops);
+/// IncludeCandidates: the blast radius and tests walk through candidate
+/// edges too (GraphView::follows).
+ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
+                 bool IncludeCandidates = false);
 
 /// --format of `diff`.
 enum class DiffFormat { Markdown, Json, Sarif };
@@ -70,6 +73,8 @@ struct DiffRequest {
   std::string ReportUrl;
   unsigned FailOn = 0;     ///< failon:: bits
   std::string ToolVersion; ///< SARIF's tool.driver.version
+  /// The blast radius and tests walk through candidate calls too.
+  bool IncludeCandidates = false;
 };
 
 /// What a diff found, for the exit code.

@@ -45,7 +45,7 @@ Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
     if (Status St = loadGraphJson(*Path, *G); !St.isOk())
       return usageError(St.message());
   GraphIndex Base(std::move(B)), Head(std::move(H));
-  ojson D = diffGraphs(Base, Head, R.Hops);
+  ojson D = diffGraphs(Base, Head, R.Hops, R.IncludeCandidates);
   if (!R.FullReport.empty())
     if (Error E = writeJsonFile(R.FullReport, D))
       return std::move(E);

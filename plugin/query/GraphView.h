@@ -35,10 +35,23 @@ using ojson = nlohmann::ordered_json;
 
 class GraphView {
 public:
-  /// Does not own R, which must outlive the view.
-  explicit GraphView(const GraphReader &R) : R(R) {}
+  /// Does not own R, which must outlive the view. IncludeCandidates: see
+  /// follows().
+  explicit GraphView(const GraphReader &R, bool IncludeCandidates = false)
+      : R(R), IncludeCandidates(IncludeCandidates) {}
 
   const GraphReader &reader() const { return R; }
+
+  /// Whether the walks (Traversals.h: callers/callees at depth, blast
+  /// radius, tests, cycles, and what diff builds on them) go through E. A
+  /// candidate edge (isCandidateEdge: every site names one overload of a set
+  /// Clang could not resolve) is left out unless the view includes
+  /// candidates (`--include-candidates`): it may be a call that never
+  /// happens. Direct lookups (edges(), out(), in()) return every edge.
+  bool follows(const Edge &E) const {
+    return IncludeCandidates || !isCandidateEdge(E);
+  }
+  bool includesCandidates() const { return IncludeCandidates; }
 
   /// nullptr when I is not an entity (or not a file). Pointers stay valid
   /// for the life of the view.
@@ -93,6 +106,7 @@ public:
 
 private:
   const GraphReader &R;
+  bool IncludeCandidates;
   mutable llvm::DenseMap<Id, std::unique_ptr<Entity>> Entities;
   mutable llvm::DenseMap<Id, std::unique_ptr<FileInfo>> Files;
   mutable llvm::StringMap<Id> FilesByPath; ///< 0: no such file

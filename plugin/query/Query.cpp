@@ -574,6 +574,8 @@ Error cmdSearch(Ctx &C) {
 /// reached through virtual dispatch, the overridden method it calls.
 std::string viaText(const GraphView &G, const Reached &R) {
   std::string T = R.Depth == 1 ? "" : G.displayName(R.Via);
+  if (isCandidateEdge(*R.Through))
+    T += (T.empty() ? "" : ", ") + std::string("candidate");
   if (R.Dispatch)
     T += (T.empty() ? "" : ", ") + std::string("virtual call to ") +
          G.displayName(R.Through->To);
@@ -588,6 +590,27 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
   const GraphView &G = C.G;
   std::vector<Reached> R =
       Callers ? callers(G, *X, C.O.Depth) : callees(G, *X, C.O.Depth);
+  // The target's own candidate callers (callees) are listed at depth 1,
+  // marked, even when the walk does not go through them.
+  std::vector<Reached> Cand =
+      Callers ? candidateCallers(G, *X) : candidateCallees(G, *X);
+  if (!Cand.empty()) {
+    auto Layer1 =
+        llvm::find_if(R, [](const Reached &Re) { return Re.Depth > 1; });
+    std::vector<Reached> First(R.begin(), Layer1);
+    DenseSet<Id> Seen;
+    for (const Reached &Re : First)
+      Seen.insert(Re.Node);
+    for (const Reached &Re : Cand)
+      if (Seen.insert(Re.Node).second)
+        First.push_back(Re);
+    std::stable_sort(First.begin(), First.end(),
+                     [&](const Reached &A, const Reached &B) {
+                       return G.before(A.Node, B.Node);
+                     });
+    First.insert(First.end(), Layer1, R.end());
+    R = std::move(First);
+  }
   ojson J;
   J["target"] = G.ref(*X);
   J["depth"] = C.O.Depth;
@@ -598,6 +621,7 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
     E["entity"] = G.ref(Re.Node);
     E["via"] = formatId(Re.Via);
     E["dispatch"] = Re.Dispatch;
+    E["candidate"] = isCandidateEdge(*Re.Through);
     ojson Sites = ojson::array();
     for (const Site &S : Re.Through->Sites)
       Sites.push_back(siteText(S));
@@ -840,15 +864,20 @@ Error cmdCycles(Ctx &C) {
   EdgeKind K;
   if (EdgesName == "calls")
     K = EdgeKind::Calls;
+  else if (EdgesName == "references")
+    K = EdgeKind::References;
   else if (EdgesName == "includes")
     K = EdgeKind::Includes;
   else
-    return usageError("--edges takes calls or includes, not '" + EdgesName +
-                      "'");
+    return usageError("--edges takes calls, references or includes, not '" +
+                      EdgesName + "'");
   const GraphView &G = C.G;
-  std::vector<std::vector<Id>> Cycles = cycles(G, K);
+  // Self-loops exist only for calls and references (recursion, a function
+  // naming itself); an include of itself is not an edge.
+  std::vector<std::vector<Id>> Cycles = cycles(G, K, !C.O.NoSelfLoops);
   ojson J;
   J["edges"] = EdgesName;
+  J["self_loops"] = !C.O.NoSelfLoops;
   ojson A = ojson::array();
   for (const auto &M : Cycles) {
     ojson Cj;
@@ -867,8 +896,9 @@ Error cmdCycles(Ctx &C) {
   }
   unsigned N = 0;
   for (const auto &Cj : A) {
-    C.OS << "cycle " << ++N << " (" << Cj["size"].get<unsigned>()
-         << " members)\n";
+    unsigned Size = Cj["size"].get<unsigned>();
+    C.OS << "cycle " << ++N << " (" << Size
+         << (Size == 1 ? " member)\n" : " members)\n");
     if (K == EdgeKind::Includes) {
       for (const auto &R : Cj["members"])
         C.OS << "  " << str(R["file"]) << "\n";
@@ -1093,9 +1123,11 @@ Error cmdFile(Ctx &C) {
 
 const StringRef EntitiesOptions[] = {"kind", "file", "name", "external"};
 const StringRef SearchOptions[] = {"top", "external"};
-const StringRef DepthOptions[] = {"depth"};
-const StringRef HopsOptions[] = {"hops"};
-const StringRef CyclesOptions[] = {"edges"};
+const StringRef DepthOptions[] = {"depth", "include-candidates"};
+const StringRef HopsOptions[] = {"hops", "include-candidates"};
+const StringRef CyclesOptions[] = {"edges", "no-self-loops",
+                                   "include-candidates"};
+const StringRef TestsForOptions[] = {"include-candidates"};
 const StringRef HotspotsOptions[] = {"top", "external"};
 const StringRef CentralityOptions[] = {"method", "top", "edges", "external"};
 const StringRef GraphAnalyticsOptions[] = {"top", "edges", "external"};
@@ -1145,8 +1177,8 @@ const QueryCommand Commands[] = {
      "Everything that transitively calls or references SYMBOL, by hop",
      cmdBlastRadius},
     {"cycles", "", "", CyclesOptions,
-     "Strongly connected components of the call or include graph, largest "
-     "first",
+     "Strongly connected components of the call, reference or include "
+     "graph, largest first; direct recursion is a cycle of one",
      cmdCycles},
     {"hotspots", "", "", HotspotsOptions,
      "Entities ranked by fan-in and fan-out", cmdHotspots},
@@ -1156,12 +1188,8 @@ const QueryCommand Commands[] = {
      {},
      "What a file defines and declares, includes, and is included by",
      cmdFile},
-    {"tests-for",
-     "SYMBOL",
-     "an id or a name",
-     {},
-     "The tests that reach SYMBOL through calls",
-     cmdTestsFor},
+    {"tests-for", "SYMBOL", "an id or a name", TestsForOptions,
+     "The tests that reach SYMBOL through calls", cmdTestsFor},
     {"centrality", "", "", CentralityOptions,
      "Entities ranked by PageRank or betweenness (igraph)", cmdCentrality},
     {"communities", "", "", GraphAnalyticsOptions,
@@ -1182,11 +1210,15 @@ const QueryOptionInfo Options[] = {
     {"file", "GLOB", "Only entities whose file matches this glob"},
     {"name", "GLOB", "Only entities whose name or qualified name matches"},
     {"edges", "KINDS",
-     "Which graph (default calls): cycles takes calls or includes, the "
-     "analytics a comma-separated list of entity edge kinds"},
+     "Which graph (default calls): cycles takes calls, references or "
+     "includes, the analytics a comma-separated list of entity edge kinds"},
     {"method", "pagerank|betweenness",
      "centrality: the measure (default pagerank)"},
+    {"no-self-loops", "", "Leave out cycles of one (direct recursion)"},
     {"external", "", "Include external entities"},
+    {"include-candidates", "",
+     "Walk through candidate calls too (one of several overloads of an "
+     "unresolved call in a template)"},
 };
 
 const QueryOptionInfo *findOption(StringRef Name) {
@@ -1335,7 +1367,7 @@ Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
   std::string Out;
   raw_string_ostream Buf(Out);
   Buf.enable_colors(O.Color);
-  GraphView G(R);
+  GraphView G(R, O.IncludeCandidates);
   QueryContext C{G, O, Buf, Args.drop_front()};
   Error E = Cmd->Run(C);
   if (Error ReadErr = R.takeError()) {

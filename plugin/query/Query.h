@@ -47,14 +47,18 @@ enum class OutputFormat { Table, Json };
 /// that the others can be rejected.
 struct QueryOptions {
   OutputFormat Format = OutputFormat::Table;
-  unsigned Depth = 1;    ///< --depth
-  unsigned Hops = 2;     ///< --hops
-  unsigned Top = 10;     ///< --top
-  std::string Kind;      ///< --kind
-  std::string File;      ///< --file (glob)
-  std::string Name;      ///< --name (glob)
-  std::string Edges;     ///< --edges calls|includes, or a list of kinds
-  std::string Method;    ///< --method pagerank|betweenness
+  unsigned Depth = 1;       ///< --depth
+  unsigned Hops = 2;        ///< --hops
+  unsigned Top = 10;        ///< --top
+  std::string Kind;         ///< --kind
+  std::string File;         ///< --file (glob)
+  std::string Name;         ///< --name (glob)
+  std::string Edges;        ///< --edges: one graph, or a list of kinds
+  std::string Method;       ///< --method pagerank|betweenness
+  bool NoSelfLoops = false; ///< --no-self-loops
+  /// --include-candidates: walks go through candidate edges too
+  /// (GraphView::follows).
+  bool IncludeCandidates = false;
   bool External = false; ///< --external
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).

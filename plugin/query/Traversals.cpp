@@ -45,11 +45,13 @@ std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
 std::vector<Step> callerSteps(const GraphView &G, Id I) {
   std::vector<Step> S;
   for (const Edge &E : G.in(EdgeKind::Calls, I))
-    S.push_back({E.From, &E, false});
+    if (G.follows(E))
+      S.push_back({E.From, &E, false});
   // A virtual call to a method I overrides may dispatch to I.
   for (const Edge &O : G.out(EdgeKind::Overrides, I))
     for (const Edge &E : G.in(EdgeKind::Calls, O.To))
-      if (llvm::any_of(E.Sites, [](const Site &St) { return St.Virtual; }))
+      if (G.follows(E) &&
+          llvm::any_of(E.Sites, [](const Site &St) { return St.Virtual; }))
         S.push_back({E.From, &E, true});
   return S;
 }
@@ -57,7 +59,8 @@ std::vector<Step> callerSteps(const GraphView &G, Id I) {
 std::vector<Step> calleeSteps(const GraphView &G, Id I) {
   std::vector<Step> S;
   for (const Edge &E : G.out(EdgeKind::Calls, I))
-    S.push_back({E.To, &E, false});
+    if (G.follows(E))
+      S.push_back({E.To, &E, false});
   return S;
 }
 
@@ -65,7 +68,7 @@ std::vector<Step> userSteps(const GraphView &G, Id I) {
   std::vector<Step> S = callerSteps(G, I);
   for (EdgeKind K : {EdgeKind::References, EdgeKind::UsesType})
     for (const Edge &E : G.in(K, I))
-      if (G.entity(E.From))
+      if (G.follows(E) && G.entity(E.From))
         S.push_back({E.From, &E, false});
   return S;
 }
@@ -76,6 +79,34 @@ std::vector<Reached> callers(const GraphView &G, Id X, unsigned Depth) {
 
 std::vector<Reached> callees(const GraphView &G, Id X, unsigned Depth) {
   return walk(G, X, Depth, [&](Id N) { return calleeSteps(G, N); });
+}
+
+namespace {
+
+/// X's neighbours through the call edges the view does not follow.
+std::vector<Reached> candidateNeighbours(const GraphView &G, Id X,
+                                         bool Callers) {
+  std::vector<Reached> R;
+  if (G.includesCandidates())
+    return R;
+  for (const Edge &E :
+       Callers ? G.in(EdgeKind::Calls, X) : G.out(EdgeKind::Calls, X))
+    if (!G.follows(E))
+      R.push_back({1, Callers ? E.From : E.To, X, &E, false});
+  llvm::sort(R, [&](const Reached &A, const Reached &B) {
+    return G.before(A.Node, B.Node);
+  });
+  return R;
+}
+
+} // namespace
+
+std::vector<Reached> candidateCallers(const GraphView &G, Id X) {
+  return candidateNeighbours(G, X, true);
+}
+
+std::vector<Reached> candidateCallees(const GraphView &G, Id X) {
+  return candidateNeighbours(G, X, false);
 }
 
 namespace {
@@ -164,13 +195,18 @@ template <> struct llvm::GraphTraits<codeindex::SccGraph *> {
 
 namespace codeindex {
 
-std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
-  // Self-loops are not cycles; only ids are kept from the scan.
+std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K,
+                                    bool SelfLoops) {
+  // A self-loop makes its node a cycle of one; the components need only the
+  // other arcs. Only ids are kept from the scan.
   std::vector<std::pair<Id, Id>> Arcs;
+  DenseSet<Id> Loops;
   DenseMap<Id, unsigned> Slot;
   SccGraph S;
   S.Nodes.emplace_back();
   G.reader().forEachEdge(K, [&](const Edge &E) {
+    if (!G.follows(E))
+      return true;
     for (Id I : {E.From, E.To})
       if (Slot.try_emplace(I, S.Nodes.size()).second) {
         S.Nodes.emplace_back();
@@ -178,6 +214,8 @@ std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
       }
     if (E.From != E.To)
       Arcs.emplace_back(E.From, E.To);
+    else if (SelfLoops)
+      Loops.insert(E.From);
     return true;
   });
   for (auto [From, To] : Arcs)
@@ -187,7 +225,7 @@ std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K) {
 
   std::vector<std::vector<Id>> Cycles;
   for (auto It = scc_begin(&S); !It.isAtEnd(); ++It) {
-    if (It->size() < 2)
+    if (It->size() < 2 && !Loops.count(It->front()->I))
       continue;
     std::vector<Id> M;
     for (SccGraph::Node *N : *It)

@@ -39,6 +39,9 @@ struct Step {
   bool Dispatch;
 };
 
+// Every step function and walk below goes only through the edges the view
+// follows (GraphView::follows): candidate edges only when it includes them.
+
 /// Breadth-first walk from Start up to MaxDepth layers (0: unlimited).
 /// Next(N) lists the steps from N. Start itself is not reported.
 std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
@@ -56,6 +59,13 @@ std::vector<Step> userSteps(const GraphView &G, Id I);
 /// `callers` / `callees` of X, up to Depth layers (0: unlimited).
 std::vector<Reached> callers(const GraphView &G, Id X, unsigned Depth);
 std::vector<Reached> callees(const GraphView &G, Id X, unsigned Depth);
+
+/// The callers / callees of X through the candidate edges the view does
+/// not follow, as depth-1 nodes (empty when the view includes candidates:
+/// callers() and callees() have them then). For listing X's own candidates
+/// beside its callers; no walk continues from them.
+std::vector<Reached> candidateCallers(const GraphView &G, Id X);
+std::vector<Reached> candidateCallees(const GraphView &G, Id X);
 
 /// The methods X overrides (transitively) and those overriding it.
 std::vector<Reached> overriddenMethods(const GraphView &G, Id X);
@@ -76,10 +86,13 @@ std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops);
 /// at distance 0, if it is a test).
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X);
 
-/// The strongly connected components of more than one node in the graph
-/// of edges of kind K (llvm::scc_iterator), each sorted, largest first
-/// (ties: by first member).
-std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K);
+/// The cycles of the graph of edges of kind K: its strongly connected
+/// components of more than one node (llvm::scc_iterator) and, when
+/// SelfLoops is set, each node with an edge to itself (direct recursion, a
+/// function taking its own address) as a cycle of one. Each is sorted,
+/// largest first (ties: by first member).
+std::vector<std::vector<Id>> cycles(const GraphView &G, EdgeKind K,
+                                    bool SelfLoops);
 
 } // namespace codeindex
 

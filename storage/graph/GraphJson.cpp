@@ -103,6 +103,8 @@ ojson toJson(const Edge &E) {
     SJ["column"] = S.Column;
     if (S.Virtual)
       SJ["virtual"] = true;
+    if (S.Candidate)
+      SJ["candidate"] = true;
     Sites.push_back(std::move(SJ));
   }
   J["sites"] = std::move(Sites);
@@ -570,7 +572,7 @@ Status writeGraphJson(GraphStore &G, const std::string &Path,
   StatsJson["dangling_edges_dropped"] = Dangling;
   std::string Head =
       "{\n  \"schema\": \"" + std::string(GraphSchemaName) +
-      "\",\n  \"schema_version\": " + std::to_string(GraphSchemaVersion) +
+      "\",\n  \"schema_version\": " + std::to_string(ExportSchemaVersion) +
       ",\n" + "  \"generator\": " + dumpLine(metaJson(G, meta::Generator)) +
       ",\n" + "  \"project\": " + dumpLine(metaJson(G, meta::Project)) + ",\n" +
       "  \"stats\": " + dumpLine(StatsJson) + ",\n";
@@ -656,7 +658,7 @@ Status loadGraph(GraphStore &G, Graph &Out) {
   uint64_t Dangling = 0;
   if (Status St = walkGraph(G, W, Stats, Dangling); !St.isOk())
     return St;
-  Out.SchemaVersion = GraphSchemaVersion;
+  Out.SchemaVersion = ExportSchemaVersion;
   Out.Generator = metaJson(G, meta::Generator);
   Out.Project = metaJson(G, meta::Project);
   Out.Run = metaJson(G, meta::Run);
@@ -739,7 +741,8 @@ Edge edgeFromJson(const nlohmann::json &J) {
   if (auto It = J.find("sites"); It != J.end() && It->is_array())
     for (const auto &S : *It)
       E.Sites.push_back(Site{S.value("file", ""), S.value("line", 0u),
-                             S.value("column", 0u), S.value("virtual", false)});
+                             S.value("column", 0u), S.value("virtual", false),
+                             S.value("candidate", false)});
   return E;
 }
 
@@ -757,11 +760,11 @@ Status loadGraphJson(const std::string &Path, Graph &Out) {
         "(missing \"schema\": \"code-index/graph\")");
   Out = Graph();
   Out.SchemaVersion = J.value("schema_version", 0);
-  if (Out.SchemaVersion != GraphSchemaVersion)
+  if (Out.SchemaVersion != ExportSchemaVersion)
     return Status::incompatible("'" + Path + "' has schema_version " +
                                 std::to_string(Out.SchemaVersion) +
                                 "; this tool reads version " +
-                                std::to_string(GraphSchemaVersion));
+                                std::to_string(ExportSchemaVersion));
   auto Obj = [&](const char *K) {
     auto It = J.find(K);
     return It == J.end() ? nlohmann::ordered_json::object()

@@ -21,6 +21,8 @@ namespace {
 
 constexpr uint8_t ValueFormat = 1;
 constexpr std::string_view SchemaKey = "graph_schema";
+// The bits of a site's flag byte.
+constexpr uint8_t SiteVirtual = 1, SiteCandidate = 2;
 
 // ---- values ---------------------------------------------------------------
 
@@ -107,7 +109,8 @@ std::string encodeEdge(const EdgeFact &E) {
   for (const SiteFact &S : E.Sites) {
     putVarint(V, S.Line);
     putVarint(V, S.Column);
-    V.push_back(S.Virtual ? 1 : 0);
+    V.push_back(static_cast<char>((S.Virtual ? SiteVirtual : 0) |
+                                  (S.Candidate ? SiteCandidate : 0)));
   }
   return V;
 }
@@ -123,9 +126,11 @@ bool decodeEdge(std::string_view In, EdgeFact &E) {
   E.Sites.resize(N);
   for (SiteFact &S : E.Sites) {
     uint8_t SV;
-    if (!D.getInt(S.Line) || !D.getInt(S.Column) || !D.getByte(SV))
+    if (!D.getInt(S.Line) || !D.getInt(S.Column) || !D.getByte(SV) ||
+        (SV & ~(SiteVirtual | SiteCandidate)))
       return false;
-    S.Virtual = SV;
+    S.Virtual = SV & SiteVirtual;
+    S.Candidate = SV & SiteCandidate;
   }
   return D.done();
 }
@@ -798,7 +803,8 @@ void mergeEdgeFact(Edge &Out, const EdgeFact &F, const std::string &Path,
     Out.Virtual = F.Virtual;
   }
   for (const SiteFact &SF : F.Sites)
-    Out.Sites.push_back(Site{Path, SF.Line, SF.Column, SF.Virtual});
+    Out.Sites.push_back(
+        Site{Path, SF.Line, SF.Column, SF.Virtual, SF.Candidate});
 }
 
 void finishEdge(Edge &E) {

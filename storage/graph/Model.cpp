@@ -196,6 +196,15 @@ std::optional<uint32_t> parseFlag(std::string_view S) {
   return std::nullopt;
 }
 
+bool isCandidateEdge(const Edge &E) {
+  if (E.Sites.empty())
+    return false;
+  for (const Site &S : E.Sites)
+    if (!S.Candidate)
+      return false;
+  return true;
+}
+
 bool isFunctionLike(EntityKind K) {
   switch (K) {
   case EntityKind::Function:

@@ -136,6 +136,11 @@ cl::opt<bool> IndexSystem("index-system",
                           cl::desc("Also index entities in system and "
                                    "third-party headers"),
                           cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<bool> IndexInstantiations(
+    "index-instantiations",
+    cl::desc("Also index the bodies of implicit template instantiations: "
+             "their calls and references count for the template"),
+    cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> NoDedup("no-header-dedup",
                       cl::desc("Index every header in every TU that reads "
                                "it (slower; for comparison)"),
@@ -270,6 +275,16 @@ cl::opt<std::string> MethodOpt("method",
                                         "betweenness"),
                                cl::value_desc("method"), cl::sub(QueryCmd),
                                cl::cat(Category));
+cl::opt<bool> NoSelfLoops("no-self-loops",
+                          cl::desc("cycles: leave out direct recursion (a "
+                                   "cycle of one)"),
+                          cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<bool> IncludeCandidates(
+    "include-candidates",
+    cl::desc("callers, callees, blast-radius, cycles, tests-for, diff: walk "
+             "through candidate calls too (one of several overloads of an "
+             "unresolved call in a template)"),
+    cl::sub(QueryCmd), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
                            cl::desc("entities, search, hotspots: include "
                                     "external entities"),
@@ -448,15 +463,18 @@ int runQueryCommand() {
   O.Name = NameFilter;
   O.Edges = EdgesOpt;
   O.Method = MethodOpt;
+  O.NoSelfLoops = NoSelfLoops;
+  O.IncludeCandidates = IncludeCandidates;
   O.External = WithExternal;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
   // Tables fit the terminal; piped, they keep their full width.
   O.Width = Terminal ? terminalColumns() : 0;
-  const cl::Option *QueryOpts[] = {&Depth,      &Hops,         &Top,
-                                   &KindFilter, &FileFilter,   &NameFilter,
-                                   &EdgesOpt,   &WithExternal, &MethodOpt};
+  const cl::Option *QueryOpts[] = {
+      &Depth,      &Hops,     &Top,          &KindFilter,  &FileFilter,
+      &NameFilter, &EdgesOpt, &WithExternal, &MethodOpt,   &NoSelfLoops,
+      &IncludeCandidates};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());
@@ -478,6 +496,7 @@ int runDiffCommand() {
   R.MaxBytes = MaxBytes;
   R.FullReport = FullReport;
   R.ReportUrl = ReportUrl;
+  R.IncludeCandidates = IncludeCandidates;
   // "code-indexer 1.2.3 (Clang ...)": SARIF wants the version alone.
   std::string Version = versionString();
   R.ToolVersion = StringRef(Version).split(' ').second.split(' ').first.str();
@@ -586,6 +605,7 @@ int main(int Argc, char **Argv) {
     R.ExcludeTests = Tests == TestsMode::Exclude;
     R.Full = Full;
     R.IndexSystem = IndexSystem;
+    R.IndexInstantiations = IndexInstantiations;
     R.DedupHeaders = !NoDedup;
     R.Strict = Strict;
     R.WaitForLock = Wait.getNumOccurrences() > 0;

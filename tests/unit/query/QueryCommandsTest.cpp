@@ -68,7 +68,7 @@ TEST_F(QueryCommandsTest, OptionsASubcommandDoesNotTakeAreRejected) {
   Result R = run(Index, {"callers", "geo::totalArea"}, O);
   EXPECT_EQ(R.Kind, QueryError::Usage);
   EXPECT_EQ(R.Error, "query callers does not take --kind (its options: "
-                     "--depth, --format)");
+                     "--depth, --include-candidates, --format)");
   EXPECT_TRUE(R.Out.empty());
   // The same option where it belongs.
   R = run(Index, {"entities"}, O);
@@ -90,7 +90,8 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
             "callers takes one argument: an id or a name");
   EXPECT_EQ(run(Index, {"stats", "x"}).Error, "stats takes no arguments");
   EXPECT_EQ(run(Index, {"cycles", "x"}).Error,
-            "cycles takes no arguments (options: --edges KINDS)");
+            "cycles takes no arguments (options: --edges KINDS, "
+            "--no-self-loops)");
   EXPECT_EQ(run(Index, {}).Error,
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});

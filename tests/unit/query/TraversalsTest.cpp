@@ -102,11 +102,17 @@ TEST_F(TraversalsTest, HierarchyAndOverrides) {
   EXPECT_THAT(overriddenMethods(G, ShapeArea), IsEmpty());
 }
 
-TEST_F(TraversalsTest, CyclesAreComponentsOfMoreThanOneNode) {
-  // recurse -> recurse is a self-loop, not a cycle.
-  EXPECT_THAT(cycles(G, EdgeKind::Calls),
+TEST_F(TraversalsTest, CyclesAreComponentsAndSelfLoops) {
+  // recurse -> recurse is a cycle of one, after the larger components.
+  EXPECT_THAT(cycles(G, EdgeKind::Calls, /*SelfLoops=*/true),
+              ElementsAre(ElementsAre(Id(ParseExpr), Id(ParseTerm)),
+                          ElementsAre(Id(Recurse))));
+  EXPECT_THAT(cycles(G, EdgeKind::Includes, true), IsEmpty());
+}
+
+TEST_F(TraversalsTest, CyclesWithoutSelfLoops) {
+  EXPECT_THAT(cycles(G, EdgeKind::Calls, /*SelfLoops=*/false),
               ElementsAre(ElementsAre(Id(ParseExpr), Id(ParseTerm))));
-  EXPECT_THAT(cycles(G, EdgeKind::Includes), IsEmpty());
 }
 
 TEST_F(TraversalsTest, ResolveByIdNameSuffixAndSignature) {

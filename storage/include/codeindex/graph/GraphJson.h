@@ -25,6 +25,9 @@
 namespace codeindex {
 
 inline constexpr std::string_view GraphSchemaName = "code-index/graph";
+/// The export's "schema_version": changes when a field is removed or changes
+/// meaning (docs/graph-schema.md, Compatibility), not when one is added.
+inline constexpr int ExportSchemaVersion = 1;
 
 /// Meta keys the extractor stores (as JSON text) and the export writes.
 namespace meta {

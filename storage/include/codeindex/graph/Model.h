@@ -170,6 +170,10 @@ struct EntityFact {
 struct SiteFact {
   uint32_t Line = 0, Column = 0;
   bool Virtual = false; ///< a virtual (dynamically dispatched) call
+  /// A call that names an overload set Clang could not resolve (a dependent
+  /// call in a template): the edge goes to one of several candidates, not
+  /// necessarily the function that runs.
+  bool Candidate = false;
   friend auto operator<=>(const SiteFact &, const SiteFact &) = default;
 };
 
@@ -278,6 +282,7 @@ struct Site {
   std::string File;
   uint32_t Line = 0, Column = 0;
   bool Virtual = false;
+  bool Candidate = false; ///< see SiteFact::Candidate
   friend auto operator<=>(const Site &, const Site &) = default;
 };
 
@@ -288,6 +293,11 @@ struct Edge {
   bool Virtual = false;
   std::vector<Site> Sites;
 };
+
+/// Whether every site of E is a candidate (and it has one): no site is a
+/// resolved call, so E may not be a call that happens. Walks leave such
+/// edges out unless asked for candidates.
+bool isCandidateEdge(const Edge &E);
 
 struct FileInfo {
   Id ID = 0;
