@@ -69,3 +69,6 @@ if "address" in getattr(config, "sanitize", ""):
     config.available_features.add("asan")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")
+# Graphviz's `dot` renders the pictures of the documentation's examples.
+if shutil.which("dot"):
+    config.available_features.add("graphviz")

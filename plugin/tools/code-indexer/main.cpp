@@ -196,7 +196,7 @@ cl::opt<unsigned> Depth("depth",
                         cl::init(1), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<unsigned> Hops("hops",
                        cl::desc("blast-radius, diff, export --focus: how "
-                                "many hops (default 2)"),
+                                "many hops (default 2; export: 1)"),
                        cl::init(2), cl::sub(QueryCmd), cl::sub(DiffCmd),
                        cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Top("top",
@@ -251,6 +251,22 @@ cl::opt<std::string> Input("input",
                            cl::desc("export --format dot: read this JSON "
                                     "export instead of --db"),
                            cl::value_desc("file"), cl::sub(ExportCmd),
+                           cl::cat(Category));
+cl::opt<std::string> DotEdges("edges",
+                              cl::desc("export --focus: the edge kinds to "
+                                       "follow and draw, comma-separated "
+                                       "(default calls,references,uses_type,"
+                                       "inherits,overrides)"),
+                              cl::value_desc("kinds"), cl::sub(ExportCmd),
+                              cl::cat(Category));
+cl::opt<bool> NoExternal("no-external",
+                         cl::desc("export --focus: leave external entities "
+                                  "out (they are leaves otherwise)"),
+                         cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<unsigned> MaxNodes("max-nodes",
+                           cl::desc("export --format dot: at most this many "
+                                    "nodes (default 60, 0: no limit)"),
+                           cl::init(DefaultMaxNodes), cl::sub(ExportCmd),
                            cl::cat(Category));
 cl::opt<std::string> Output("o",
                             cl::desc("export --format dot: write here "
@@ -379,8 +395,9 @@ std::string overview() {
          "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
          "  code-indexer export --db SPEC --json FILE\n"
          "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
-         "                      (--focus SYMBOL [--hops N] | --include-graph "
-         "DIR) [-o FILE]\n"
+         "                      (--focus SYMBOL [--hops N] [--edges KINDS]\n"
+         "                       [--no-external] | --include-graph DIR)\n"
+         "                      [--max-nodes N] [-o FILE]\n"
          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
          Subcommands +
          "  code-indexer diff BASE.json HEAD.json [--hops N] "
@@ -526,10 +543,13 @@ int main(int Argc, char **Argv) {
       D.Db = Db;
       D.Input = Input;
       D.Focus = Focus;
-      D.Hops = Hops;
+      D.Hops = Hops.getNumOccurrences() ? Hops : 1;
       D.IncludeDir = IncludeDir;
+      D.Edges = DotEdges;
+      D.NoExternal = NoExternal;
+      D.MaxNodes = MaxNodes;
       D.Output = Output;
-      return report(runDotExport(D, outs()));
+      return report(runDotExport(D, outs(), errs()));
     }
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
