@@ -1,6 +1,7 @@
 //===- Diff.cpp - What a change does to the code graph --------------------===//
 
 #include "query/Diff.h"
+#include "query/HtmlReport.h"
 #include "query/Traversals.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -320,6 +321,8 @@ Error runDiff(const std::string &BasePath, const std::string &HeadPath,
   ojson D = diffGraphs(Base, Head, Hops);
   if (F == DiffFormat::Json)
     printJson(OS, D);
+  else if (F == DiffFormat::Html)
+    writeDiffHtml(D, Head, OS);
   else
     printDiffMarkdown(D, OS);
   return Error::success();

@@ -25,7 +25,7 @@
 
 namespace codeindex {
 
-enum class DiffFormat { Markdown, Json };
+enum class DiffFormat { Markdown, Json, Html };
 
 /// Computes the JSON shape of the diff between two loaded graphs.
 ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops);

@@ -216,6 +216,10 @@ PictureCut writeFocusDot(const GraphView &G, Id Focus, const FocusOptions &O,
       Attrs += ", fillcolor=\"palegreen\"";
     else if (E->External)
       Attrs += ", fillcolor=\"gray90\", style=\"rounded,filled,dashed\"";
+    if (O.Link)
+      if (std::string URL = O.Link(N); !URL.empty())
+        Attrs += ", URL=" + quote(URL) + ", tooltip=" +
+                 quote(G.displayName(N) + " (" + G.location(N) + ")");
     OS << "  " << nodeName(N) << " [" << Attrs << "];\n";
   }
   // Ordered by kind and names; the edge's address only breaks ties between

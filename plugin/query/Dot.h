@@ -23,6 +23,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct FocusOptions {
   /// then by qualified name and id, so every node kept is connected to the
   /// focus through nodes kept.
   unsigned MaxNodes = DefaultMaxNodes;
+  /// When set, the URL a node links to (Graphviz's URL attribute; the SVG
+  /// renderer makes it a link), or "" for none. The HTML report links the
+  /// changed entities of a picture to their sections.
+  std::function<std::string(Id)> Link;
 };
 
 /// What a picture left out to stay within its MaxNodes.

@@ -4,7 +4,7 @@
 // code-indexer export --db SPEC --json FILE
 // code-indexer export --format dot (--db SPEC | --input FILE) --focus X ...
 // code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS] ...
-// code-indexer diff BASE.json HEAD.json [--hops N] [--format json]
+// code-indexer diff BASE.json HEAD.json [--hops N] [--format json|html]
 //
 //===----------------------------------------------------------------------===//
 
@@ -182,7 +182,9 @@ cl::opt<DiffFormat, false, ValueParser<DiffFormat, true>> DiffFormatOpt(
     "format", cl::desc("Output:"),
     cl::values(clEnumValN(DiffFormat::Markdown, "markdown",
                           "Markdown for a pull request (default)"),
-               clEnumValN(DiffFormat::Json, "json", "JSON")),
+               clEnumValN(DiffFormat::Json, "json", "JSON"),
+               clEnumValN(DiffFormat::Html, "html",
+                          "one self-contained HTML page with pictures")),
     cl::init(DiffFormat::Markdown), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<ExportFormat, false, ValueParser<ExportFormat, true>> ExportFormatOpt(
     "format", cl::desc("Output:"),
@@ -401,7 +403,7 @@ std::string overview() {
          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
          Subcommands +
          "  code-indexer diff BASE.json HEAD.json [--hops N] "
-         "[--format markdown|json]\n\n"
+         "[--format markdown|json|html]\n\n"
          "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n";
 }
 
