@@ -95,6 +95,14 @@ std::optional<Id> refId(const ojson &Ref) { return parseId(str(Ref, "id")); }
 
 std::string anchor(const ojson &Ref) { return "e-" + str(Ref, "id"); }
 
+/// A changed entity no test reaches: the diff's own "untested" verdict when
+/// it gives one (it may leave out kinds that tests do not call), else no
+/// tests at all.
+bool untested(const ojson &Changed) {
+  const ojson &V = at(Changed, "untested");
+  return V.is_boolean() ? V.get<bool>() : at(Changed, "tests").empty();
+}
+
 std::string plural(uint64_t N, StringRef One, StringRef Many) {
   return std::to_string(N) + " " + (N == 1 ? One : Many).str();
 }
@@ -153,6 +161,8 @@ private:
   void otherChanged(const ojson &Changed);
   void picture(const ojson &Entity, size_t Index);
   void entityTable(const char *Id, const char *Title, const ojson &List);
+  void renamed();
+  void testsToRun();
   void files();
   void edges();
   /// A list of entity names, at most O.MaxNames, the cut said.
@@ -204,6 +214,8 @@ void Page::write() {
     OS << "</section>\n";
     otherChanged(Changed);
   }
+  renamed();
+  testsToRun();
   entityTable("added", "Added entities", at(at(D, "entities"), "added"));
   entityTable("removed", "Removed entities", at(at(D, "entities"), "removed"));
   files();
@@ -263,8 +275,7 @@ void Page::summary() {
        << plural(Sig, "signature change", "signature changes")
        << "</strong>: callers may need updating.</p>\n";
   const ojson &Changed = at(at(D, "entities"), "changed");
-  size_t Untested = llvm::count_if(
-      Changed, [](const ojson &C) { return at(C, "tests").empty(); });
+  size_t Untested = llvm::count_if(Changed, untested);
   if (Untested)
     OS << "<p class=\"warn\"><strong>" << Untested << " of "
        << plural(Changed.size(), "changed entity", "changed entities")
@@ -282,7 +293,7 @@ void Page::contents(const ojson &Changed) {
        << escapeHtml(location(E)) << "</span>";
     if (flag(Changed[I], "signature_changed"))
       OS << "<span class=\"badge sig\">signature</span>";
-    if (at(Changed[I], "tests").empty())
+    if (untested(Changed[I]))
       OS << "<span class=\"badge untested\">untested</span>";
     OS << "</li>\n";
   }
@@ -323,9 +334,11 @@ void Page::changedEntity(const ojson &C, size_t Index) {
   code(label(E));
   OS << " <span class=\"meta\">" << escapeHtml(str(E, "kind")) << ", "
      << escapeHtml(location(E)) << "</span>"
-     << (Tests.empty() ? "<span class=\"badge untested\">no test reaches it"
-                         "</span>"
-                       : "<span class=\"badge tested\">tested</span>")
+     << (untested(C)     ? "<span class=\"badge untested\">no test reaches it"
+                           "</span>"
+         : Tests.empty() ? ""
+                         : "<span class=\"badge tested\">tested"
+                           "</span>")
      << "</h3>\n<ul class=\"facts\">\n";
   if (flag(C, "signature_changed")) {
     OS << "<li class=\"warn\"><strong>signature changed</strong>: ";
@@ -461,6 +474,40 @@ void Page::entityTable(const char *Id, const char *Title, const ojson &List) {
   }
   OS << "</table>\n";
   cut(Shown, List.size(), "entities");
+  OS << "</section>\n";
+}
+
+void Page::renamed() {
+  const ojson &List = at(at(D, "entities"), "renamed");
+  if (List.empty())
+    return;
+  OS << "<section id=\"renamed\">\n<h2>Renamed entities (" << List.size()
+     << ")</h2>\n<table>\n<tr><th>kind</th><th>old name</th><th>new name</th>"
+        "<th>location</th></tr>\n";
+  size_t Shown = 0;
+  for (const ojson &R : List) {
+    if (Shown == O.MaxRows)
+      break;
+    const ojson &New = at(R, "new");
+    OS << "<tr><td>" << escapeHtml(str(New, "kind")) << "</td><td>";
+    code(label(at(R, "old")));
+    OS << "</td><td>";
+    code(label(New));
+    OS << "</td><td>" << escapeHtml(location(New)) << "</td></tr>\n";
+    ++Shown;
+  }
+  OS << "</table>\n";
+  cut(Shown, List.size(), "renamed entities");
+  OS << "</section>\n";
+}
+
+void Page::testsToRun() {
+  const ojson &List = at(D, "tests_to_run");
+  if (List.empty())
+    return;
+  OS << "<section id=\"tests-to-run\">\n<h2>Tests to run (" << List.size()
+     << ")</h2>\n";
+  names(List);
   OS << "</section>\n";
 }
 

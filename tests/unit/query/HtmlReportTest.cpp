@@ -124,5 +124,37 @@ TEST(HtmlReportTest, ToleratesUnknownAndMissingFields) {
   EXPECT_THAT(Page, HasSubstr("</html>\n"));
 }
 
+// Fields a richer diff gives (renames, the tests to run, its own verdict
+// on what is untested) are shown when present.
+TEST(HtmlReportTest, RendersRenamesTestsToRunAndTheUntestedVerdict) {
+  GraphIndex H(shapes());
+  ojson D = ojson::parse(R"({
+    "summary": {"entities_changed": 1, "entities_renamed": 1},
+    "entities": {
+      "changed": [{"entity": {"id": "00000000000000fe", "kind": "class",
+                              "qualified_name": "Point", "file": "p.h",
+                              "line": 1},
+                   "untested": false, "tests": []}],
+      "renamed": [{"old": {"kind": "function", "qualified_name": "oldName",
+                           "file": "a.cpp", "line": 1},
+                   "new": {"kind": "function", "qualified_name": "newName",
+                           "file": "a.cpp", "line": 1}}]},
+    "tests_to_run": [{"kind": "function", "qualified_name": "Suite.Case",
+                      "file": "t.cpp", "line": 4}]
+  })");
+  std::string Page = html(D, H);
+  EXPECT_THAT(Page, HasSubstr("<tr><th>entities renamed</th><td "
+                              "class=\"n\">1</td></tr>"));
+  EXPECT_THAT(Page, HasSubstr("<tr><td>function</td><td><code>oldName</code>"
+                              "</td><td><code>newName</code></td><td>a.cpp:1"
+                              "</td></tr>"));
+  EXPECT_THAT(Page, HasSubstr("<h2>Tests to run (1)</h2>"));
+  EXPECT_THAT(Page, HasSubstr("<li><code>Suite.Case</code> <span "
+                              "class=\"meta\">t.cpp:4</span></li>"));
+  // The diff says a class without tests is not "untested".
+  EXPECT_THAT(Page, Not(HasSubstr("<span class=\"badge untested\">")));
+  EXPECT_THAT(Page, Not(HasSubstr("reached by no test")));
+}
+
 } // namespace
 } // namespace codeindex
