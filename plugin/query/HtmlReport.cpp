@@ -180,7 +180,6 @@ private:
   GraphView HeadView;
   raw_ostream &OS;
   const HtmlReportOptions &O;
-  std::optional<SvgRenderer> Renderer; ///< made for the first picture
   DenseSet<Id> Sections; ///< changed entities with a section to link to
 };
 
@@ -401,10 +400,8 @@ void Page::picture(const ojson &E, size_t Index) {
   std::string Dot;
   raw_string_ostream DotOS(Dot);
   PictureCut Cut = writeFocusDot(HeadView, *X, F, DotOS);
-  if (!Renderer)
-    Renderer.emplace();
   Expected<std::string> Svg =
-      Renderer->render(Dot, "p" + std::to_string(Index) + "-");
+      renderDotAsSvg(Dot, "p" + std::to_string(Index) + "-");
   OS << "<figure>\n";
   if (Svg)
     OS << *Svg << "\n";

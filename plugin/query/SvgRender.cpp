@@ -53,24 +53,20 @@ int renderData(int (*Fn)(GVC_t *, graph_t *, const char *, char **, Length *),
   return RC;
 }
 
+/// The one context (see the header); graphvizLock() held. Reachable from
+/// this static for the life of the process, so never reported as a leak.
+GVC_t *sharedContext() {
+  static GVC_t *Context = gvContext();
+  return Context;
+}
+
 } // namespace
 
-SvgRenderer::SvgRenderer() {
-  std::lock_guard<std::mutex> L(graphvizLock());
-  agseterrf(collectMessage);
-  Context = gvContext();
-}
-
-SvgRenderer::~SvgRenderer() {
-  std::lock_guard<std::mutex> L(graphvizLock());
-  if (Context)
-    gvFreeContext(Context);
-}
-
-Expected<std::string> SvgRenderer::render(StringRef Dot, StringRef IdPrefix) {
+Expected<std::string> renderDotAsSvg(StringRef Dot, StringRef IdPrefix) {
   std::lock_guard<std::mutex> L(graphvizLock());
   graphvizMessages().clear();
   agseterrf(collectMessage);
+  GVC_t *Context = sharedContext();
   if (!Context)
     return graphvizError("no context (libgvc failed to start)");
   std::string Text = Dot.str(); // agmemread wants a C string

@@ -14,36 +14,26 @@
 
 #include <string>
 
-struct GVC_s; // Graphviz's context (gvc.h), kept out of this header
-
 namespace codeindex {
 
-/// Owns one Graphviz context (its plugins are loaded once, when the
-/// renderer is made) and renders any number of pictures with it.
+/// Lays Dot out with the `dot` engine and returns the picture as one
+/// `<svg>` element (the XML prologue, doctype and comments dropped), to be
+/// inlined into HTML. Every `id` attribute in it starts with IdPrefix, so
+/// several pictures can share one page. Fails (llvm::StringError) with
+/// Graphviz's own message when the text does not parse, the layout engine
+/// or the SVG renderer is missing, or the layout fails.
 ///
-/// Thread-safety: Graphviz keeps process-wide state (its error handler,
-/// the parser's globals), so every renderer in the process takes one lock
-/// around each call into it; renderers may be used from several threads,
-/// one picture at a time.
-class SvgRenderer {
-public:
-  SvgRenderer();
-  ~SvgRenderer();
-  SvgRenderer(const SvgRenderer &) = delete;
-  SvgRenderer &operator=(const SvgRenderer &) = delete;
-
-  /// Lays Dot out with the `dot` engine and returns the picture as one
-  /// `<svg>` element (the XML prologue, doctype and comments dropped), to
-  /// be inlined into HTML. Every `id` attribute in it starts with IdPrefix,
-  /// so several pictures can share one page. Fails (llvm::StringError)
-  /// with Graphviz's own message when the text does not parse, the layout
-  /// engine or the SVG renderer is missing, or the layout fails.
-  llvm::Expected<std::string> render(llvm::StringRef Dot,
-                                     llvm::StringRef IdPrefix = "");
-
-private:
-  GVC_s *Context = nullptr;
-};
+/// Every call uses one Graphviz context, made at the first call and kept
+/// for the life of the process: Graphviz's text layout plugin keeps
+/// pointers into a context's font table, so a second context made after
+/// the first was freed would read freed memory (found by ASan); keeping
+/// one also loads the plugins once.
+///
+/// Thread-safety: Graphviz keeps process-wide state (the context, its
+/// error handler, the parser's globals), so calls are serialized by a lock
+/// inside; callers on several threads wait for each other.
+llvm::Expected<std::string> renderDotAsSvg(llvm::StringRef Dot,
+                                           llvm::StringRef IdPrefix = "");
 
 } // namespace codeindex
 

@@ -44,9 +44,8 @@ TEST(HtmlReportTest, EscapesTextAndAttributes) {
 }
 
 TEST(SvgRenderTest, RendersAnSvgElementWithPrefixedIds) {
-  SvgRenderer R;
-  llvm::Expected<std::string> Svg =
-      R.render("digraph \"a<b\" { n1 [label=\"x<&\\\"y\"]; n1 -> n2; }", "p7-");
+  llvm::Expected<std::string> Svg = renderDotAsSvg(
+      "digraph \"a<b\" { n1 [label=\"x<&\\\"y\"]; n1 -> n2; }", "p7-");
   ASSERT_TRUE(bool(Svg)) << llvm::toString(Svg.takeError());
   EXPECT_THAT(*Svg, StartsWith("<svg "));
   EXPECT_THAT(*Svg, Not(HasSubstr("<?xml")));
@@ -59,14 +58,13 @@ TEST(SvgRenderTest, RendersAnSvgElementWithPrefixedIds) {
 }
 
 TEST(SvgRenderTest, BadDotIsAnErrorWithGraphvizsMessage) {
-  SvgRenderer R;
-  llvm::Expected<std::string> Svg = R.render("digraph { a -> ; }");
+  llvm::Expected<std::string> Svg = renderDotAsSvg("digraph { a -> ; }");
   ASSERT_FALSE(bool(Svg));
   std::string Msg = llvm::toString(Svg.takeError());
   EXPECT_THAT(Msg, HasSubstr("Graphviz: cannot read the DOT text"));
   EXPECT_THAT(Msg, HasSubstr("syntax error in line 1"));
-  // The renderer still works after a failure.
-  llvm::Expected<std::string> Good = R.render("digraph { a -> b; }");
+  // Rendering still works after a failure.
+  llvm::Expected<std::string> Good = renderDotAsSvg("digraph { a -> b; }");
   ASSERT_TRUE(bool(Good)) << llvm::toString(Good.takeError());
   EXPECT_THAT(*Good, StartsWith("<svg "));
 }
