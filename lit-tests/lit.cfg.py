@@ -69,3 +69,15 @@ if "address" in getattr(config, "sanitize", ""):
     config.available_features.add("asan")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")
+# Graphviz's `dot` renders the pictures of the documentation's examples.
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
+# Headless Chromium loads the HTML diff report (diff-html-chromium.test);
+# without it that test is unsupported rather than failed. %chromium logs the
+# page's console to stderr (lines with "CONSOLE").
+_chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if _chromium:
+    config.available_features.add("chromium")
+    config.substitutions.append(
+        ("%chromium", _chromium + " --headless --no-sandbox --disable-gpu"
+         " --no-first-run --enable-logging=stderr --v=0"))

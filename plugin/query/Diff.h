@@ -45,7 +45,7 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
                  bool IncludeCandidates = false);
 
 /// --format of `diff`.
-enum class DiffFormat { Markdown, Json, Sarif };
+enum class DiffFormat { Markdown, Json, Sarif, Html };
 
 /// The conditions of `diff --fail-on` (a bit set).
 namespace failon {

@@ -9,6 +9,7 @@
 #include "query/Diff.h"
 #include "query/DiffMarkdown.h"
 #include "query/DiffSarif.h"
+#include "query/HtmlReport.h"
 #include "query/QueryError.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -64,6 +65,9 @@ Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
     break;
   case DiffFormat::Sarif:
     printJson(OS, diffSarif(D, R.ToolVersion));
+    break;
+  case DiffFormat::Html:
+    writeDiffHtml(D, Head, OS);
     break;
   }
 

@@ -4,7 +4,7 @@
 // code-indexer export --db SPEC --json FILE
 // code-indexer export --format dot (--db SPEC | --input FILE) --focus X ...
 // code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS] ...
-// code-indexer diff BASE.json HEAD.json [--hops N] [--format json|sarif]
+// code-indexer diff BASE.json HEAD.json [--hops N] [--format json|sarif|html]
 //                   [--max-bytes N] [--full-report FILE] [--fail-on ...]
 //
 //===----------------------------------------------------------------------===//
@@ -200,7 +200,9 @@ cl::opt<DiffFormat, false, ValueParser<DiffFormat, true>> DiffFormatOpt(
                           "Markdown for a pull request (default)"),
                clEnumValN(DiffFormat::Json, "json", "JSON"),
                clEnumValN(DiffFormat::Sarif, "sarif",
-                          "SARIF 2.1.0 for code scanning")),
+                          "SARIF 2.1.0 for code scanning"),
+               clEnumValN(DiffFormat::Html, "html",
+                          "one self-contained HTML page with pictures")),
     cl::init(DiffFormat::Markdown), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<unsigned> MaxBytes("max-bytes",
                            cl::desc("diff: the Markdown takes at most this "
@@ -241,7 +243,7 @@ cl::opt<unsigned> Depth("depth",
                         cl::init(1), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<unsigned> Hops("hops",
                        cl::desc("blast-radius, diff, export --focus: how "
-                                "many hops (default 2)"),
+                                "many hops (default 2; export: 1)"),
                        cl::init(2), cl::sub(QueryCmd), cl::sub(DiffCmd),
                        cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Top("top",
@@ -311,6 +313,22 @@ cl::opt<std::string> Input("input",
                            cl::desc("export --format dot: read this JSON "
                                     "export instead of --db"),
                            cl::value_desc("file"), cl::sub(ExportCmd),
+                           cl::cat(Category));
+cl::opt<std::string> DotEdges("edges",
+                              cl::desc("export --focus: the edge kinds to "
+                                       "follow and draw, comma-separated "
+                                       "(default calls,references,uses_type,"
+                                       "inherits,overrides)"),
+                              cl::value_desc("kinds"), cl::sub(ExportCmd),
+                              cl::cat(Category));
+cl::opt<bool> NoExternal("no-external",
+                         cl::desc("export --focus: leave external entities "
+                                  "out (they are leaves otherwise)"),
+                         cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<unsigned> MaxNodes("max-nodes",
+                           cl::desc("export --format dot: at most this many "
+                                    "nodes (default 60, 0: no limit)"),
+                           cl::init(DefaultMaxNodes), cl::sub(ExportCmd),
                            cl::cat(Category));
 cl::opt<std::string> Output("o",
                             cl::desc("export --format dot: write here "
@@ -439,12 +457,13 @@ std::string overview() {
          "  code-indexer extract -p BUILD [--db SPEC] [--json FILE]\n"
          "  code-indexer export --db SPEC --json FILE\n"
          "  code-indexer export --format dot (--db SPEC | --input FILE)\n"
-         "                      (--focus SYMBOL [--hops N] | --include-graph "
-         "DIR) [-o FILE]\n"
+         "                      (--focus SYMBOL [--hops N] [--edges KINDS]\n"
+         "                       [--no-external] | --include-graph DIR)\n"
+         "                      [--max-nodes N] [-o FILE]\n"
          "  code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS]\n" +
          Subcommands +
          "  code-indexer diff BASE.json HEAD.json [--hops N] "
-         "[--format markdown|json|sarif]\n"
+         "[--format markdown|json|sarif|html]\n"
          "                    [--max-bytes N] [--full-report FILE] "
          "[--report-url URL]\n"
          "                    [--fail-on untested,signature,any] "
@@ -627,10 +646,13 @@ int main(int Argc, char **Argv) {
       D.Db = Db;
       D.Input = Input;
       D.Focus = Focus;
-      D.Hops = Hops;
+      D.Hops = Hops.getNumOccurrences() ? Hops : 1;
       D.IncludeDir = IncludeDir;
+      D.Edges = DotEdges;
+      D.NoExternal = NoExternal;
+      D.MaxNodes = MaxNodes;
       D.Output = Output;
-      return report(runDotExport(D, outs()));
+      return report(runDotExport(D, outs(), errs()));
     }
     if (Db.empty() || Json.empty())
       return usage("export needs --db SPEC and --json FILE");
