@@ -156,4 +156,11 @@ void GraphIndex::forEachTranslationUnit(
       return;
 }
 
+std::string GraphIndex::projectRoot() const {
+  if (G.Project.is_object() && G.Project.contains("root") &&
+      G.Project["root"].is_string())
+    return G.Project["root"].get<std::string>();
+  return {};
+}
+
 } // namespace codeindex

@@ -15,6 +15,7 @@ inline constexpr int Ok = 0;
 inline constexpr int Usage = 1;      ///< bad option or bad input file
 inline constexpr int Store = 2;      ///< cannot open/lock/write the index
 inline constexpr int TuFailures = 3; ///< --strict and some TU failed
+inline constexpr int Listen = 4; ///< serve: cannot listen (port in use, ...)
 inline constexpr int Interrupted = 130;
 } // namespace exitcode
 

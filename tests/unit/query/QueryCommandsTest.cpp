@@ -44,7 +44,7 @@ protected:
 };
 
 TEST_F(QueryCommandsTest, EveryTableEntryDispatches) {
-  ASSERT_EQ(queryCommands().size(), 14u);
+  ASSERT_EQ(queryCommands().size(), 15u);
   for (const QueryCommand &C : queryCommands()) {
     std::vector<std::string> Args{C.Name.str()};
     if (C.Name == "file")
@@ -95,10 +95,11 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});
   EXPECT_EQ(R.Kind, QueryError::Usage);
-  EXPECT_EQ(R.Error, "unknown query subcommand 'frobnicate'; valid "
-                     "subcommands: stats, entities, entity, search, callers, "
-                     "callees, references, overrides, hierarchy, "
-                     "blast-radius, cycles, hotspots, file, tests-for");
+  EXPECT_EQ(R.Error,
+            "unknown query subcommand 'frobnicate'; valid "
+            "subcommands: stats, entities, entity, search, callers, "
+            "callees, references, overrides, hierarchy, "
+            "blast-radius, cycles, hotspots, file, tests-for, context");
 }
 
 TEST_F(QueryCommandsTest, UnknownAndAmbiguousSymbolsAreUsageErrors) {
