@@ -425,13 +425,36 @@ DOC_EXAMPLE = re.compile(
     r"    \$ curl -s '(http://127\.0\.0\.1:7719(/v1[^']*))'(?: \| jq \.)?\n((?:    .*\n)*)")
 
 
+def differences(want, got, path=""):
+    """Where two JSON values differ: "path: documented -> served"."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out = []
+        for k in list(want) + [k for k in got if k not in want]:
+            out += differences(want.get(k), got.get(k), path + "." + k)
+        return out
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        out = []
+        for i, (w, g) in enumerate(zip(want, got)):
+            out += differences(w, g, "%s[%d]" % (path, i))
+        return out
+    if want != got:
+        return ["%s: %s -> %s" % (path or ".", json.dumps(want)[:200], json.dumps(got)[:200])]
+    return []
+
+
 def mode_docs(a):
     text = open(a.doc, encoding="utf-8").read()
     s = Server(a.bin, a.db)
     index_path = a.db.split(":", 1)[1]
 
     def normal(v):
-        return json.loads(json.dumps(v).replace(index_path, "INDEX"))
+        if v.get("ok") and v["tokens"] != tokens_of(v["data"]):
+            fail("tokens %d, expected %d" % (v["tokens"], tokens_of(v["data"])))
+        v = json.loads(json.dumps(v).replace(index_path, "INDEX"))
+        if v.get("ok"):
+            # The estimate of the data as shown (the path is INDEX there).
+            v["tokens"] = tokens_of(v["data"])
+        return v
 
     out = []
     pos = 0
@@ -472,8 +495,8 @@ def mode_docs(a):
                     ok("%s (HTTP %d) as documented" % (path_query, got))
                 continue
             if want != env:
-                fail("%s: the server answers differently from docs/serve.md:\n%s"
-                     % (path_query, json.dumps(env, indent=2)[:2000]))
+                fail("%s: the server answers differently from docs/serve.md: %s"
+                     % (path_query, "; ".join(differences(want, env))[:2000]))
             else:
                 ok("%s (HTTP %d) as documented" % (path_query, got))
         if a.update:

@@ -8,6 +8,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -128,6 +129,8 @@ public:
 
 private:
   void gather();
+  /// Reads N's body (once; files are read once per answer).
+  void loadBody(Neighbour &N);
   ojson entryJson(const Neighbour &N) const;
   ojson bodyJson(const Neighbour &N) const;
   ojson testJson(const Test &T) const;
@@ -153,8 +156,53 @@ private:
   /// How many omitted entities "omitted" names (none when even the names
   /// do not fit: the counts still say what is missing).
   size_t MaxNames = 10;
+  /// A walk stopped before it had seen everything (see boundedWalk).
+  bool More = false;
   std::vector<Decision> Done;
+  /// The lines of each file read so far (none: unreadable).
+  llvm::StringMap<std::optional<std::string>> Files;
 };
+
+/// walk() (Traversals.h) that stops at Cap nodes: the layer that would go
+/// past it is cut (its nodes in id order, which needs no record read, the
+/// kept ones then in output order) and *Truncated is set. A hub has
+/// thousands of callers; no budget can show more than Cap of them, so the
+/// walk never reads the rest.
+std::vector<Reached> boundedWalk(const GraphView &G, Id Start,
+                                 unsigned MaxDepth, size_t Cap,
+                                 function_ref<std::vector<Step>(Id)> Next,
+                                 bool *Truncated) {
+  std::vector<Reached> R;
+  bool Cut = false;
+  DenseSet<Id> Seen{Start};
+  std::vector<Id> Frontier{Start};
+  for (unsigned Depth = 1;
+       !Frontier.empty() && (!MaxDepth || Depth <= MaxDepth); ++Depth) {
+    std::vector<Reached> Layer;
+    for (Id N : Frontier)
+      for (const Step &S : Next(N))
+        if (Seen.insert(S.To).second)
+          Layer.push_back({Depth, S.To, N, S.Through, S.Dispatch});
+    if (R.size() + Layer.size() > Cap) {
+      llvm::sort(Layer, [](const Reached &A, const Reached &B) {
+        return A.Node < B.Node;
+      });
+      Layer.resize(Cap - R.size());
+      Cut = *Truncated = true;
+    }
+    llvm::sort(Layer, [&](const Reached &A, const Reached &B) {
+      return G.before(A.Node, B.Node);
+    });
+    Frontier.clear();
+    for (const Reached &Re : Layer) {
+      Frontier.push_back(Re.Node);
+      R.push_back(Re);
+    }
+    if (Cut)
+      break;
+  }
+  return R;
+}
 
 void ContextBuilder::gather() {
   const Entity &E = *G.entity(X);
@@ -167,21 +215,54 @@ void ContextBuilder::gather() {
       SourceLines = splitLines(*Source);
   }
   auto Add = [&](const std::vector<Reached> &L, bool Caller) {
-    for (const Reached &R : L) {
-      Neighbour N{R, Caller, std::nullopt, 0, 0, {}, false, false};
-      if (const Entity *NE = G.entity(R.Node); NE && !NE->External) {
-        N.BodyFile = NE->File;
-        N.BodyLine = NE->Range.Line;
-        N.BodyEnd = std::max(NE->Range.EndLine, NE->Range.Line);
-        N.Body = readSourceLines(Root, NE->File, N.BodyLine, N.BodyEnd);
-      }
-      Ns.push_back(std::move(N));
-    }
+    for (const Reached &R : L)
+      Ns.push_back({R, Caller, std::nullopt, 0, 0, {}, false, false});
   };
-  Add(callers(G, X, Depth), true);
-  Add(callees(G, X, Depth), false);
-  for (auto [D, I] : testsReaching(G, X))
-    Tests.push_back({D, I});
+  // No answer within the budget lists more entries than this per side (an
+  // entry takes well over 40 tokens).
+  size_t Cap = Tokens / 40 + 1;
+  Add(boundedWalk(
+          G, X, Depth, Cap, [&](Id I) { return callerSteps(G, I); }, &More),
+      true);
+  Add(boundedWalk(
+          G, X, Depth, Cap, [&](Id I) { return calleeSteps(G, I); }, &More),
+      false);
+  // The tests among the callers at any depth (testsReaching() without a
+  // bound), looking at no more than MaxTestWalk callers.
+  const size_t MaxTestWalk = 2048;
+  if (E.IsTest)
+    Tests.push_back({0, X});
+  for (const Reached &R : boundedWalk(
+           G, X, 0, MaxTestWalk, [&](Id I) { return callerSteps(G, I); },
+           &More))
+    if (const Entity *T = G.entity(R.Node); T && T->IsTest)
+      Tests.push_back({R.Depth, R.Node});
+}
+
+void ContextBuilder::loadBody(Neighbour &N) {
+  if (N.BodyLine)
+    return; // done already
+  const Entity *NE = G.entity(N.R.Node);
+  if (!NE || NE->External)
+    return;
+  N.BodyFile = NE->File;
+  N.BodyLine = std::max<unsigned>(1, NE->Range.Line);
+  N.BodyEnd = std::max(NE->Range.EndLine, N.BodyLine);
+  auto [It, New] = Files.try_emplace(NE->File);
+  if (New)
+    It->second = readSourceLines(Root, NE->File, 1, ~0u);
+  if (!It->second)
+    return;
+  // Lines BodyLine..BodyEnd of the file.
+  StringRef Rest = *It->second;
+  std::string Text;
+  for (unsigned Line = 1; !Rest.empty() && Line <= N.BodyEnd; ++Line) {
+    auto [L, Tail] = Rest.split('\n');
+    if (Line >= N.BodyLine)
+      (Text += L) += '\n';
+    Rest = Tail;
+  }
+  N.Body = std::move(Text);
 }
 
 ojson ContextBuilder::bodyJson(const Neighbour &N) const {
@@ -267,7 +348,7 @@ ojson ContextBuilder::render(size_t TokensField) const {
       (N.Caller ? Callers : Callees).push_back(entryJson(N));
     else
       ++(N.Caller ? OmittedCallers : OmittedCallees);
-    if (N.Body && !N.BodyShown)
+    if (N.Listed && N.Body && !N.BodyShown)
       ++OmittedBodies;
   }
   for (const Test &T : Tests) {
@@ -288,6 +369,7 @@ ojson ContextBuilder::render(size_t TokensField) const {
   O["bodies"] = OmittedBodies;
   O["tests"] = OmittedTests;
   O["names"] = Names;
+  O["more"] = More;
   J["omitted"] = O;
   return J;
 }
@@ -370,7 +452,10 @@ Expected<ojson> ContextBuilder::build() {
   };
   auto TryBody = [&](size_t I) {
     Neighbour &N = Ns[I];
-    if (!N.Listed || !N.Body)
+    if (!N.Listed)
+      return;
+    loadBody(N);
+    if (!N.Body)
       return;
     size_t Cost = bytes(bodyJson(N)) - 4; // replaces "null"
     if (Used + Cost > Limit)
