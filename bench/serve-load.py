@@ -90,16 +90,21 @@ def main():
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--tokens", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=0, help="serve --threads")
+    ap.add_argument("--deadline-ms", type=int, default=0, help="serve --deadline-ms")
     ap.add_argument("--build", help="build dir of the index, for the background extract")
     ap.add_argument("--edit", help="a source file of the project the background extract edits")
     ap.add_argument("--extracts", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip", action="append", default=[],
+                    help="leave this lookup subcommand out of the mix (repeatable)")
     ap.add_argument("--json", help="also write the figures here")
     a = ap.parse_args()
 
     cmd = [a.bin, "serve", "--db", a.db, "--port", "0", "--poll-ms", "100"]
     if a.threads:
         cmd += ["--threads", str(a.threads)]
+    if a.deadline_ms:
+        cmd += ["--deadline-ms", str(a.deadline_ms)]
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = server.stdout.readline()
     m = re.match(r"listening on http://([^:]+):(\d+)/v1", line)
@@ -109,6 +114,7 @@ def main():
     stderr_lines = []
     threading.Thread(target=lambda: stderr_lines.extend(server.stderr), daemon=True).start()
 
+    lookups = [l for l in LOOKUPS if l not in a.skip]
     rng = random.Random(a.seed)
     c0 = Client(host, port)
     _, listing = c0.get("/v1")
@@ -139,7 +145,7 @@ def main():
         elif r < 0.45:
             plan.append(("probe", "/v1/entities", {"name": "serveLoadProbe*"}))
         else:
-            sub = rng.choice(LOOKUPS)
+            sub = rng.choice(lookups)
             params = {"arg": rng.choice(sample)}
             if sub == "search":
                 params = {"arg": rng.choice(sample)[:6], "top": "10"}
