@@ -193,4 +193,11 @@ Expected<std::unique_ptr<GraphReader>> openGraphIndex(const std::string &Path) {
   return std::make_unique<GraphIndex>(std::move(G));
 }
 
+std::string GraphIndex::projectRoot() const {
+  if (G.Project.is_object() && G.Project.contains("root") &&
+      G.Project["root"].is_string())
+    return G.Project["root"].get<std::string>();
+  return {};
+}
+
 } // namespace codeindex

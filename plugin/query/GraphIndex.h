@@ -69,6 +69,7 @@ public:
       llvm::function_ref<bool(const TranslationUnitInfo &)> Fn) const override;
 
   llvm::Error takeError() const override { return llvm::Error::success(); }
+  std::string projectRoot() const override;
 
 private:
   Graph G;

@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 namespace codeindex {
 
@@ -98,6 +99,14 @@ public:
 
   /// The first failure since the last call (QueryError::Index), or success.
   virtual llvm::Error takeError() const = 0;
+
+  // ---- the project -------------------------------------------------------
+
+  /// The absolute source root the graph was extracted from (the "root" of
+  /// the export's "project" object): root-relative paths of files and
+  /// entities are relative to it. Empty when the graph does not record one.
+  /// `query context` and `serve` read source text from under it.
+  virtual std::string projectRoot() const { return {}; }
 };
 
 } // namespace codeindex

@@ -2,6 +2,7 @@
 
 #include "query/Query.h"
 #include "query/Analytics.h"
+#include "query/Context.h"
 #include "query/GraphIndex.h"
 #include "query/StoreReader.h"
 #include "query/Traversals.h"
@@ -132,19 +133,27 @@ Expected<Id> resolveOne(const GraphView &G, StringRef Text,
     std::vector<std::string> S = G.suggest(Text);
     if (!S.empty())
       Err << "; did you mean: " << llvm::join(S, ", ");
-    return usageError(Msg);
+    return make_error<QueryError>(QueryError::Usage, Msg,
+                                  QueryError::UnknownSymbol);
   }
   Err << "'" << Text << "' is ambiguous (" << M.size()
       << " entities); pass one of these ids:\n";
   Table T({"ID", "KIND", "SIGNATURE", "LOCATION"});
+  std::vector<QueryError::Candidate> Candidates;
   for (Id I : M) {
     const Entity *E = G.entity(I);
     T.add({formatId(I), std::string(spell(E->Kind)),
            E->Signature.empty() ? E->QualifiedName : E->Signature,
            G.location(I)});
+    Candidates.push_back(
+        {formatId(I), std::string(spell(E->Kind)),
+         E->Signature.empty() ? E->QualifiedName : E->Signature,
+         G.location(I)});
   }
   T.print(Err, "  ");
-  return usageError(StringRef(Msg).rtrim("\n"));
+  return make_error<QueryError>(QueryError::Usage,
+                                StringRef(Msg).rtrim("\n").str(),
+                                QueryError::Ambiguous, std::move(Candidates));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1001,9 +1010,13 @@ Expected<FileInfo> findFile(const GraphView &G, StringRef Path) {
     return M.front();
   if (M.size() > 1) {
     std::string Msg = "'" + Path.str() + "' is ambiguous:";
-    for (const FileInfo &Fi : M)
+    std::vector<QueryError::Candidate> Candidates;
+    for (const FileInfo &Fi : M) {
       Msg += "\n  " + Fi.Path;
-    return usageError(Msg);
+      Candidates.push_back({"", "file", Fi.Path, Fi.Path});
+    }
+    return make_error<QueryError>(QueryError::Usage, Msg, QueryError::Ambiguous,
+                                  std::move(Candidates));
   }
   std::vector<std::pair<unsigned, std::string>> Near;
   G.reader().forEachFile([&](const FileInfo &Fi) {
@@ -1023,7 +1036,8 @@ Expected<FileInfo> findFile(const GraphView &G, StringRef Path) {
         S.push_back(P);
     Msg += "; did you mean: " + llvm::join(S, ", ");
   }
-  return usageError(Msg);
+  return make_error<QueryError>(QueryError::Usage, Msg,
+                                QueryError::UnknownSymbol);
 }
 
 Error cmdFile(Ctx &C) {
@@ -1133,6 +1147,12 @@ const StringRef CentralityOptions[] = {"method", "top", "edges", "external"};
 const StringRef GraphAnalyticsOptions[] = {"top", "edges", "external"};
 const StringRef CouplingOptions[] = {"edges", "external"};
 
+const StringRef ContextCmdOptions[] = {"tokens", "depth"};
+
+Error cmdContext(Ctx &C) {
+  return runContextCommand(C.G, C.Args[0], C.O, C.OS);
+}
+
 const QueryCommand Commands[] = {
     {"stats",
      "",
@@ -1199,11 +1219,15 @@ const QueryCommand Commands[] = {
     {"coupling", "CLASS", "a class's id or name", CouplingOptions,
      "Fan-in/fan-out between classes, RFC and LCOM4 cohesion of CLASS",
      cmdCoupling},
+    {"context", "SYMBOL", "an id or a name", ContextCmdOptions,
+     "SYMBOL's source, its callers' and callees' signatures and bodies, and "
+     "its tests, within a token budget",
+     cmdContext},
 };
 
 const QueryOptionInfo Options[] = {
     {"format", "table|json", "Output: a table for people or JSON"},
-    {"depth", "N", "How many levels (default 1, 0: unlimited)"},
+    {"depth", "N", "How many levels (default 1; context: 2; 0: unlimited)"},
     {"hops", "N", "How many hops (default 2)"},
     {"top", "N", "How many results (default 10, 0: all)"},
     {"kind", "KIND", "Only entities of this kind"},
@@ -1219,6 +1243,8 @@ const QueryOptionInfo Options[] = {
     {"include-candidates", "",
      "Walk through candidate calls too (one of several overloads of an "
      "unresolved call in a template)"},
+    {"tokens", "N",
+     "context: the budget in estimated tokens (default 2000; docs/serve.md)"},
 };
 
 const QueryOptionInfo *findOption(StringRef Name) {

@@ -60,6 +60,8 @@ struct QueryOptions {
   /// (GraphView::follows).
   bool IncludeCandidates = false;
   bool External = false; ///< --external
+  /// context: the budget in estimated tokens (--tokens).
+  unsigned Tokens = 2000;
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).
   unsigned Width = 0;

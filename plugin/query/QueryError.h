@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace codeindex {
 
@@ -30,14 +31,36 @@ public:
     Index,
   };
 
+  /// What a usage error is about, for callers that answer with more than
+  /// a message (`serve` picks its HTTP status from it). The exit code of the
+  /// command line depends on kind() only.
+  enum Reason {
+    General,       ///< a bad subcommand, option or argument, or anything else
+    UnknownSymbol, ///< no entity (or file) matches the argument
+    Ambiguous,     ///< several do; candidates() lists them
+  };
+
+  /// One of the entities (or files) an ambiguous argument names.
+  struct Candidate {
+    std::string Id;       ///< 16 hex digits; empty for a file
+    std::string Kind;     ///< "function", ..., "file"
+    std::string Name;     ///< signature or qualified name; a file's path
+    std::string Location; ///< "file:line", or the path
+  };
+
   static char ID;
 
   /// Message is what follows "code-indexer: error: "; it may span several
   /// lines (an ambiguous name lists the candidates) and has no final
   /// newline.
-  QueryError(Kind K, std::string Message) : K(K), Message(std::move(Message)) {}
+  QueryError(Kind K, std::string Message, Reason R = General,
+             std::vector<Candidate> Candidates = {})
+      : K(K), R(R), Message(std::move(Message)),
+        Candidates(std::move(Candidates)) {}
 
   Kind kind() const { return K; }
+  Reason reason() const { return R; }
+  const std::vector<Candidate> &candidates() const { return Candidates; }
   std::string message() const override { return Message; }
 
   void log(llvm::raw_ostream &OS) const override;
@@ -45,7 +68,9 @@ public:
 
 private:
   Kind K;
+  Reason R;
   std::string Message;
+  std::vector<Candidate> Candidates;
 };
 
 inline llvm::Error usageError(const llvm::Twine &Message) {

@@ -3,6 +3,8 @@
 #include "query/StoreReader.h"
 #include "query/QueryError.h"
 
+#include "codeindex/graph/GraphJson.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -28,6 +30,17 @@ Error StoreReader::takeError() const {
   std::string Msg = "reading the index failed: " + *Failure;
   Failure.reset();
   return indexError(Msg);
+}
+
+std::string StoreReader::projectRoot() const {
+  std::string V;
+  if (!GS.getMeta(meta::Project, &V).isOk())
+    return {};
+  nlohmann::json J =
+      nlohmann::json::parse(V, nullptr, /*allow_exceptions=*/false);
+  if (J.is_object() && J.contains("root") && J["root"].is_string())
+    return J["root"].get<std::string>();
+  return {};
 }
 
 bool StoreReader::loadFiles() const {
@@ -350,6 +363,7 @@ public:
     R.forEachTranslationUnit(Fn);
   }
   Error takeError() const override { return R.takeError(); }
+  std::string projectRoot() const override { return R.projectRoot(); }
 
 private:
   std::unique_ptr<storage::Store> S;

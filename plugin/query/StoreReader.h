@@ -69,6 +69,8 @@ public:
       llvm::function_ref<bool(const TranslationUnitInfo &)> Fn) const override;
 
   llvm::Error takeError() const override;
+  /// From the index's "project" meta record (read on each call).
+  std::string projectRoot() const override;
 
 private:
   /// Keeps the first failure; false when St is one.

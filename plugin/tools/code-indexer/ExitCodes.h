@@ -21,6 +21,7 @@ inline constexpr int DiffDifferences = 1;
 /// diff --fail-on: one of the conditions holds (diff never fails a TU, so
 /// the value of TuFailures is free there).
 inline constexpr int DiffFailOn = 3;
+inline constexpr int Listen = 4; ///< serve: cannot listen (port in use, ...)
 inline constexpr int Interrupted = 130;
 } // namespace exitcode
 

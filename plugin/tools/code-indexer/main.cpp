@@ -6,6 +6,7 @@
 // code-indexer query (--db SPEC | --json FILE) SUBCOMMAND [ARGS] ...
 // code-indexer diff BASE.json HEAD.json [--hops N] [--format json|sarif|html]
 //                   [--max-bytes N] [--full-report FILE] [--fail-on ...]
+// code-indexer serve --db SPEC [--port N] [--bind ADDR [--allow-remote]]
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "query/Diff.h"
 #include "query/Dot.h"
 #include "query/Query.h"
+#include "serve/Server.h"
 #include "tools/code-indexer/ExitCodes.h"
 #include "tools/code-indexer/OutOfResources.h"
 
@@ -24,12 +26,15 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 
 #ifndef _WIN32
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #endif
@@ -88,6 +93,9 @@ cl::SubCommand ExportCmd("export",
 cl::SubCommand QueryCmd("query",
                         "Answer graph questions from an index or an export");
 cl::SubCommand DiffCmd("diff", "Compare two exports for a code review");
+cl::SubCommand ServeCmd("serve",
+                        "Answer the query subcommands over HTTP (loopback "
+                        "only unless --allow-remote)");
 
 // ---- extract ----------------------------------------------------------------
 cl::opt<std::string> BuildPath(
@@ -99,7 +107,7 @@ cl::opt<std::string>
                 "rocksdb on Linux/macOS, lmdb on Windows, under "
                 "BUILD/code-index/index)"),
        cl::value_desc("spec"), cl::sub(ExtractCmd), cl::sub(ExportCmd),
-       cl::sub(QueryCmd), cl::cat(Category));
+       cl::sub(QueryCmd), cl::sub(ServeCmd), cl::cat(Category));
 cl::opt<std::string> Json("json",
                           cl::desc("JSON export: extract and export write "
                                    "it, query reads it"),
@@ -250,6 +258,11 @@ cl::opt<unsigned> Top("top",
                       cl::desc("hotspots, search: how many results (default "
                                "10, 0: all)"),
                       cl::init(10), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<unsigned> TokensOpt("tokens",
+                            cl::desc("context: the budget in estimated "
+                                     "tokens (default 2000)"),
+                            cl::init(2000), cl::sub(QueryCmd),
+                            cl::cat(Category));
 cl::opt<std::string> KindFilter("kind",
                                 cl::desc("entities: only this entity kind"),
                                 cl::value_desc("kind"), cl::sub(QueryCmd),
@@ -336,6 +349,37 @@ cl::opt<std::string> Output("o",
                             cl::value_desc("file"), cl::sub(ExportCmd),
                             cl::cat(Category));
 
+// ---- serve ------------------------------------------------------------------
+cl::opt<int> ServePort("port",
+                       cl::desc("TCP port to listen on (default 7719; 0: any "
+                                "free port, printed at start)"),
+                       cl::init(7719), cl::sub(ServeCmd), cl::cat(Category));
+cl::opt<std::string> ServeBind("bind",
+                               cl::desc("Address to listen on (default "
+                                        "127.0.0.1; others need "
+                                        "--allow-remote)"),
+                               cl::value_desc("addr"), cl::init("127.0.0.1"),
+                               cl::sub(ServeCmd), cl::cat(Category));
+cl::opt<bool> AllowRemote("allow-remote",
+                          cl::desc("Allow --bind to name a non-loopback "
+                                   "address (no authentication: anyone who "
+                                   "reaches it reads the index)"),
+                          cl::sub(ServeCmd), cl::cat(Category));
+cl::opt<unsigned> ServeThreads("threads",
+                               cl::desc("Request threads (default: the "
+                                        "number of cores, at least 4)"),
+                               cl::init(0), cl::sub(ServeCmd),
+                               cl::cat(Category));
+cl::opt<unsigned> DeadlineMs("deadline-ms",
+                             cl::desc("Stop a query after this many "
+                                      "milliseconds (default 10000)"),
+                             cl::init(10000), cl::sub(ServeCmd),
+                             cl::cat(Category));
+cl::opt<unsigned> PollMs("poll-ms",
+                         cl::desc("How often to look for a new commit of "
+                                  "the index, in milliseconds (default 250)"),
+                         cl::init(250), cl::sub(ServeCmd), cl::cat(Category));
+
 void printVersion(raw_ostream &OS) { OS << versionString() << "\n"; }
 
 int usage(const Twine &Msg) {
@@ -377,7 +421,8 @@ unsigned terminalColumns() {
   return 80;
 }
 
-const char *const Commands[] = {"extract", "export", "query", "diff", "help"};
+const char *const Commands[] = {"extract", "export", "query",
+                                "diff",    "serve",  "help"};
 
 /// What LLVM's parser would answer with a cascade of errors or with the
 /// help of the wrong level: a mistyped command (one line, with the nearest
@@ -467,7 +512,9 @@ std::string overview() {
          "                    [--max-bytes N] [--full-report FILE] "
          "[--report-url URL]\n"
          "                    [--fail-on untested,signature,any] "
-         "[--exit-code]\n\n"
+         "[--exit-code]\n"
+         "  code-indexer serve --db SPEC [--port N] [--bind ADDR "
+         "--allow-remote]\n\n"
          "Run `code-indexer SUBCOMMAND --help` for a subcommand's options.\n";
 }
 
@@ -485,6 +532,7 @@ int runQueryCommand() {
   O.NoSelfLoops = NoSelfLoops;
   O.IncludeCandidates = IncludeCandidates;
   O.External = WithExternal;
+  O.Tokens = TokensOpt;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
@@ -493,7 +541,7 @@ int runQueryCommand() {
   const cl::Option *QueryOpts[] = {
       &Depth,      &Hops,     &Top,          &KindFilter,  &FileFilter,
       &NameFilter, &EdgesOpt, &WithExternal, &MethodOpt,   &NoSelfLoops,
-      &IncludeCandidates};
+      &IncludeCandidates, &TokensOpt};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());
@@ -532,6 +580,60 @@ int runDiffCommand() {
     return exitcode::DiffFailOn;
   if (DiffExitCode && Out->Differences)
     return exitcode::DiffDifferences;
+  return exitcode::Ok;
+}
+
+/// `serve`: runs until SIGINT or SIGTERM, then stops cleanly (exit 0).
+/// The signals are blocked in every thread (before the index and the
+/// server start theirs) and taken by one thread with sigwait(), which may
+/// call Server::stop() where a signal handler could not.
+int runServeCommand() {
+  if (Db.empty())
+    return usage("serve needs --db SPEC (rocksdb:PATH or lmdb:PATH)");
+  std::signal(SIGPIPE, SIG_IGN); // a client that goes away is not fatal
+  sigset_t Stop;
+  sigemptyset(&Stop);
+  sigaddset(&Stop, SIGINT);
+  sigaddset(&Stop, SIGTERM);
+  sigaddset(&Stop, SIGUSR2); // sent below when run() ends by itself
+  pthread_sigmask(SIG_BLOCK, &Stop, nullptr);
+  ServeOptions O;
+  O.Db = Db;
+  O.Bind = ServeBind;
+  O.Port = ServePort;
+  O.AllowRemote = AllowRemote;
+  O.Threads = ServeThreads;
+  O.DeadlineMillis = DeadlineMs;
+  O.PollMillis = std::max(10u, unsigned(PollMs));
+  Expected<std::unique_ptr<Server>> S = Server::create(O, errs());
+  if (!S)
+    return report(S.takeError());
+  Server &Srv = **S;
+  if (Error E = Srv.listen()) {
+    int RC = exitcode::Listen;
+    handleAllErrors(std::move(E), [&](const ErrorInfoBase &B) {
+      errs() << "code-indexer: error: " << B.message() << "\n";
+    });
+    return RC;
+  }
+  // The port first, alone on a line, for scripts that asked for any port.
+  outs() << "listening on http://" << O.Bind << ":" << Srv.port() << "/v1\n";
+  outs().flush();
+  std::atomic<bool> Signalled = false;
+  std::thread Signals([&] {
+    int Sig = 0;
+    sigwait(&Stop, &Sig);
+    if (Sig == SIGUSR2)
+      return; // run() ended by itself
+    Signalled = true;
+    errs() << "code-indexer: serve: stopping ("
+           << (Sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+    Srv.stop();
+  });
+  Srv.run();
+  if (!Signalled)
+    pthread_kill(Signals.native_handle(), SIGUSR2);
+  Signals.join();
   return exitcode::Ok;
 }
 
@@ -662,12 +764,14 @@ int main(int Argc, char **Argv) {
   }
   if (QueryCmd)
     return runQueryCommand();
+  if (ServeCmd)
+    return runServeCommand();
   if (DiffCmd) {
     if (DiffArgs.size() != 2)
       return usage("diff takes two exports: BASE.json HEAD.json");
     return runDiffCommand();
   }
   errs() << "code-indexer: error: no subcommand given; valid subcommands: "
-            "extract, export, query, diff (see --help)\n";
+            "extract, export, query, diff, serve (see --help)\n";
   return exitcode::Usage;
 }

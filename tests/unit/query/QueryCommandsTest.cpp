@@ -44,7 +44,7 @@ protected:
 };
 
 TEST_F(QueryCommandsTest, EveryTableEntryDispatches) {
-  ASSERT_EQ(queryCommands().size(), 18u);
+  ASSERT_EQ(queryCommands().size(), 19u);
   for (const QueryCommand &C : queryCommands()) {
     std::vector<std::string> Args{C.Name.str()};
     if (C.Name == "file")
@@ -100,7 +100,7 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
                      "subcommands: stats, entities, entity, search, callers, "
                      "callees, references, overrides, hierarchy, "
                      "blast-radius, cycles, hotspots, file, tests-for, "
-                     "centrality, communities, layers, coupling");
+                     "centrality, communities, layers, coupling, context");
 }
 
 TEST_F(QueryCommandsTest, UnknownAndAmbiguousSymbolsAreUsageErrors) {
