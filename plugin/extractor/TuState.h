@@ -20,6 +20,7 @@
 #define CODEINDEX_PLUGIN_EXTRACTOR_TUSTATE_H
 
 #include "extractor/Extractor.h"
+#include "extractor/TestDetection.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
@@ -32,6 +33,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -67,7 +69,6 @@ struct UnitBuilder {
     Id Macro;
   };
   std::vector<Expansion> Expansions;
-  std::vector<std::string> Includes; ///< spelled, for test detection
 };
 
 class TuState {
@@ -103,6 +104,10 @@ public:
     clang::SourceLocation Loc;
   };
   std::vector<FactoryCall> FactoryCalls;
+
+  /// Test cases among the owned files' top-level declarations; made with
+  /// the frontend's SourceManager.
+  std::optional<TestCaseFinder> Tests;
 
   // --tu-timeout. The frontend runs on this thread and cannot be killed, so
   // it is stopped from the inside: the Watchdog thread sets Expired at the

@@ -1,6 +1,7 @@
 //===- Query.cpp - Graph questions over an index or an export -------------===//
 
 #include "query/Query.h"
+#include "query/CTest.h"
 #include "query/GraphIndex.h"
 #include "query/StoreReader.h"
 #include "query/Traversals.h"
@@ -317,7 +318,7 @@ Error cmdStats(Ctx &C) {
   raw_ostream &OS = C.OS;
   OS << "source: " << C.O.Source << "\n";
   OS << "entities: " << NumEntities << " (" << External << " external, "
-     << Tests << " in tests)\n";
+     << Tests << " test cases)\n";
   Table TK({"  KIND", "COUNT"});
   for (auto &[K, V] : BK.items())
     if (V.get<uint64_t>())
@@ -473,7 +474,9 @@ Error cmdEntity(Ctx &C) {
       Flags.emplace_back(F);
     T.add({"  flags", Flags.empty() ? "-" : llvm::join(Flags, ", ")});
     T.add({"  language", std::string(spell(En.Lang))});
-    T.add({"  test", yesNo(En.IsTest)});
+    T.add({"  test", En.IsTest
+                         ? "yes: " + En.TestName + " (" + En.TestFramework + ")"
+                         : yesNo(false)});
     T.add({"  external", yesNo(En.External)});
     if (!En.External)
       T.add({"  body hash", En.Hash ? formatId(En.Hash) : "-"});
@@ -794,6 +797,39 @@ Error cmdBlastRadius(Ctx &C) {
   return Error::success();
 }
 
+/// The CTest tests of --build-dir that run the test cases T, in J["ctest"]
+/// and, for tables, as a list ending with the runnable line.
+Error ctestForTests(Ctx &C, const std::vector<std::pair<unsigned, Id>> &T,
+                    ojson &J) {
+  const GraphView &G = C.G;
+  Expected<std::vector<CTestTest>> Tests = listCTestTests(C.O.BuildDir);
+  if (!Tests)
+    return Tests.takeError();
+  std::optional<CodeModel> Model;
+  std::string ModelNote;
+  if (Expected<CodeModel> M = readCodeModel(C.O.BuildDir))
+    Model = std::move(*M);
+  else
+    ModelNote = toString(M.takeError());
+  std::vector<TestCaseRef> Cases;
+  for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
+    Cases.push_back({E->TestName, E->TestFramework, E->File});
+  }
+  CTestMapping M = mapTestCases(*Tests, Cases, Model ? &*Model : nullptr);
+  if (!ModelNote.empty() && !T.empty())
+    M.Notes.insert(M.Notes.begin(), ModelNote);
+  ojson Cj;
+  Cj["build_dir"] = C.O.BuildDir;
+  Cj["tests"] = ojson(M.Tests);
+  Cj["command"] = M.Tests.empty()
+                      ? ojson(nullptr)
+                      : ojson(ctestCommandLine(C.O.BuildDir, M.Tests));
+  Cj["notes"] = ojson(M.Notes);
+  J["ctest"] = Cj;
+  return Error::success();
+}
+
 Error cmdTestsFor(Ctx &C) {
   Expected<Id> X = target(C, isFunction);
   if (!X)
@@ -805,14 +841,20 @@ Error cmdTestsFor(Ctx &C) {
   ojson A = ojson::array();
   std::set<std::string> Files;
   for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
     ojson R;
     R["depth"] = Depth;
+    R["test_name"] = E->TestName;
+    R["framework"] = E->TestFramework;
     R["entity"] = G.ref(I);
     A.push_back(R);
-    Files.insert(G.entity(I)->File);
+    Files.insert(E->File);
   }
   J["tests"] = A;
   J["test_files"] = ojson(std::vector<std::string>(Files.begin(), Files.end()));
+  if (!C.O.BuildDir.empty())
+    if (Error E = ctestForTests(C, T, J))
+      return E;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
     return Error::success();
@@ -823,12 +865,25 @@ Error cmdTestsFor(Ctx &C) {
   }
   C.OS << "tests reaching " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
-  Table Tb({"DEPTH", "KIND", "NAME", "LOCATION"});
-  for (auto [Depth, I] : T)
-    Tb.add({std::to_string(Depth), std::string(spell(G.entity(I)->Kind)),
-            G.displayName(I), G.location(I)});
+  Table Tb({"DEPTH", "TEST", "FRAMEWORK", "LOCATION"});
+  for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
+    Tb.add(
+        {std::to_string(Depth), E->TestName, E->TestFramework, G.location(I)});
+  }
   Tb.print(C.OS, "", style(C));
   C.OS << "test files: " << llvm::join(Files, ", ") << "\n";
+  if (auto It = J.find("ctest"); It != J.end()) {
+    const ojson &Cj = *It;
+    for (const auto &N : Cj["notes"])
+      C.OS << "note: " << N.get<std::string>() << "\n";
+    if (Cj["tests"].empty()) {
+      C.OS << "no CTest test of " << C.O.BuildDir << " runs these tests\n";
+    } else {
+      C.OS << "ctest tests: " << Cj["tests"].size() << "\n";
+      C.OS << Cj["command"].get<std::string>() << "\n";
+    }
+  }
   return Error::success();
 }
 
@@ -1089,6 +1144,7 @@ const StringRef DepthOptions[] = {"depth"};
 const StringRef HopsOptions[] = {"hops"};
 const StringRef CyclesOptions[] = {"edges"};
 const StringRef HotspotsOptions[] = {"top", "external"};
+const StringRef TestsForOptions[] = {"build-dir"};
 
 const QueryCommand Commands[] = {
     {"stats",
@@ -1145,11 +1201,9 @@ const QueryCommand Commands[] = {
      {},
      "What a file defines and declares, includes, and is included by",
      cmdFile},
-    {"tests-for",
-     "SYMBOL",
-     "an id or a name",
-     {},
-     "The tests that reach SYMBOL through calls",
+    {"tests-for", "SYMBOL", "an id or a name", TestsForOptions,
+     "The test cases that reach SYMBOL through calls, and the ctest line "
+     "that runs them",
      cmdTestsFor},
 };
 
@@ -1163,6 +1217,8 @@ const QueryOptionInfo Options[] = {
     {"name", "GLOB", "Only entities whose name or qualified name matches"},
     {"edges", "calls|includes", "Which graph (default calls)"},
     {"external", "", "Include external entities"},
+    {"build-dir", "DIR",
+     "Map the test cases to this build directory's CTest tests"},
 };
 
 const QueryOptionInfo *findOption(StringRef Name) {

@@ -55,6 +55,7 @@ struct QueryOptions {
   std::string Name;      ///< --name (glob)
   std::string Edges;     ///< --edges calls|includes
   bool External = false; ///< --external
+  std::string BuildDir;  ///< --build-dir (tests-for: CTest mapping)
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).
   unsigned Width = 0;

@@ -63,7 +63,7 @@ namespace codeindex {
 using storage::Status;
 
 /// Version of the graph encoding; bump on incompatible changes.
-inline constexpr int GraphSchemaVersion = 1;
+inline constexpr int GraphSchemaVersion = 2;
 
 class GraphStore {
 public:
