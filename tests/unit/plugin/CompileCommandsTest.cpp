@@ -427,8 +427,13 @@ TEST(CompileCommands, NoSpellingOfAFileWritingOptionSurvives) {
   EXPECT_GT(Spellings, 120u);
   TempTree T;
   std::string Json = "[";
-  for (size_t I = 0; I < Commands.size(); ++I)
-    Json += (I ? ",\n" : "") + entry(T.root(), "a.cpp", Commands[I]);
+  for (size_t I = 0; I < Commands.size(); ++I) {
+    // Commands that sanitise to the same one are one TU: a -D of its own
+    // keeps each command a TU, so that each one is checked.
+    std::vector<std::string> Cmd = Commands[I];
+    Cmd.insert(Cmd.begin() + 1, "-DCASE_" + std::to_string(I));
+    Json += (I ? ",\n" : "") + entry(T.root(), "a.cpp", Cmd);
+  }
   auto Tus = load(T, Json + "]");
   ASSERT_EQ(Tus.size(), Commands.size());
   for (const TuInput &Tu : Tus) {
