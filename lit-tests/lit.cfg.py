@@ -69,3 +69,14 @@ if "address" in getattr(config, "sanitize", ""):
     config.available_features.add("asan")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")
+# Test frameworks the test-case tests build against (scripts/install-deps.sh:
+# libgtest-dev, catch2, doctest-dev, libboost-test-dev); the CMake samples
+# also need cmake and ninja.
+for feature, header in [("gtest", "/usr/include/gtest/gtest.h"),
+                        ("catch2", "/usr/include/catch2/catch.hpp"),
+                        ("doctest", "/usr/include/doctest/doctest.h"),
+                        ("boost-test", "/usr/include/boost/test/included/unit_test.hpp")]:
+    if os.path.exists(header):
+        config.available_features.add(feature)
+if shutil.which("cmake") and shutil.which("ninja") and shutil.which("ctest"):
+    config.available_features.add("cmake")
