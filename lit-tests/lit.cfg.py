@@ -81,3 +81,14 @@ if _chromium:
     config.substitutions.append(
         ("%chromium", _chromium + " --headless --no-sandbox --disable-gpu"
          " --no-first-run --enable-logging=stderr --v=0"))
+# Test frameworks the test-case tests build against (scripts/install-deps.sh:
+# libgtest-dev, catch2, doctest-dev, libboost-test-dev); the CMake samples
+# also need cmake and ninja.
+for feature, header in [("gtest", "/usr/include/gtest/gtest.h"),
+                        ("catch2", "/usr/include/catch2/catch.hpp"),
+                        ("doctest", "/usr/include/doctest/doctest.h"),
+                        ("boost-test", "/usr/include/boost/test/included/unit_test.hpp")]:
+    if os.path.exists(header):
+        config.available_features.add(feature)
+if shutil.which("cmake") and shutil.which("ninja") and shutil.which("ctest"):
+    config.available_features.add("cmake")

@@ -786,6 +786,14 @@ bool isFileWritingOption(unsigned OptionId) {
 
 llvm::ArrayRef<unsigned> frontendAllowedOptions() { return FrontendAllowedIds; }
 
+bool inSystemLocation(llvm::StringRef Path) {
+  for (llvm::StringRef P :
+       {"/usr/", "/opt/", "/nix/store/", "/Library/", "/System/"})
+    if (Path.starts_with(P))
+      return true;
+  return false;
+}
+
 std::string defaultResourceDir() {
   if (const char *Env = std::getenv("CODE_INDEX_RESOURCE_DIR"))
     return Env;
@@ -893,6 +901,10 @@ parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
 
   std::vector<TuInput> Out;
   std::set<Id> Seen;
+  // Sanitised commands: entries that differ only in what the compiler
+  // writes (-o, -MF, -MT, -MQ, -MD, --serialize-diagnostics, /Fo ...) and
+  // in the action (-c) parse the same way.
+  std::set<Id> SeenParse;
   for (size_t Idx = 0; Idx < J.size(); ++Idx) {
     const nlohmann::json &E = J[Idx];
     auto Where = [&]() {
@@ -978,6 +990,15 @@ parseCompileCommands(llvm::StringRef Text, llvm::StringRef JsonPath,
     Sanitized S = sanitize(Args);
     T.Stripped.insert(T.Stripped.end(), S.Stripped.begin(), S.Stripped.end());
     T.Args = std::move(S.Args);
+    {
+      std::string P = T.MainFile + '\0' + T.Directory;
+      for (const std::string &A : T.Args) {
+        P += '\0';
+        P += A;
+      }
+      if (!SeenParse.insert(llvm::xxh3_64bits(P)).second)
+        continue; // the same parse as an earlier entry: one TU
+    }
     T.Lang = languageOf(T.MainFile, T.Args);
     if (T.Lang == Language::Unknown)
       T.Lang = Language::C;

@@ -56,8 +56,10 @@ struct LoadOptions {
   std::vector<std::string> AllowedDirs;
 };
 
-/// Loads and sanitises every entry. Identical entries (same file, directory
-/// and arguments) are merged into one TU. Errors name the file and the
+/// Loads and sanitises every entry. Entries that parse the same way (same
+/// file and directory, and the same arguments once sanitised: differing
+/// only in outputs such as -o, -MF, -MT, -MD, --serialize-diagnostics, /Fo,
+/// or in -c) are one TU, the first of them. Errors name the file and the
 /// problem (malformed JSON, not an array, an entry without "file"...).
 llvm::Expected<std::vector<TuInput>>
 loadCompileCommands(llvm::StringRef JsonPath, const LoadOptions &Options);
@@ -86,6 +88,11 @@ llvm::ArrayRef<unsigned> frontendAllowedOptions();
 
 /// The language a file is compiled as, from the arguments (-x) or its name.
 Language languageOf(llvm::StringRef File, llvm::ArrayRef<std::string> Args);
+
+/// Whether a path lies in a system location, where distributions install
+/// sources a project may compile (/usr/src/googletest/.../gtest-all.cc):
+/// /usr, /opt, /nix/store, /Library, /System.
+bool inSystemLocation(llvm::StringRef Path);
 
 /// Clang's resource directory as configured at build time, overridable with
 /// the CODE_INDEX_RESOURCE_DIR environment variable.

@@ -48,6 +48,12 @@ struct ExtractOptions {
       BuildDir; ///< directory of compile_commands.json (generated files)
   bool IndexSystem = false;  ///< index entities in system/third-party headers
   bool ExcludeTests = false; ///< leave test files' entities out of the graph
+  /// --test-files: files whose root-relative path matches one of these are
+  /// test files (the text is the glob as given, for the reason shown).
+  std::vector<std::pair<std::string, llvm::GlobPattern>> TestFiles;
+  /// Off (--no-test-heuristics): only TestFiles make test files; paths that
+  /// look like tests and files defining test cases do not.
+  bool TestHeuristics = true;
   /// Skip bodies and facts of units claimed by another TU (header dedup).
   bool DedupHeaders = true;
   /// Files matching any of these (root-relative paths) are not indexed.

@@ -49,7 +49,6 @@ public:
     if (!FS || !FS->Owned)
       return;
     UnitBuilder &U = T.unit(*FS);
-    U.Includes.push_back(FileName.str());
     if (!File)
       return;
     std::string Abs = T.SM->getFileManager().getCanonicalName(*File).str();
@@ -126,7 +125,13 @@ public:
   void InitializeSema(Sema &S) override;
   void ForgetSema() override { T.S = nullptr; }
   // False stops ParseAST after this declaration.
-  bool HandleTopLevelDecl(DeclGroupRef) override { return !T.TimedOut; }
+  bool HandleTopLevelDecl(DeclGroupRef D) override {
+    for (Decl *X : D)
+      if (FileState *FS = T.fileStateFor(X->getLocation());
+          FS && FS->Owned && T.Tests)
+        T.Tests->add(X);
+    return !T.TimedOut;
+  }
   void HandleTranslationUnit(ASTContext &) override;
 
 private:
@@ -378,6 +383,7 @@ IndexFrontendAction::CreateASTConsumer(CompilerInstance &CI, StringRef) {
   T.SM = &CI.getSourceManager();
   T.LO = &CI.getLangOpts();
   T.Lang = CI.getLangOpts().CPlusPlus ? Language::Cxx : Language::C;
+  T.Tests.emplace(CI.getSourceManager());
   CI.getDiagnostics().setWarningsAsErrors(false);
   // No "N errors generated." on stderr: it would break the progress line,
   // and the diagnostics are in the index.

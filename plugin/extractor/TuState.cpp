@@ -1,7 +1,6 @@
 //===- TuState.cpp - The state of one TU being indexed --------------------===//
 
 #include "extractor/TuState.h"
-#include "extractor/TestDetection.h"
 
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
@@ -43,8 +42,12 @@ FileState &TuState::fileState(FileID FID) {
     if (!Outside && G.match(FS.Path))
       FS.Excluded = true;
   bool IsMain = FID == SM->getMainFileID();
-  FS.External = !IsMain && (FS.Excluded ||
-                            ((System || Outside) && !Ctx.Options.IndexSystem));
+  // A main file outside the project in a system location (a packaged
+  // gtest-all.cc the project compiles) is a third-party file too.
+  bool SystemMain = IsMain && Outside && inSystemLocation(Abs);
+  FS.External =
+      IsMain ? SystemMain && !Ctx.Options.IndexSystem
+             : FS.Excluded || ((System || Outside) && !Ctx.Options.IndexSystem);
   FS.Unit = UnitKey{fileId(FS.Path), FS.External ? 0 : In.Variant};
   Id Owner = Ctx.Claims.claim(FS.Unit, In.Key);
   bool Mine = Owner == In.Key || !Ctx.Options.DedupHeaders;
@@ -83,7 +86,6 @@ FileState &TuState::fileState(FileID FID) {
       F.Role = Generated ? FileRole::Generated
                : IsMain  ? FileRole::Source
                          : FileRole::Header;
-      F.TestReasons = testReasonsForPath(FS.Path);
     }
   }
   ByPath[Abs] = FS;

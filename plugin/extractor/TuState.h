@@ -20,6 +20,7 @@
 #define CODEINDEX_PLUGIN_EXTRACTOR_TUSTATE_H
 
 #include "extractor/Extractor.h"
+#include "extractor/TestDetection.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
@@ -33,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -112,6 +114,9 @@ public:
   /// --index-instantiations: the implicit instantiations of function
   /// definitions in files this TU owns, as Sema made them.
   std::vector<const clang::Decl *> Instantiations;
+  /// Test cases among the owned files' top-level declarations; made with
+  /// the frontend's SourceManager.
+  std::optional<TestCaseFinder> Tests;
 
   // --tu-timeout. The frontend runs on this thread and cannot be killed, so
   // it is stopped from the inside: the Watchdog thread sets Expired at the

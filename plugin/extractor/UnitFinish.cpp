@@ -1,12 +1,14 @@
 //===- UnitFinish.cpp - Finishing the units of one TU ---------------------===//
 
 #include "extractor/UnitFinish.h"
+#include "extractor/DeclClassification.h"
 #include "extractor/TestDetection.h"
 
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
+#include <set>
 
 namespace codeindex {
 
@@ -86,28 +88,69 @@ void resolveExpansions(UnitBuilder &U, GraphBuilder &G) {
   }
 }
 
-void finishUnit(UnitBuilder &U, bool ExcludeTests) {
-  for (const std::string &Inc : U.Includes)
-    if (std::optional<std::string> R = testReasonForInclude(Inc))
-      U.Facts.File.TestReasons.push_back(*R);
-  std::sort(U.Facts.File.TestReasons.begin(), U.Facts.File.TestReasons.end());
-  U.Facts.File.TestReasons.erase(std::unique(U.Facts.File.TestReasons.begin(),
-                                             U.Facts.File.TestReasons.end()),
-                                 U.Facts.File.TestReasons.end());
-  bool IsTest = !U.Facts.File.TestReasons.empty();
-  if (IsTest && U.Facts.File.Role != FileRole::Generated)
-    U.Facts.File.Role = FileRole::Test;
-  if (IsTest && ExcludeTests) {
+/// A test case's name and framework, by the id of its entity.
+using TestCaseIds = llvm::DenseMap<Id, const TestCase *>;
+
+llvm::StringRef frameworkTitle(llvm::StringRef F) {
+  return F == "gtest"     ? "GoogleTest"
+         : F == "catch2"  ? "Catch2"
+         : F == "doctest" ? "doctest"
+                          : "Boost.Test";
+}
+
+/// Decides whether U's file is a test file (its reasons) and marks the test
+/// cases it defines; drops a test file's entities under --tests exclude.
+void applyTestDetection(UnitBuilder &U, const ExtractOptions &O,
+                        const TestCaseIds &Tests) {
+  FileFact &F = U.Facts.File;
+  F.TestReasons.clear();
+  if (U.External)
+    return;
+  if (O.TestHeuristics)
+    F.TestReasons = testReasonsForPath(F.Path);
+  for (const auto &[Text, Glob] : O.TestFiles)
+    if (Glob.match(F.Path))
+      F.TestReasons.push_back("matches --test-files " + Text);
+  std::vector<EntityFact *> Cases;
+  std::set<std::string> Frameworks;
+  for (EntityFact &E : U.Facts.Entities) {
+    auto It = Tests.find(E.ID);
+    if (E.External || It == Tests.end() ||
+        std::none_of(E.Decls.begin(), E.Decls.end(),
+                     [](const DeclFact &D) { return D.IsDefinition; }))
+      continue;
+    Cases.push_back(&E);
+    Frameworks.insert(frameworkTitle(It->second->Framework).str());
+  }
+  if (O.TestHeuristics)
+    for (const std::string &Fw : Frameworks)
+      F.TestReasons.push_back("defines test cases (" + Fw + ")");
+  std::sort(F.TestReasons.begin(), F.TestReasons.end());
+  F.TestReasons.erase(std::unique(F.TestReasons.begin(), F.TestReasons.end()),
+                      F.TestReasons.end());
+  bool IsTestFile = !F.TestReasons.empty();
+  if (IsTestFile && F.Role != FileRole::Generated)
+    F.Role = FileRole::Test;
+  // Test cases count in test files only (with --no-test-heuristics, in the
+  // files --test-files names).
+  if (IsTestFile)
+    for (EntityFact *E : Cases) {
+      const TestCase *T = Tests.find(E->ID)->second;
+      E->IsTest = true;
+      E->TestName = T->Name;
+      E->TestFramework = T->Framework;
+    }
+  if (IsTestFile && O.ExcludeTests) {
     U.Facts.Entities.clear();
     std::erase_if(U.Facts.Edges, [](const EdgeFact &E) {
       return E.Kind != EdgeKind::Includes;
     });
   }
-  for (EntityFact &E : U.Facts.Entities) {
-    if (!E.External)
-      E.IsTest = IsTest;
+}
+
+void finishUnit(UnitBuilder &U) {
+  for (EntityFact &E : U.Facts.Entities)
     std::sort(E.Decls.begin(), E.Decls.end());
-  }
   std::sort(
       U.Facts.Entities.begin(), U.Facts.Entities.end(),
       [](const EntityFact &A, const EntityFact &B) { return A.ID < B.ID; });
@@ -152,12 +195,20 @@ void finishTu(TuState &T, GraphBuilder &G) {
   T.Out->Record.Inputs.erase(
       std::unique(T.Out->Record.Inputs.begin(), T.Out->Record.Inputs.end()),
       T.Out->Record.Inputs.end());
+  std::vector<TestCase> Cases;
+  if (T.Tests)
+    Cases = T.Tests->testCases();
+  TestCaseIds TestIds;
+  for (const TestCase &C : Cases)
+    if (const NamedDecl *E = asEntity(C.Body))
+      TestIds.try_emplace(G.idOf(E).first, &C);
   for (UnitBuilder &U : T.Units) {
     if (!U.External) {
       resolveExpansions(U, G);
       computeCoverage(U, *T.SM, *T.LO);
     }
-    finishUnit(U, Ctx.Options.ExcludeTests);
+    applyTestDetection(U, Ctx.Options, TestIds);
+    finishUnit(U);
   }
 }
 

@@ -72,16 +72,6 @@ std::string realPath(llvm::StringRef P) {
   return std::string(Out);
 }
 
-/// Whether a path lies in a system location (distribution packages ship
-/// sources there, e.g. /usr/src/googletest/googletest/src/gtest-all.cc).
-bool inSystemLocation(llvm::StringRef Path) {
-  for (llvm::StringRef P :
-       {"/usr/", "/opt/", "/nix/store/", "/Library/", "/System/"})
-    if (Path.starts_with(P))
-      return true;
-  return false;
-}
-
 /// The deepest directory containing every main file, leaving out main files
 /// in system locations (a project that compiles a packaged gtest-all.cc
 /// should not get "/" as its root) unless there are only such files.
@@ -191,6 +181,14 @@ std::string optionsFingerprint(const ExtractOptions &O,
   J["exclude"] = Exclude;
   J["header_dedup"] = O.DedupHeaders;
   J["instantiations"] = O.IndexInstantiations;
+  std::vector<std::string> TestFiles;
+  for (const auto &[Text, Glob] : O.TestFiles)
+    TestFiles.push_back(Text);
+  std::sort(TestFiles.begin(), TestFiles.end());
+  TestFiles.erase(std::unique(TestFiles.begin(), TestFiles.end()),
+                  TestFiles.end());
+  J["test_files"] = TestFiles;
+  J["test_heuristics"] = O.TestHeuristics;
   return J.dump();
 }
 
@@ -319,6 +317,14 @@ llvm::Error ExtractRun::loadInputs() {
                         "': " + llvm::toString(P.takeError()));
     Opts.Exclude.push_back(std::move(*P));
   }
+  for (const std::string &G : R.TestFiles) {
+    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
+    if (!P)
+      return usageError("bad --test-files pattern '" + G +
+                        "': " + llvm::toString(P.takeError()));
+    Opts.TestFiles.emplace_back(G, std::move(*P));
+  }
+  Opts.TestHeuristics = R.TestHeuristics;
   OptionsFingerprint = optionsFingerprint(Opts, R.Exclude);
   // Main files matching --exclude are not indexed at all.
   std::erase_if(Tus, [&](TuInput &T) {

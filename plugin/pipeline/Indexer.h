@@ -34,6 +34,9 @@ struct ExtractRequest {
   std::string Root;            ///< empty = derived
   std::vector<std::string> Exclude;
   bool ExcludeTests = false;
+  /// --test-files globs (root-relative paths) and --no-test-heuristics.
+  std::vector<std::string> TestFiles;
+  bool TestHeuristics = true;
   bool Full = false;
   bool IndexSystem = false;
   bool IndexInstantiations = false; ///< ExtractOptions::IndexInstantiations

@@ -3,6 +3,7 @@
 #include "query/Query.h"
 #include "query/Analytics.h"
 #include "query/Context.h"
+#include "query/CTest.h"
 #include "query/GraphIndex.h"
 #include "query/StoreReader.h"
 #include "query/Traversals.h"
@@ -327,7 +328,7 @@ Error cmdStats(Ctx &C) {
   raw_ostream &OS = C.OS;
   OS << "source: " << C.O.Source << "\n";
   OS << "entities: " << NumEntities << " (" << External << " external, "
-     << Tests << " in tests)\n";
+     << Tests << " test cases)\n";
   Table TK({"  KIND", "COUNT"});
   for (auto &[K, V] : BK.items())
     if (V.get<uint64_t>())
@@ -483,7 +484,9 @@ Error cmdEntity(Ctx &C) {
       Flags.emplace_back(F);
     T.add({"  flags", Flags.empty() ? "-" : llvm::join(Flags, ", ")});
     T.add({"  language", std::string(spell(En.Lang))});
-    T.add({"  test", yesNo(En.IsTest)});
+    T.add({"  test", En.IsTest
+                         ? "yes: " + En.TestName + " (" + En.TestFramework + ")"
+                         : yesNo(false)});
     T.add({"  external", yesNo(En.External)});
     if (!En.External)
       T.add({"  body hash", En.Hash ? formatId(En.Hash) : "-"});
@@ -828,6 +831,39 @@ Error cmdBlastRadius(Ctx &C) {
   return Error::success();
 }
 
+/// The CTest tests of --build-dir that run the test cases T, in J["ctest"]
+/// and, for tables, as a list ending with the runnable line.
+Error ctestForTests(Ctx &C, const std::vector<std::pair<unsigned, Id>> &T,
+                    ojson &J) {
+  const GraphView &G = C.G;
+  Expected<std::vector<CTestTest>> Tests = listCTestTests(C.O.BuildDir);
+  if (!Tests)
+    return Tests.takeError();
+  std::optional<CodeModel> Model;
+  std::string ModelNote;
+  if (Expected<CodeModel> M = readCodeModel(C.O.BuildDir))
+    Model = std::move(*M);
+  else
+    ModelNote = toString(M.takeError());
+  std::vector<TestCaseRef> Cases;
+  for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
+    Cases.push_back({E->TestName, E->TestFramework, E->File});
+  }
+  CTestMapping M = mapTestCases(*Tests, Cases, Model ? &*Model : nullptr);
+  if (!ModelNote.empty() && !T.empty())
+    M.Notes.insert(M.Notes.begin(), ModelNote);
+  ojson Cj;
+  Cj["build_dir"] = C.O.BuildDir;
+  Cj["tests"] = ojson(M.Tests);
+  Cj["command"] = M.Tests.empty()
+                      ? ojson(nullptr)
+                      : ojson(ctestCommandLine(C.O.BuildDir, M.Tests));
+  Cj["notes"] = ojson(M.Notes);
+  J["ctest"] = Cj;
+  return Error::success();
+}
+
 Error cmdTestsFor(Ctx &C) {
   Expected<Id> X = target(C, isFunction);
   if (!X)
@@ -839,14 +875,20 @@ Error cmdTestsFor(Ctx &C) {
   ojson A = ojson::array();
   std::set<std::string> Files;
   for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
     ojson R;
     R["depth"] = Depth;
+    R["test_name"] = E->TestName;
+    R["framework"] = E->TestFramework;
     R["entity"] = G.ref(I);
     A.push_back(R);
-    Files.insert(G.entity(I)->File);
+    Files.insert(E->File);
   }
   J["tests"] = A;
   J["test_files"] = ojson(std::vector<std::string>(Files.begin(), Files.end()));
+  if (!C.O.BuildDir.empty())
+    if (Error E = ctestForTests(C, T, J))
+      return E;
   if (!wantsTable(C)) {
     printJson(C.OS, J);
     return Error::success();
@@ -857,12 +899,25 @@ Error cmdTestsFor(Ctx &C) {
   }
   C.OS << "tests reaching " << G.displayName(*X) << " (" << G.location(*X)
        << ")\n";
-  Table Tb({"DEPTH", "KIND", "NAME", "LOCATION"});
-  for (auto [Depth, I] : T)
-    Tb.add({std::to_string(Depth), std::string(spell(G.entity(I)->Kind)),
-            G.displayName(I), G.location(I)});
+  Table Tb({"DEPTH", "TEST", "FRAMEWORK", "LOCATION"});
+  for (auto [Depth, I] : T) {
+    const Entity *E = G.entity(I);
+    Tb.add(
+        {std::to_string(Depth), E->TestName, E->TestFramework, G.location(I)});
+  }
   Tb.print(C.OS, "", style(C));
   C.OS << "test files: " << llvm::join(Files, ", ") << "\n";
+  if (auto It = J.find("ctest"); It != J.end()) {
+    const ojson &Cj = *It;
+    for (const auto &N : Cj["notes"])
+      C.OS << "note: " << N.get<std::string>() << "\n";
+    if (Cj["tests"].empty()) {
+      C.OS << "no CTest test of " << C.O.BuildDir << " runs these tests\n";
+    } else {
+      C.OS << "ctest tests: " << Cj["tests"].size() << "\n";
+      C.OS << Cj["command"].get<std::string>() << "\n";
+    }
+  }
   return Error::success();
 }
 
@@ -1141,7 +1196,7 @@ const StringRef DepthOptions[] = {"depth", "include-candidates"};
 const StringRef HopsOptions[] = {"hops", "include-candidates"};
 const StringRef CyclesOptions[] = {"edges", "no-self-loops",
                                    "include-candidates"};
-const StringRef TestsForOptions[] = {"include-candidates"};
+const StringRef TestsForOptions[] = {"include-candidates", "build-dir"};
 const StringRef HotspotsOptions[] = {"top", "external"};
 const StringRef CentralityOptions[] = {"method", "top", "edges", "external"};
 const StringRef GraphAnalyticsOptions[] = {"top", "edges", "external"};
@@ -1209,7 +1264,9 @@ const QueryCommand Commands[] = {
      "What a file defines and declares, includes, and is included by",
      cmdFile},
     {"tests-for", "SYMBOL", "an id or a name", TestsForOptions,
-     "The tests that reach SYMBOL through calls", cmdTestsFor},
+     "The test cases that reach SYMBOL through calls, and the ctest line "
+     "that runs them",
+     cmdTestsFor},
     {"centrality", "", "", CentralityOptions,
      "Entities ranked by PageRank or betweenness (igraph)", cmdCentrality},
     {"communities", "", "", GraphAnalyticsOptions,
@@ -1245,6 +1302,8 @@ const QueryOptionInfo Options[] = {
      "unresolved call in a template)"},
     {"tokens", "N",
      "context: the budget in estimated tokens (default 2000; docs/serve.md)"},
+    {"build-dir", "DIR",
+     "Map the test cases to this build directory's CTest tests"},
 };
 
 const QueryOptionInfo *findOption(StringRef Name) {

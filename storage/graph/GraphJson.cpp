@@ -80,6 +80,10 @@ ojson toJson(const Entity &E) {
     J["access"] = spell(E.Acc);
   J["flags"] = flagsJson(E.Flags);
   J["is_test"] = E.IsTest;
+  if (E.IsTest) {
+    J["test_name"] = E.TestName;
+    J["test_framework"] = E.TestFramework;
+  }
   J["external"] = E.External;
   if (!E.External)
     J["hash"] = E.Hash ? ojson(formatId(E.Hash)) : ojson(nullptr);
@@ -725,6 +729,8 @@ Entity entityFromJson(const nlohmann::json &J) {
       if (F.is_string())
         E.Flags |= parseFlag(F.get<std::string>()).value_or(0);
   E.IsTest = J.value("is_test", false);
+  E.TestName = J.value("test_name", "");
+  E.TestFramework = J.value("test_framework", "");
   E.External = J.value("external", false);
   E.Hash = idFrom(J, "hash");
   return E;

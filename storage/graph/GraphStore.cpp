@@ -72,6 +72,11 @@ std::string encodeEntity(const EntityFact &F) {
     V.push_back(Dc.IsDefinition ? 1 : 0);
   }
   putFixed64BE(V, F.BodyHash);
+  // A test case's name and framework follow, only for test cases (bit 2).
+  if (F.IsTest) {
+    putString(V, F.TestName);
+    putString(V, F.TestFramework);
+  }
   return V;
 }
 
@@ -97,7 +102,11 @@ bool decodeEntity(std::string_view In, Id I, EntityFact &F) {
       return false;
     Dc.IsDefinition = Def;
   }
-  return D.getFixed64(F.BodyHash) && D.done();
+  if (!D.getFixed64(F.BodyHash))
+    return false;
+  if (F.IsTest && (!D.getString(F.TestName) || !D.getString(F.TestFramework)))
+    return false;
+  return D.done();
 }
 
 std::string encodeEdge(const EdgeFact &E) {
@@ -706,7 +715,14 @@ Status GraphStore::mergeEntityGroup(
   Out.Parent = Primary->Parent;
   Out.Lang = Primary->Lang;
   Out.Acc = Primary->Acc;
-  Out.IsTest = Primary->IsTest;
+  // A test case is recognised where its registration is (the file of its
+  // definition), which need not be the primary declaration's unit.
+  for (auto &[U, F] : Facts)
+    if (F.IsTest && !Out.IsTest) {
+      Out.IsTest = true;
+      Out.TestName = F.TestName;
+      Out.TestFramework = F.TestFramework;
+    }
   if (PrimaryIdx < Locs.size()) {
     Out.External = false;
     Out.Flags = Flags;

@@ -136,6 +136,17 @@ cl::opt<TestsMode, false, ValueParser<TestsMode>>
                                 "indexed (the default)"),
                      clEnumValN(TestsMode::Exclude, "exclude", "left out")),
           cl::init(TestsMode::Include), cl::sub(ExtractCmd), cl::cat(Category));
+cl::list<std::string>
+    TestFilesOpt("test-files",
+                 cl::desc("Files matching this glob (root-relative path) are "
+                          "test files: their test cases count (repeatable)"),
+                 cl::value_desc("glob"), cl::sub(ExtractCmd),
+                 cl::cat(Category));
+cl::opt<bool> NoTestHeuristics(
+    "no-test-heuristics",
+    cl::desc("Only --test-files make test files (not paths that look like "
+             "tests, nor files defining test cases)"),
+    cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<bool> Full("full",
                    cl::desc("Rebuild the index from scratch instead of "
                             "updating it incrementally"),
@@ -254,6 +265,11 @@ cl::opt<unsigned> Hops("hops",
                                 "many hops (default 2; export: 1)"),
                        cl::init(2), cl::sub(QueryCmd), cl::sub(DiffCmd),
                        cl::sub(ExportCmd), cl::cat(Category));
+cl::opt<std::string>
+    CTestBuildDir("build-dir",
+                  cl::desc("tests-for: map the test cases to the CTest tests "
+                           "of this build directory"),
+                  cl::value_desc("dir"), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<unsigned> Top("top",
                       cl::desc("hotspots, search: how many results (default "
                                "10, 0: all)"),
@@ -533,6 +549,7 @@ int runQueryCommand() {
   O.IncludeCandidates = IncludeCandidates;
   O.External = WithExternal;
   O.Tokens = TokensOpt;
+  O.BuildDir = CTestBuildDir;
   bool Terminal = sys::Process::StandardOutIsDisplayed();
   O.Color = ColorOpt == ColorChoice::Always ||
             (ColorOpt == ColorChoice::Auto && Terminal);
@@ -541,7 +558,7 @@ int runQueryCommand() {
   const cl::Option *QueryOpts[] = {
       &Depth,      &Hops,     &Top,          &KindFilter,  &FileFilter,
       &NameFilter, &EdgesOpt, &WithExternal, &MethodOpt,   &NoSelfLoops,
-      &IncludeCandidates, &TokensOpt};
+      &IncludeCandidates, &TokensOpt, &CTestBuildDir};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());
@@ -724,6 +741,8 @@ int main(int Argc, char **Argv) {
     R.Root = Root;
     R.Exclude = Exclude;
     R.ExcludeTests = Tests == TestsMode::Exclude;
+    R.TestFiles = TestFilesOpt;
+    R.TestHeuristics = !NoTestHeuristics;
     R.Full = Full;
     R.IndexSystem = IndexSystem;
     R.IndexInstantiations = IndexInstantiations;

@@ -119,7 +119,7 @@ TEST(GraphJson, OneRecordPerLineRunLastNoTemporariesLeft) {
   ASSERT_TRUE(writeGraphJson(*M.G, P, &Stats).isOk());
   std::string Text = slurp(P);
   EXPECT_THAT(Text, StartsWith("{\n  \"schema\": \"code-index/graph\",\n"
-                               "  \"schema_version\": 1,\n"));
+                               "  \"schema_version\": 2,\n"));
   EXPECT_THAT(Text, HasSubstr("\n  \"entities\": [\n    {\"id\":"
                               "\"0000000000000010\""));
   EXPECT_THAT(Text, HasSubstr("\n  \"run\": {}\n}\n"));
@@ -173,7 +173,7 @@ TEST(GraphJson, LoadReadsBackWhatWasWritten) {
   ASSERT_TRUE(writeGraphJson(*M.G, P).isOk());
   Graph G;
   ASSERT_TRUE(loadGraphJson(P, G).isOk());
-  EXPECT_EQ(G.SchemaVersion, 1);
+  EXPECT_EQ(G.SchemaVersion, GraphSchemaVersion);
   ASSERT_EQ(G.Entities.size(), 2u);
   EXPECT_EQ(G.Entities[0].QualifiedName, "f");
   EXPECT_EQ(G.Entities[0].Hash, 0x1234u);

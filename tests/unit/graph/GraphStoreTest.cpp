@@ -45,6 +45,29 @@ TEST(GraphStoreMerge, TheDefinitionIsPrimaryOtherDeclarationsAreListed) {
   EXPECT_EQ(Es[0].Hash, 0x1234u);
 }
 
+TEST(GraphStoreMerge, ATestCaseKeepsItsNameAndFramework) {
+  MemGraph M;
+  UnitFacts H = unitOf("t.h"), C = unitOf("t_test.cc");
+  // Declared in a header, defined (and registered) in the test file.
+  H.Entities.push_back(entityOf(1, "TestBody", 3, /*Definition=*/false));
+  H.Entities.back().File = "t.h";
+  C.Entities.push_back(entityOf(1, "TestBody", 8, /*Definition=*/true));
+  C.Entities.back().File = "t_test.cc";
+  C.Entities.back().IsTest = true;
+  C.Entities.back().TestName = "*/Suite.Name/*";
+  C.Entities.back().TestFramework = "gtest";
+  C.Entities.push_back(entityOf(2, "helper", 12, /*Definition=*/true));
+  C.Entities.back().File = "t_test.cc";
+  M.addTu(100, "t_test.cc", {H, C});
+  auto Es = allEntities(*M.G);
+  ASSERT_EQ(Es.size(), 2u);
+  EXPECT_TRUE(Es[0].IsTest);
+  EXPECT_EQ(Es[0].TestName, "*/Suite.Name/*");
+  EXPECT_EQ(Es[0].TestFramework, "gtest");
+  EXPECT_FALSE(Es[1].IsTest);
+  EXPECT_EQ(Es[1].TestName, "");
+}
+
 TEST(GraphStoreMerge, OrderOfTusDoesNotMatter) {
   auto Build = [](bool Reverse) {
     MemGraph M;

@@ -109,6 +109,26 @@ TEST(CompileCommands, IdenticalEntriesAreOneTuDifferentFlagsAreTwo) {
       << "-DX changes what the preprocessor produces";
 }
 
+TEST(CompileCommands, EntriesDifferingOnlyInOutputsAreOneTu) {
+  TempTree T;
+  std::string D = T.root();
+  auto Entry = [&](const std::string &Args) {
+    return R"({"directory": ")" + D + R"(", "arguments": [)" + Args +
+           R"(], "file": "a.cpp"})";
+  };
+  auto Tus = load(
+      T, "[" + Entry(R"("c++", "-O2", "-MD", "-MT", "a.o", "-MF", "a.d", "-o",
+                   "a.o", "-c", "a.cpp")") +
+             "," + Entry(R"("c++", "-O2", "-MMD", "-MQ", "b.o", "-MF", "b.d",
+                   "--serialize-diagnostics", "b.dia", "-o", "b.o", "-c",
+                   "a.cpp")") +
+             "," + Entry(R"("c++", "-O2", "a.cpp", "-o", "c.o")") + "," +
+             Entry(R"("c++", "-O0", "-o", "d.o", "-c", "a.cpp")") + "]");
+  ASSERT_EQ(Tus.size(), 2u) << "-O0 parses as another TU";
+  EXPECT_EQ(Tus[0].Index, 0u) << "the first entry stands for the others";
+  EXPECT_EQ(Tus[1].Index, 3u);
+}
+
 TEST(CompileCommands, VariantIgnoresFlagsThatDoNotChangePreprocessing) {
   TempTree T;
   std::string D = T.root();
@@ -407,8 +427,13 @@ TEST(CompileCommands, NoSpellingOfAFileWritingOptionSurvives) {
   EXPECT_GT(Spellings, 120u);
   TempTree T;
   std::string Json = "[";
-  for (size_t I = 0; I < Commands.size(); ++I)
-    Json += (I ? ",\n" : "") + entry(T.root(), "a.cpp", Commands[I]);
+  for (size_t I = 0; I < Commands.size(); ++I) {
+    // Commands that sanitise to the same one are one TU: a -D of its own
+    // keeps each command a TU, so that each one is checked.
+    std::vector<std::string> Cmd = Commands[I];
+    Cmd.insert(Cmd.begin() + 1, "-DCASE_" + std::to_string(I));
+    Json += (I ? ",\n" : "") + entry(T.root(), "a.cpp", Cmd);
+  }
   auto Tus = load(T, Json + "]");
   ASSERT_EQ(Tus.size(), Commands.size());
   for (const TuInput &Tu : Tus) {

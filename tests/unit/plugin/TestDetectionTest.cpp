@@ -11,7 +11,6 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Optional;
 
 TEST(TestDetection, PathPatterns) {
   EXPECT_THAT(testReasonsForPath("tests/foo.cpp"),
@@ -32,26 +31,6 @@ TEST(TestDetection, OrdinaryPathsAreNotTests) {
   EXPECT_THAT(testReasonsForPath("src/attestation/sign.cpp"), IsEmpty());
   EXPECT_THAT(testReasonsForPath("latest/a.cpp"), IsEmpty());
   EXPECT_THAT(testReasonsForPath("main.cpp"), IsEmpty());
-}
-
-TEST(TestDetection, FrameworkIncludes) {
-  EXPECT_THAT(testReasonForInclude("gtest/gtest.h"),
-              Optional(HasSubstr("GoogleTest")));
-  EXPECT_THAT(testReasonForInclude("gmock/gmock.h"),
-              Optional(HasSubstr("GoogleMock")));
-  EXPECT_THAT(testReasonForInclude("catch2/catch_test_macros.hpp"),
-              Optional(HasSubstr("Catch2")));
-  EXPECT_THAT(testReasonForInclude("catch.hpp"), Optional(HasSubstr("Catch2")));
-  EXPECT_THAT(testReasonForInclude("doctest/doctest.h"),
-              Optional(HasSubstr("doctest")));
-  EXPECT_THAT(testReasonForInclude("boost/test/unit_test.hpp"),
-              Optional(HasSubstr("Boost.Test")));
-}
-
-TEST(TestDetection, OtherIncludesAreNot) {
-  EXPECT_EQ(testReasonForInclude("vector"), std::nullopt);
-  EXPECT_EQ(testReasonForInclude("mytest/helpers.h"), std::nullopt);
-  EXPECT_EQ(testReasonForInclude("boost/optional.hpp"), std::nullopt);
 }
 
 } // namespace

@@ -65,9 +65,10 @@ using storage::Status;
 /// Version of the graph encoding in the store (the `graph_schema` meta
 /// key); bump on incompatible changes, so that an index written by another
 /// version is rebuilt rather than misread. 2: sites carry the candidate bit
-/// (an index of version 1 has no candidates marked). The JSON export has
+/// (an index of version 1 has no candidates marked); 3: entities carry
+/// their test case name and framework. The JSON export has
 /// its own version (ExportSchemaVersion, GraphJson.h).
-inline constexpr int GraphSchemaVersion = 2;
+inline constexpr int GraphSchemaVersion = 3;
 
 class GraphStore {
 public:

@@ -155,7 +155,16 @@ struct EntityFact {
   uint32_t Flags = 0;
   Id Parent = 0; ///< 0: top level
   bool External = false;
+  /// A test case: the function whose body is one test of a test framework
+  /// (see TestName). Helpers in test files are not test cases.
   bool IsTest = false;
+  /// For a test case, the name its runner selects it by: GoogleTest's
+  /// --gtest_filter pattern ("Suite.Name"; "*/Suite.Name/*" for TEST_P,
+  /// "Suite/*.Name" for TYPED_TEST, "*/Suite/*.Name" for TYPED_TEST_P), the
+  /// Catch2 or doctest test-case name, the Boost.Test case name. Else empty.
+  std::string TestName;
+  /// For a test case: "gtest", "catch2", "doctest" or "boost.test".
+  std::string TestFramework;
   /// Path of the file holding the declarations (root-relative when inside
   /// the root). For external entities, where Clang saw its declaration.
   std::string File;
@@ -273,7 +282,9 @@ struct Entity {
   Language Lang = Language::Unknown;
   Access Acc = Access::None;
   uint32_t Flags = 0;
-  bool IsTest = false;
+  bool IsTest = false;       ///< a test case (see EntityFact::IsTest)
+  std::string TestName;      ///< see EntityFact::TestName
+  std::string TestFramework; ///< see EntityFact::TestFramework
   bool External = false;
   uint64_t Hash = 0;
 };
