@@ -115,6 +115,11 @@ cd "$OUT"
 DIFF=("$CI" diff base/base.json head.json --hops "${REVIEW_HOPS:-2}")
 "${DIFF[@]}" --format sarif >review.sarif
 ARGS=(--max-bytes $((MAX_BYTES - ${#MARKER} - 1)) --full-report review.json)
+# The build's CTest tests: the comment ends with the ctest line that runs
+# the test cases the change reaches (a note instead when there are none).
+if [[ -f $BUILD_DIR/CTestTestfile.cmake ]]; then
+  ARGS+=(--build-dir "$BUILD_DIR")
+fi
 if [[ -n ${REVIEW_REPORT_URL:-} ]]; then
   ARGS+=(--report-url "$REVIEW_REPORT_URL")
 fi

@@ -433,7 +433,16 @@ ojson diffGraphs(const GraphIndex &Base, const GraphIndex &Head, unsigned Hops,
   D["summary"] = S;
   D["entities"] = Ents;
   D["untested"] = Untested;
-  D["tests_to_run"] = refs(HeadV, {TestSet.begin(), TestSet.end()});
+  // Each test case by the name its runner selects it by, for the CTest
+  // line (DiffCommand) and for people.
+  ojson ToRun = refs(HeadV, {TestSet.begin(), TestSet.end()});
+  for (ojson &T : ToRun)
+    if (std::optional<Id> I = parseId(T["id"].get<std::string>()))
+      if (const Entity *E = HeadV.entity(*I); E && !E->TestName.empty()) {
+        T["test_name"] = E->TestName;
+        T["framework"] = E->TestFramework;
+      }
+  D["tests_to_run"] = ToRun;
   D["files"] = Files;
   D["edges"] = Edges;
   return D;

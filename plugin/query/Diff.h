@@ -75,6 +75,9 @@ struct DiffRequest {
   std::string ToolVersion; ///< SARIF's tool.driver.version
   /// The blast radius and tests walk through candidate calls too.
   bool IncludeCandidates = false;
+  /// If set, a CMake build directory: the tests to run are mapped to its
+  /// CTest tests and the report ends with the `ctest` line running them.
+  std::string BuildDir;
 };
 
 /// What a diff found, for the exit code.

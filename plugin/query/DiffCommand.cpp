@@ -8,6 +8,7 @@
 
 #include "query/Diff.h"
 #include "query/DiffMarkdown.h"
+#include "query/CTest.h"
 #include "query/DiffSarif.h"
 #include "query/HtmlReport.h"
 #include "query/QueryError.h"
@@ -33,6 +34,31 @@ Error writeJsonFile(const std::string &Path, const ojson &J) {
   return Error::success();
 }
 
+/// D["ctest"]: the CTest tests of BuildDir that run the test cases among
+/// the tests to run, and the command running exactly those. A build
+/// without CTest tests, or none that runs them, is a note in the report,
+/// not a failed diff: the review is still worth posting.
+void addCTestCommand(const std::string &BuildDir, ojson &D) {
+  std::vector<TestCaseRef> Cases;
+  for (const ojson &T : D["tests_to_run"])
+    if (T.contains("test_name"))
+      Cases.push_back({T["test_name"].get<std::string>(),
+                       T["framework"].get<std::string>(),
+                       T["file"].get<std::string>()});
+  ojson C;
+  C["build_dir"] = BuildDir;
+  C["command"] = nullptr;
+  C["notes"] = ojson::array();
+  if (Cases.empty()) {
+    C["notes"].push_back("no test case reaches the changed entities");
+  } else if (Expected<std::string> Cmd = ctestCommandFor(BuildDir, Cases)) {
+    C["command"] = *Cmd;
+  } else {
+    C["notes"].push_back(toString(Cmd.takeError()));
+  }
+  D["ctest"] = C;
+}
+
 } // namespace
 
 Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
@@ -47,6 +73,8 @@ Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
       return usageError(St.message());
   GraphIndex Base(std::move(B)), Head(std::move(H));
   ojson D = diffGraphs(Base, Head, R.Hops, R.IncludeCandidates);
+  if (!R.BuildDir.empty())
+    addCTestCommand(R.BuildDir, D);
   if (!R.FullReport.empty())
     if (Error E = writeJsonFile(R.FullReport, D))
       return std::move(E);

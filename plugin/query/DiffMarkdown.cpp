@@ -244,7 +244,29 @@ std::string count(size_t N, StringRef One, StringRef Many) {
 } // namespace
 
 std::string testsToRunMarkdown(const ojson &D, size_t Limit) {
-  Bounded B(Limit);
+  // The one runnable line (diff --build-dir) ends the section; its room is
+  // set aside first so that no cut of the list can lose it, and a line too
+  // long for a comment is left to the full report.
+  std::string Run;
+  size_t Room = Limit ? Limit / 2 : std::numeric_limits<size_t>::max();
+  if (D.contains("ctest")) {
+    const ojson &C = D["ctest"];
+    if (C["command"].is_string()) {
+      std::string Cmd = C["command"].get<std::string>();
+      Run = Cmd.size() <= std::min<size_t>(Room, 4000)
+                ? "Run them:\n\n    " + Cmd + "\n"
+                : "Run them: the `ctest` command is in the full report "
+                  "(`ctest.command`).\n";
+    } else {
+      for (const ojson &N : C["notes"])
+        Run += "CTest: " + N.get<std::string>().substr(0, 300) + "\n";
+    }
+    if (!Run.empty())
+      Run = "\n" + Run;
+    if (Run.size() > Room)
+      Run.clear();
+  }
+  Bounded B(Limit ? Limit - Run.size() : 0);
   const ojson &Tests = D["tests_to_run"];
   if (Tests.empty()) {
     B.add("### Tests to run\n\nNo test reaches the changed entities.\n");
@@ -254,10 +276,14 @@ std::string testsToRunMarkdown(const ojson &D, size_t Limit) {
   S.Heading = "### Tests to run (" + std::to_string(Tests.size()) + ")";
   S.Inline = 20;
   for (const auto &T : Tests)
-    S.Rows.push_back("- " + label(T, false) + " (" + loc(T) + ")\n");
+    S.Rows.push_back("- " +
+                     (T.contains("test_name")
+                          ? "`" + T["test_name"].get<std::string>() + "`"
+                          : label(T, false)) +
+                     " (" + loc(T) + ")\n");
   reserveFor(B, S, 0);
   render(B, S);
-  return B.str();
+  return B.str() + Run;
 }
 
 void printDiffMarkdown(const ojson &D, const MarkdownOptions &O,

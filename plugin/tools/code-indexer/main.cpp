@@ -267,9 +267,11 @@ cl::opt<unsigned> Hops("hops",
                        cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<std::string>
     CTestBuildDir("build-dir",
-                  cl::desc("tests-for: map the test cases to the CTest tests "
-                           "of this build directory"),
-                  cl::value_desc("dir"), cl::sub(QueryCmd), cl::cat(Category));
+                  cl::desc("tests-for, diff: map the test cases to the CTest "
+                           "tests of this build directory (diff: the report "
+                           "ends with the ctest line running them)"),
+                  cl::value_desc("dir"), cl::sub(QueryCmd), cl::sub(DiffCmd),
+                  cl::cat(Category));
 cl::opt<unsigned> Top("top",
                       cl::desc("hotspots, search: how many results (default "
                                "10, 0: all)"),
@@ -581,6 +583,7 @@ int runDiffCommand() {
   R.FullReport = FullReport;
   R.ReportUrl = ReportUrl;
   R.IncludeCandidates = IncludeCandidates;
+  R.BuildDir = CTestBuildDir;
   // "code-indexer 1.2.3 (Clang ...)": SARIF wants the version alone.
   std::string Version = versionString();
   R.ToolVersion = StringRef(Version).split(' ').second.split(' ').first.str();
