@@ -78,6 +78,9 @@ struct DiffRequest {
   /// If set, a CMake build directory: the tests to run are mapped to its
   /// CTest tests and the report ends with the `ctest` line running them.
   std::string BuildDir;
+  /// If not 0, each changed entity in the JSON report carries its context
+  /// (query context) within this many estimated tokens, for a review bot.
+  unsigned ContextTokens = 0;
 };
 
 /// What a diff found, for the exit code.

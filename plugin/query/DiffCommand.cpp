@@ -9,6 +9,7 @@
 #include "query/Diff.h"
 #include "query/DiffMarkdown.h"
 #include "query/CTest.h"
+#include "query/Context.h"
 #include "query/DiffSarif.h"
 #include "query/HtmlReport.h"
 #include "query/QueryError.h"
@@ -59,6 +60,22 @@ void addCTestCommand(const std::string &BuildDir, ojson &D) {
   D["ctest"] = C;
 }
 
+/// Each changed entity's "context" (Context.h) in HEAD: its source, its
+/// callers' and callees' signatures and bodies and its tests, within Tokens.
+/// A budget too small for any context is the user's error, said once.
+Error addContexts(const GraphIndex &Head, unsigned Tokens, ojson &D) {
+  for (ojson &C : D["entities"]["changed"]) {
+    std::optional<Id> I = parseId(C["entity"]["id"].get<std::string>());
+    if (!I)
+      continue;
+    Expected<ojson> Ctx = contextFor(Head, *I, Tokens);
+    if (!Ctx)
+      return Ctx.takeError();
+    C["context"] = std::move(*Ctx);
+  }
+  return Error::success();
+}
+
 } // namespace
 
 Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
@@ -75,6 +92,9 @@ Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
   ojson D = diffGraphs(Base, Head, R.Hops, R.IncludeCandidates);
   if (!R.BuildDir.empty())
     addCTestCommand(R.BuildDir, D);
+  if (R.ContextTokens)
+    if (Error E = addContexts(Head, R.ContextTokens, D))
+      return std::move(E);
   if (!R.FullReport.empty())
     if (Error E = writeJsonFile(R.FullReport, D))
       return std::move(E);

@@ -240,6 +240,11 @@ cl::opt<std::string> ReportUrl("report-url",
                                         "report (the Markdown links it)"),
                                cl::value_desc("url"), cl::sub(DiffCmd),
                                cl::cat(Category));
+cl::opt<unsigned> ContextTokens(
+    "context-tokens",
+    cl::desc("diff: attach to each changed entity in the JSON report its "
+             "context (query context) within N estimated tokens"),
+    cl::value_desc("N"), cl::init(0), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<std::string> FailOn("fail-on",
                             cl::desc("diff: exit with code 3 if one of "
                                      "these holds: untested, signature, "
@@ -584,6 +589,7 @@ int runDiffCommand() {
   R.ReportUrl = ReportUrl;
   R.IncludeCandidates = IncludeCandidates;
   R.BuildDir = CTestBuildDir;
+  R.ContextTokens = ContextTokens;
   // "code-indexer 1.2.3 (Clang ...)": SARIF wants the version alone.
   std::string Version = versionString();
   R.ToolVersion = StringRef(Version).split(' ').second.split(' ').first.str();
