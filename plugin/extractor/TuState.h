@@ -70,7 +70,6 @@ struct UnitBuilder {
     Id Macro;
   };
   std::vector<Expansion> Expansions;
-  std::vector<std::string> Includes; ///< spelled, for test detection
   /// (kind, from, line, column) of each call and reference an implicit
   /// instantiation made in this unit: the candidate sites at the same place
   /// are dropped (FinishConsumer::indexInstantiations).
