@@ -91,7 +91,8 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
   EXPECT_EQ(run(Index, {"stats", "x"}).Error, "stats takes no arguments");
   EXPECT_EQ(run(Index, {"cycles", "x"}).Error,
             "cycles takes no arguments (options: --edges "
-            "calls|references|includes, --no-self-loops)");
+            "calls|references|includes, --no-self-loops, "
+            "--include-candidates)");
   EXPECT_EQ(run(Index, {}).Error,
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});
