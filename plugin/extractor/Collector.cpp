@@ -251,9 +251,13 @@ const NamedDecl *memberPattern(const NamedDecl *D) {
       RD ? RD->getTemplateInstantiationPattern() : nullptr;
   if (!Pattern)
     return D;
-  for (const NamedDecl *M : Pattern->lookup(D->getDeclName()))
-    if (!M->isImplicit() && M->getKind() == D->getKind())
-      return M;
+  for (const NamedDecl *M : Pattern->lookup(D->getDeclName())) {
+    // A member alias template is found as the template.
+    const auto *Described = dyn_cast<NamedDecl>(unwrapTemplate(M));
+    if (Described && !Described->isImplicit() &&
+        Described->getKind() == D->getKind())
+      return Described;
+  }
   return D;
 }
 

@@ -91,7 +91,7 @@ TEST_F(QueryCommandsTest, ArgumentsAreCheckedAgainstTheTable) {
   EXPECT_EQ(run(Index, {"stats", "x"}).Error, "stats takes no arguments");
   EXPECT_EQ(run(Index, {"cycles", "x"}).Error,
             "cycles takes no arguments (options: --edges KINDS, "
-            "--no-self-loops)");
+            "--no-self-loops, --include-candidates)");
   EXPECT_EQ(run(Index, {}).Error,
             "query needs a subcommand: " + querySubcommandList());
   Result R = run(Index, {"frobnicate"});
