@@ -86,8 +86,8 @@ private:
 /// parsed JSON document, then the graph and its lookups; measured in
 /// docs/performance.md), so exports larger than the limit are refused before
 /// anything is read: the index they came from answers by key instead.
-inline constexpr uint64_t JsonLoadFactor = 8;
-inline constexpr uint64_t DefaultJsonLoadLimitMB = 512;
+inline constexpr uint64_t JsonLoadFactor = 10;
+inline constexpr uint64_t DefaultJsonLoadLimitMB = 256;
 /// The environment variable that overrides DefaultJsonLoadLimitMB (a number
 /// of MB; 0 = no limit).
 inline constexpr const char *JsonLoadLimitVar = "CODE_INDEX_JSON_LIMIT_MB";

@@ -41,7 +41,7 @@ struct LmdbTuning {
   /// pages it has touched after every this many bytes read, so its resident
   /// set stays bounded instead of growing to the file's size (the pages
   /// stay in the page cache). 0: never.
-  uint64_t ScanDropPagesBytes = 64ull << 20;
+  uint64_t ScanDropPagesBytes = 16ull << 20;
 };
 
 /// The environment flags LmdbStore opens with in Mode (without MDB_RDONLY).
