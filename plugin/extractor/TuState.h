@@ -33,8 +33,8 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "query/Diff.h"
-#include "query/DiffMarkdown.h"
 #include "query/CTest.h"
 #include "query/Context.h"
+#include "query/Diff.h"
+#include "query/DiffMarkdown.h"
 #include "query/DiffSarif.h"
 #include "query/HtmlReport.h"
 #include "query/QueryError.h"

@@ -2,8 +2,8 @@
 
 #include "query/Query.h"
 #include "query/Analytics.h"
-#include "query/Context.h"
 #include "query/CTest.h"
+#include "query/Context.h"
 #include "query/GraphIndex.h"
 #include "query/StoreReader.h"
 #include "query/Traversals.h"

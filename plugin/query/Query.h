@@ -62,7 +62,7 @@ struct QueryOptions {
   bool External = false; ///< --external
   /// context: the budget in estimated tokens (--tokens).
   unsigned Tokens = 2000;
-  std::string BuildDir;  ///< --build-dir (tests-for: CTest mapping)
+  std::string BuildDir; ///< --build-dir (tests-for: CTest mapping)
   /// Tables: at most this many columns wide, long cells cut with "…"
   /// (0: no limit; the tool sets the terminal's width on a terminal).
   unsigned Width = 0;

@@ -562,10 +562,19 @@ int runQueryCommand() {
             (ColorOpt == ColorChoice::Auto && Terminal);
   // Tables fit the terminal; piped, they keep their full width.
   O.Width = Terminal ? terminalColumns() : 0;
-  const cl::Option *QueryOpts[] = {
-      &Depth,      &Hops,     &Top,          &KindFilter,  &FileFilter,
-      &NameFilter, &EdgesOpt, &WithExternal, &MethodOpt,   &NoSelfLoops,
-      &IncludeCandidates, &TokensOpt, &CTestBuildDir};
+  const cl::Option *QueryOpts[] = {&Depth,
+                                   &Hops,
+                                   &Top,
+                                   &KindFilter,
+                                   &FileFilter,
+                                   &NameFilter,
+                                   &EdgesOpt,
+                                   &WithExternal,
+                                   &MethodOpt,
+                                   &NoSelfLoops,
+                                   &IncludeCandidates,
+                                   &TokensOpt,
+                                   &CTestBuildDir};
   for (const cl::Option *Opt : QueryOpts)
     if (Opt->getNumOccurrences())
       O.Given.push_back(Opt->ArgStr.str());
