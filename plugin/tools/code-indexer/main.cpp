@@ -199,8 +199,8 @@ cl::opt<unsigned> Hops("hops",
                        cl::init(2), cl::sub(QueryCmd), cl::sub(DiffCmd),
                        cl::sub(ExportCmd), cl::cat(Category));
 cl::opt<unsigned> Top("top",
-                      cl::desc("hotspots, search: how many results (default "
-                               "10, 0: all)"),
+                      cl::desc("hotspots, search, analytics: how many "
+                               "results (default 10, 0: all)"),
                       cl::init(10), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> KindFilter("kind",
                                 cl::desc("entities: only this entity kind"),
@@ -230,8 +230,8 @@ cl::opt<std::string> MethodOpt("method",
                                cl::value_desc("method"), cl::sub(QueryCmd),
                                cl::cat(Category));
 cl::opt<bool> WithExternal("external",
-                           cl::desc("entities, search, hotspots: include "
-                                    "external entities"),
+                           cl::desc("entities, search, hotspots, analytics: "
+                                    "include external entities"),
                            cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<ColorChoice, false, ValueParser<ColorChoice>> ColorOpt(
     "color", cl::desc("Colours in tables and errors:"),
