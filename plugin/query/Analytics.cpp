@@ -264,9 +264,8 @@ std::string graphLine(ArrayRef<EdgeKind> Kinds, bool External, size_t V,
                    : count(E, "undirected edge", "undirected edges"));
 }
 
-Error printOrJson(raw_ostream &OS, const QueryOptions &O, const ojson &J) {
-  if (!wantsTable(O))
-    printJson(OS, J);
+Error jsonAnswer(raw_ostream &OS, const ojson &J) {
+  printJson(OS, J);
   return Error::success();
 }
 
@@ -328,7 +327,7 @@ Error runCentrality(const GraphView &G, const QueryOptions &O,
   }
   J["ranking"] = std::move(A);
   if (!wantsTable(O))
-    return printOrJson(OS, O, J);
+    return jsonAnswer(OS, J);
 
   OS << Method << " over "
      << graphLine(*Kinds, O.External, EG->Ids.size(), EG->Arcs.size(), true);
@@ -444,7 +443,7 @@ Error runCommunities(const GraphView &G, const QueryOptions &O,
   }
   J["communities"] = std::move(A);
   if (!wantsTable(O))
-    return printOrJson(OS, O, J);
+    return jsonAnswer(OS, J);
 
   OS << count(P->Count, "community", "communities") << " in "
      << graphLine(*Kinds, O.External, EG->Ids.size(), EG->Links.size(), false)
@@ -539,7 +538,7 @@ Error runLayers(const GraphView &G, const QueryOptions &O,
   }
   J["layers"] = std::move(A);
   if (!wantsTable(O))
-    return printOrJson(OS, O, J);
+    return jsonAnswer(OS, J);
 
   OS << "k-core layers of "
      << graphLine(*Kinds, O.External, EG->Ids.size(), EG->Links.size(), false)
@@ -780,7 +779,7 @@ Error runCoupling(const GraphView &G, const QueryOptions &O,
   Coh["components"] = std::move(CA);
   J["cohesion"] = std::move(Coh);
   if (!wantsTable(O))
-    return printOrJson(OS, O, J);
+    return jsonAnswer(OS, J);
 
   OS << "coupling of " << spell(CE->Kind) << " " << G.displayName(C) << " ("
      << G.location(C) << ") over the " << edgesText(*Kinds) << " edges\n"

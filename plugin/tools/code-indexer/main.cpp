@@ -278,8 +278,8 @@ cl::opt<std::string>
                   cl::value_desc("dir"), cl::sub(QueryCmd), cl::sub(DiffCmd),
                   cl::cat(Category));
 cl::opt<unsigned> Top("top",
-                      cl::desc("hotspots, search: how many results (default "
-                               "10, 0: all)"),
+                      cl::desc("hotspots, search, analytics: how many "
+                               "results (default 10, 0: all)"),
                       cl::init(10), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<unsigned> TokensOpt("tokens",
                             cl::desc("context: the budget in estimated "
@@ -324,8 +324,8 @@ cl::opt<bool> IncludeCandidates(
              "unresolved call in a template)"),
     cl::sub(QueryCmd), cl::sub(DiffCmd), cl::cat(Category));
 cl::opt<bool> WithExternal("external",
-                           cl::desc("entities, search, hotspots: include "
-                                    "external entities"),
+                           cl::desc("entities, search, hotspots, analytics: "
+                                    "include external entities"),
                            cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<ColorChoice, false, ValueParser<ColorChoice>> ColorOpt(
     "color", cl::desc("Colours in tables and errors:"),
