@@ -411,20 +411,30 @@ ServeResponse Server::query(StringRef Name, const Params &P) {
        : K == "top"  ? O.Top
                      : O.Tokens) = *N;
       Given[K] = *N;
-    } else if (K == "external") {
+    } else if (K == "external" || K == "no-self-loops" ||
+               K == "include-candidates") {
+      bool &Flag = K == "external"        ? O.External
+                   : K == "no-self-loops" ? O.NoSelfLoops
+                                          : O.IncludeCandidates;
       if (V == "" || V == "1" || V == "true")
-        O.External = true;
+        Flag = true;
       else if (V == "0" || V == "false")
-        O.External = false;
+        Flag = false;
       else
-        return fail(
-            Q, badRequest("external takes true or false, not '" + V + "'"));
-      Given[K] = O.External;
+        return fail(Q, badRequest(K + " takes true or false, not '" + V + "'"));
+      Given[K] = Flag;
+    } else if (K == "build-dir") {
+      // Mapping test cases to CTest runs `ctest` in a directory: not
+      // something a loopback client may make the server do.
+      return fail(Q, badRequest("build-dir runs ctest and is not served; "
+                                "run `code-indexer query tests-for "
+                                "--build-dir DIR` instead"));
     } else {
-      (K == "kind"   ? O.Kind
-       : K == "file" ? O.File
-       : K == "name" ? O.Name
-                     : O.Edges) = V;
+      (K == "kind"     ? O.Kind
+       : K == "file"   ? O.File
+       : K == "name"   ? O.Name
+       : K == "method" ? O.Method
+                       : O.Edges) = V;
       Given[K] = V;
     }
   }
