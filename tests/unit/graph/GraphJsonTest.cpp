@@ -173,7 +173,7 @@ TEST(GraphJson, LoadReadsBackWhatWasWritten) {
   ASSERT_TRUE(writeGraphJson(*M.G, P).isOk());
   Graph G;
   ASSERT_TRUE(loadGraphJson(P, G).isOk());
-  EXPECT_EQ(G.SchemaVersion, GraphSchemaVersion);
+  EXPECT_EQ(G.SchemaVersion, ExportSchemaVersion);
   ASSERT_EQ(G.Entities.size(), 2u);
   EXPECT_EQ(G.Entities[0].QualifiedName, "f");
   EXPECT_EQ(G.Entities[0].Hash, 0x1234u);

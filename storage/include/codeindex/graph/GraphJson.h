@@ -27,7 +27,8 @@ namespace codeindex {
 inline constexpr std::string_view GraphSchemaName = "code-index/graph";
 /// The export's "schema_version": changes when a field is removed or changes
 /// meaning (docs/graph-schema.md, Compatibility), not when one is added.
-inline constexpr int ExportSchemaVersion = 1;
+/// 2: `is_test` marks test cases (it marked every function of a test file).
+inline constexpr int ExportSchemaVersion = 2;
 
 /// Meta keys the extractor stores (as JSON text) and the export writes.
 namespace meta {
