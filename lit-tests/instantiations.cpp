@@ -70,29 +70,29 @@ int main() {
 
 // Expected output:
 
-// PLAIN:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:38:12 candidate
-// PLAIN-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:38:12 candidate
-// PLAIN-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:38:12 candidate
-// PLAIN-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:42:12 candidate
-// PLAIN-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
-// PLAIN-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// PLAIN:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:38:12 candidate
+// PLAIN-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:38:12 candidate
+// PLAIN-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:38:12 candidate
+// PLAIN-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// PLAIN-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// PLAIN-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
 // PLAIN-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, bool) | instantiations.cpp:29:10 candidate
 // PLAIN-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, const char *) | instantiations.cpp:29:10 candidate
 // PLAIN-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, int) | instantiations.cpp:29:10 candidate
 // PLAIN-NEXT:edge calls main -> Box::count | instantiations.cpp:68:12
-// PLAIN-NEXT:edge calls main -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:64:5
+// PLAIN-NEXT:edge calls main -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:64:5
 // PLAIN-NEXT:edge calls main -> YAML::writeKey | instantiations.cpp:61:9
 // PLAIN-NEXT:edge calls main -> render | instantiations.cpp:66:3
 // PLAIN-NEXT:edge references Box::count -> Box::value | instantiations.cpp:56:30
 // PLAIN-NEXT:END
 
-// INST:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:38:12, instantiations.cpp:38:22
-// INST-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:42:12 candidate
-// INST-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
-// INST-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// INST:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:38:12, instantiations.cpp:38:22
+// INST-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// INST-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
+// INST-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:42:12 candidate
 // INST-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, int) | instantiations.cpp:29:10
 // INST-NEXT:edge calls main -> Box::count | instantiations.cpp:68:12
-// INST-NEXT:edge calls main -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:64:5
+// INST-NEXT:edge calls main -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | instantiations.cpp:64:5
 // INST-NEXT:edge calls main -> YAML::writeKey | instantiations.cpp:61:9
 // INST-NEXT:edge calls main -> render | instantiations.cpp:66:3
 // INST-NEXT:edge calls render -> Widget::draw | instantiations.cpp:52:51
@@ -101,8 +101,8 @@ int main() {
 // INST-NEXT:END
 
 // CYCLES:cycle 1 (1 member)
-// CYCLES-NEXT:  KIND    NAME                                                                                                                  LOCATION
-// CYCLES-NEXT:  method  TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &)  instantiations.cpp:40
+// CYCLES-NEXT:  KIND{{ +}}NAME{{ +}}LOCATION
+// CYCLES-NEXT:  method  TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &)  instantiations.cpp:40
 // CYCLES-NEXT:END
 
 // (end of the expected output)

@@ -70,42 +70,42 @@ int main() {
 
 // Expected output:
 
-// EDGES:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
-// EDGES-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
-// EDGES-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
-// EDGES-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
-// EDGES-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
-// EDGES-NEXT:edge calls TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
+// EDGES:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
+// EDGES-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
+// EDGES-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:54:12 candidate
+// EDGES-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
+// EDGES-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
+// EDGES-NEXT:edge calls TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:58:12 candidate
 // EDGES-NEXT:edge calls YAML::emitList -> Emitter &YAML::operator<<(Emitter &, int) | overload-candidates.cpp:42:7
 // EDGES-NEXT:edge calls YAML::emitList -> YAML::writeKey | overload-candidates.cpp:43:3
 // EDGES-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, bool) | overload-candidates.cpp:38:10 candidate
 // EDGES-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, const char *) | overload-candidates.cpp:38:10 candidate
 // EDGES-NEXT:edge calls YAML::writeKey -> Emitter &YAML::operator<<(Emitter &, int) | overload-candidates.cpp:38:10 candidate
-// EDGES-NEXT:edge calls main -> TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:67:5
+// EDGES-NEXT:edge calls main -> TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &) | overload-candidates.cpp:67:5
 // EDGES-NEXT:edge calls main -> YAML::emitList | overload-candidates.cpp:64:9
 // EDGES-NEXT:END
 
 // CALLERS:callers of Emitter &YAML::operator<<(Emitter &, bool) (overload-candidates.cpp:34)
-// CALLERS-NEXT:DEPTH  KIND      NAME            LOCATION                    VIA
-// CALLERS-NEXT:1      function  YAML::writeKey  overload-candidates.cpp:37  candidate
+// CALLERS-NEXT:DEPTH  KIND{{ +}}NAME{{ +}}LOCATION{{ +}}VIA
+// CALLERS-NEXT:1{{ +}}function  YAML::writeKey  overload-candidates.cpp:37  candidate
 // CALLERS-NEXT:END
 
 // CALLERS-ALL:callers of Emitter &YAML::operator<<(Emitter &, bool) (overload-candidates.cpp:34)
-// CALLERS-ALL-NEXT:DEPTH  KIND      NAME            LOCATION                    VIA
-// CALLERS-ALL-NEXT:1      function  YAML::writeKey  overload-candidates.cpp:37  candidate
-// CALLERS-ALL-NEXT:2      function  YAML::emitList  overload-candidates.cpp:41  YAML::writeKey
+// CALLERS-ALL-NEXT:DEPTH  KIND{{ +}}NAME{{ +}}LOCATION{{ +}}VIA
+// CALLERS-ALL-NEXT:1{{ +}}function  YAML::writeKey  overload-candidates.cpp:37  candidate
+// CALLERS-ALL-NEXT:2{{ +}}function  YAML::emitList  overload-candidates.cpp:41  YAML::writeKey
 // CALLERS-ALL-NEXT:END
 
 // CALLEES:callees of YAML::emitList (overload-candidates.cpp:41)
-// CALLEES-NEXT:DEPTH  KIND      NAME                                       LOCATION                    VIA
+// CALLEES-NEXT:DEPTH  KIND{{ +}}NAME{{ +}}LOCATION{{ +}}VIA
 // CALLEES-NEXT:1      operator  Emitter &YAML::operator<<(Emitter &, int)  overload-candidates.cpp:33  -
-// CALLEES-NEXT:1      function  YAML::writeKey                             overload-candidates.cpp:37  -
+// CALLEES-NEXT:1{{ +}}function  YAML::writeKey{{ +}}overload-candidates.cpp:37  -
 // CALLEES-NEXT:END
 
 // CALLEES-ALL:callees of YAML::emitList (overload-candidates.cpp:41)
-// CALLEES-ALL-NEXT:DEPTH  KIND      NAME                                                LOCATION                    VIA
+// CALLEES-ALL-NEXT:DEPTH  KIND{{ +}}NAME{{ +}}LOCATION{{ +}}VIA
 // CALLEES-ALL-NEXT:1      operator  Emitter &YAML::operator<<(Emitter &, int)           overload-candidates.cpp:33  -
-// CALLEES-ALL-NEXT:1      function  YAML::writeKey                                      overload-candidates.cpp:37  -
+// CALLEES-ALL-NEXT:1{{ +}}function  YAML::writeKey{{ +}}overload-candidates.cpp:37  -
 // CALLEES-ALL-NEXT:2      operator  Emitter &YAML::operator<<(Emitter &, bool)          overload-candidates.cpp:34  YAML::writeKey, candidate
 // CALLEES-ALL-NEXT:2      operator  Emitter &YAML::operator<<(Emitter &, const char *)  overload-candidates.cpp:32  YAML::writeKey, candidate
 // CALLEES-ALL-NEXT:END
@@ -114,9 +114,9 @@ int main() {
 // CYCLES-NEXT:END
 
 // CYCLES-ALL:cycle 1 (2 members)
-// CYCLES-ALL-NEXT:  KIND    NAME                                                                                                                  LOCATION
-// CYCLES-ALL-NEXT:  method  TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &)  overload-candidates.cpp:56
-// CYCLES-ALL-NEXT:  method  TypedExpectation<F> &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &)                          overload-candidates.cpp:53
+// CYCLES-ALL-NEXT:  KIND{{ +}}NAME{{ +}}LOCATION
+// CYCLES-ALL-NEXT:  method  TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &, const ExpectationSet &)  overload-candidates.cpp:56
+// CYCLES-ALL-NEXT:  method  TypedExpectation &TypedExpectation::After(const ExpectationSet &, const ExpectationSet &){{ +}}overload-candidates.cpp:53
 // CYCLES-ALL-NEXT:END
 
 // BLAST:blast radius of Emitter &YAML::operator<<(Emitter &, bool) (overload-candidates.cpp:34): 0 entities within 2 hops
@@ -124,10 +124,10 @@ int main() {
 
 // BLAST-ALL:blast radius of Emitter &YAML::operator<<(Emitter &, bool) (overload-candidates.cpp:34): 2 entities within 2 hops
 // BLAST-ALL-NEXT:hop 1
-// BLAST-ALL-NEXT:  KIND      NAME            LOCATION
+// BLAST-ALL-NEXT:  KIND{{ +}}NAME{{ +}}LOCATION
 // BLAST-ALL-NEXT:  function  YAML::writeKey  overload-candidates.cpp:37
 // BLAST-ALL-NEXT:hop 2
-// BLAST-ALL-NEXT:  KIND      NAME            LOCATION
+// BLAST-ALL-NEXT:  KIND{{ +}}NAME{{ +}}LOCATION
 // BLAST-ALL-NEXT:  function  YAML::emitList  overload-candidates.cpp:41
 // BLAST-ALL-NEXT:END
 

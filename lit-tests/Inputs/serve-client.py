@@ -115,6 +115,10 @@ REPRESENTATIVE = {
     "hotspots": [{}, {"top": "3"}],
     "file": [{"arg": "include/util/log.h"}],
     "tests-for": [{"arg": "geo::Circle::area"}],
+    "centrality": [{}, {"method": "betweenness", "top": "3"}],
+    "communities": [{}, {"edges": "calls,references"}],
+    "layers": [{}],
+    "coupling": [{"arg": "geo::Circle"}],
     "context": [{"arg": "geo::Circle::area"}, {"arg": "geo::totalArea", "tokens": "300"},
                 {"arg": "main", "tokens": "5000", "depth": "3"}],
 }

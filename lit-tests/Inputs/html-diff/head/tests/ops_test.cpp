@@ -1,3 +1,4 @@
 #include "../ops.h"
-int testLess() { return P{1} < P{2}; }
-int testKm() { return 2.0_km > 1; }
+#include <gtest/gtest.h>
+TEST(Ops, Less) { EXPECT_TRUE(P{1} < P{2}); }
+TEST(Ops, Km) { EXPECT_GT(2.0_km, 1); }
