@@ -373,7 +373,8 @@ std::string qualifiedNameOf(const NamedDecl *D) {
   // and scoped enums in between (unscoped enumerators live in the scope
   // around their enum, as Clang prints them).
   std::vector<std::string> Scopes;
-  for (const DeclContext *C = DC; C && isa<TagDecl>(C); C = C->getParent()) {
+  for (const DeclContext *C = DC; isa_and_nonnull<TagDecl>(C);
+       C = C->getParent()) {
     if (const auto *P = dyn_cast<ClassTemplatePartialSpecializationDecl>(C)) {
       std::string S = qualifiedNameOf(P);
       for (auto It = Scopes.rbegin(); It != Scopes.rend(); ++It)

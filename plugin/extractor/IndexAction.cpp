@@ -41,7 +41,7 @@ public:
   }
 
   void InclusionDirective(SourceLocation HashLoc, const Token &,
-                          StringRef FileName, bool /*IsAngled*/,
+                          StringRef /*FileName*/, bool /*IsAngled*/,
                           CharSourceRange, OptionalFileEntryRef File, StringRef,
                           StringRef, const Module *, bool,
                           SrcMgr::CharacteristicKind) override {
