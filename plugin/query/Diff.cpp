@@ -72,24 +72,10 @@ ojson refs(const GraphView &G, std::vector<Id> Ids) {
   return A;
 }
 
-bool isCallable(EntityKind K) {
-  switch (K) {
-  case EntityKind::Function:
-  case EntityKind::Method:
-  case EntityKind::Constructor:
-  case EntityKind::Destructor:
-  case EntityKind::ConversionFunction:
-  case EntityKind::Operator:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /// Code a test should exercise: a defined function or method written in
 /// the source (not implicit), not a test itself.
 bool wantsTests(const Entity &E) {
-  return isCallable(E.Kind) && E.IsDefinition && !E.IsTest &&
+  return isFunctionLike(E.Kind) && E.IsDefinition && !E.IsTest &&
          !(E.Flags & flag::Implicit);
 }
 
