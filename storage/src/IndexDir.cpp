@@ -425,6 +425,64 @@ void IndexDir::discard() {
   fs::remove_all(toFsPath(GenDir), Ec);
 }
 
+Status IndexDir::createSuccessor(std::string *Dir) {
+  if (!Live || !SuccessorName.empty() || !Lock.isOpen())
+    return Status::invalidArgument("index at '" + Root +
+                                   "': a successor generation needs the "
+                                   "live generation open for writing");
+  std::vector<GenEntry> Gens;
+  if (Status S = listGenerations(Root, &Gens, nullptr); !S)
+    return S;
+  uint64_t MaxNumber = 0;
+  for (const GenEntry &G : Gens)
+    MaxNumber = std::max(MaxNumber, G.Number);
+  std::string Name = genName(MaxNumber + 1);
+  if (Status S = createGeneration(Root + "/" + Name); !S) {
+    std::error_code Ec;
+    fs::remove_all(toFsPath(Root + "/" + Name), Ec);
+    return S;
+  }
+  SuccessorName = Name;
+  *Dir = Root + "/" + Name;
+  return Status::ok();
+}
+
+Status IndexDir::publishSuccessor() {
+  if (SuccessorName.empty())
+    return Status::invalidArgument("index at '" + Root +
+                                   "' has no successor generation to publish");
+  std::string OldName = GenName;
+  GenName = SuccessorName;
+  GenDir = Root + "/" + GenName;
+  Live = false;
+  Status S = publish();
+  if (!S) {
+    // A failed fsync of PATH after the rename leaves CURRENT naming the
+    // successor: then it is live, and deleting it would break the index.
+    std::string Now;
+    if (readCurrent(Root, &Now) && Now == GenName) {
+      Live = true;
+      SuccessorName.clear();
+      return S;
+    }
+    GenName = OldName;
+    GenDir = Root + "/" + OldName;
+    Live = true;
+    discardSuccessor();
+    return S;
+  }
+  SuccessorName.clear();
+  return Status::ok();
+}
+
+void IndexDir::discardSuccessor() {
+  if (SuccessorName.empty())
+    return;
+  std::error_code Ec;
+  fs::remove_all(toFsPath(Root + "/" + SuccessorName), Ec);
+  SuccessorName.clear();
+}
+
 std::string engineOfGeneration(const std::string &GenDir) {
   std::error_code Ec;
   if (fs::exists(GenDir + "/data.mdb", Ec))

@@ -69,6 +69,21 @@ public:
   /// Deletes this generation; only for one that was never published.
   void discard();
 
+  /// Update mode, on the live generation: creates the next generation,
+  /// empty but for READERS, for a copy of this one (LMDB's compaction);
+  /// *Dir is its directory. publishSuccessor() makes it the live one,
+  /// discardSuccessor() deletes it; until then genDir() is unchanged. A
+  /// crash in between leaves a stale generation, which the next writer
+  /// deletes.
+  Status createSuccessor(std::string *Dir);
+  /// Makes the successor the live generation (as publish(), which deletes
+  /// every other unpinned generation, this one included); genDir() then
+  /// names it. On failure genDir() names whichever generation CURRENT
+  /// names: normally the old one (the successor is then deleted).
+  Status publishSuccessor();
+  /// Deletes the successor, if any.
+  void discardSuccessor();
+
 private:
   IndexDir() = default;
 
@@ -77,8 +92,9 @@ private:
   std::string GenDir;
   bool Fresh = false;
   bool Live = false;
-  File Lock;    ///< PATH/LOCK, locked exclusively by writers
-  File Readers; ///< GenDir/READERS, locked shared by readers
+  std::string SuccessorName; ///< see createSuccessor()
+  File Lock;                 ///< PATH/LOCK, locked exclusively by writers
+  File Readers;              ///< GenDir/READERS, locked shared by readers
 };
 
 /// "rebuild it with `code-indexer extract --full`": appended to Corruption

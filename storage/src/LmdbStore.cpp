@@ -37,6 +37,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -56,6 +57,9 @@ constexpr size_t HashBytes = 8;
 constexpr size_t TruncatedLength = KeyLimit - HashBytes;
 /// How long a map resize waits for other threads' read transactions.
 constexpr auto ResizeReaderTimeout = std::chrono::seconds(60);
+/// How long an update's compaction waits for them before it gives up (it is
+/// optional: the next commit() tries again).
+constexpr auto CompactReaderTimeout = std::chrono::seconds(2);
 
 uint64_t millisSince(Clock::time_point Start) {
   return static_cast<uint64_t>(
@@ -242,7 +246,7 @@ private:
 /// opening one file twice in a process (closing either handle drops the
 /// other's POSIX locks, and the second open re-initialises the shared lock
 /// table), so every store of this process on a generation shares one.
-class SharedEnv {
+class SharedEnv : public std::enable_shared_from_this<SharedEnv> {
 public:
   using Id = FileId;
 
@@ -275,6 +279,22 @@ public:
   /// Replaces data.mdb by a compacted copy (MDB_CP_COMPACT) and reopens it.
   /// Needs every read transaction of this process closed.
   Status compactAndReopen();
+  /// Pages the last committed transaction uses (up to the highest page
+  /// number, so the file's size without a preallocated tail) and how many
+  /// of them are free (in LMDB's free list, to be reused by later writes).
+  Status pageUse(uint64_t *UsedPages, uint64_t *FreePages, uint64_t *PageSize);
+  /// Writes a compacted copy (MDB_CP_COMPACT) into NewGenDir, an empty
+  /// directory, while reads go on; then, with the environment closed (which
+  /// needs every read transaction of this process closed: it waits for
+  /// other threads' iterators for CompactReaderTimeout), runs Publish, which
+  /// makes NewGenDir the live generation and returns the directory live
+  /// afterwards, and reopens the environment there. *Switched: it now
+  /// serves NewGenDir. Not switched: the environment is as it was (or
+  /// closed, if it could not be reopened: see closed()).
+  using PublishFn = std::function<Status(std::string *LiveGenDir)>;
+  Status compactInto(const std::string &NewGenDir, const PublishFn &Publish,
+                     bool *Switched);
+  bool closed() const { return Env == nullptr; }
 
   /// Without MDB_WRITEMAP: lets the OS drop this process's resident pages
   /// of the map between Lo and Hi (pointers into the map; the pages stay in
@@ -917,6 +937,96 @@ Status SharedEnv::compactAndReopen() {
                  /*MapIsFile=*/true);
 }
 
+Status SharedEnv::pageUse(uint64_t *UsedPages, uint64_t *FreePages,
+                          uint64_t *PageSize) {
+  MDB_txn *Txn = nullptr;
+  if (Status S = beginRead(&Txn); !S)
+    return S;
+  MDB_envinfo Info;
+  MDB_stat Stat;
+  mdb_env_info(Env, &Info);
+  mdb_env_stat(Env, &Stat);
+  *UsedPages = static_cast<uint64_t>(Info.me_last_pgno) + 1;
+  *PageSize = Stat.ms_psize;
+  // The free list is database 0: one record per freeing transaction, whose
+  // value is a list of page numbers led by its length (as mdb_stat -f reads
+  // it).
+  uint64_t Free = 0;
+  MDB_cursor *C = nullptr;
+  int Rc = mdb_cursor_open(Txn, 0, &C);
+  MDB_val K, V;
+  while (Rc == MDB_SUCCESS &&
+         (Rc = mdb_cursor_get(C, &K, &V, MDB_NEXT)) == MDB_SUCCESS) {
+    size_t Count = 0;
+    if (V.mv_size < sizeof(Count)) {
+      Rc = MDB_CORRUPTED;
+      break;
+    }
+    std::memcpy(&Count, V.mv_data, sizeof(Count));
+    Free += Count;
+  }
+  if (C)
+    mdb_cursor_close(C);
+  endRead(Txn, std::this_thread::get_id());
+  if (Rc != MDB_NOTFOUND)
+    return fromMdb(Rc, Root, "cannot read LMDB's free list");
+  *FreePages = Free;
+  return Status::ok();
+}
+
+Status SharedEnv::compactInto(const std::string &NewGenDir,
+                              const PublishFn &Publish, bool *Switched) {
+  *Switched = false;
+  std::lock_guard Lock(WriteMutex);
+  if (!Env)
+    return Status::ioError("the store at '" + Root + "' is closed");
+  Id NewKey;
+  if (Status S = fileId(NewGenDir, &NewKey); !S)
+    return S;
+  // The copy reads one snapshot in a read transaction of its own, so
+  // readers go on meanwhile; WriteMutex keeps writers out.
+  if (int Rc = mdb_env_copy2(Env, NewGenDir.c_str(), MDB_CP_COMPACT))
+    return fromMdb(Rc, Root, "cannot write a compacted copy");
+  if (Status S = syncPath(NewGenDir + "/data.mdb"); !S)
+    return S;
+  std::string Why;
+  if (!Gate.close(CompactReaderTimeout, &Why))
+    return Status::busy("cannot switch '" + Root +
+                        "' to its compacted copy: " + Why);
+  struct Reopen {
+    ReaderGate &G;
+    ~Reopen() { G.open(); }
+  } GateGuard{Gate};
+  // Under the registry lock no other store of this process can open the
+  // new generation (a second environment on one file) before this one
+  // serves it.
+  std::lock_guard RegistryLock(RegistryMutex);
+  // Closed first: Windows cannot delete a mapped file, and publishing
+  // deletes the old generation unless a reader pins it.
+  closeEnv();
+  std::string LiveDir;
+  Status Published = Publish(&LiveDir);
+  if (LiveDir == NewGenDir) {
+    auto It = Registry.find(Key);
+    if (It != Registry.end() && It->second.lock().get() == this)
+      Registry.erase(It);
+    Registry[NewKey] = weak_from_this();
+    Key = NewKey;
+    GenDir = NewGenDir;
+    *Switched = true;
+  }
+  // No more writes after commit(): the map is the file, as after a
+  // rebuild's compaction.
+  Status Reopened =
+      openEnv(/*Fresh=*/false, OpenMode::Update,
+              lmdbEnvFlags(LmdbTuning(), OpenMode::Update), *Switched);
+  if (!Reopened) {
+    closeEnv();
+    return Reopened;
+  }
+  return Published;
+}
+
 class LmdbIterator final : public Iterator {
 public:
   /// DropPagesBytes: see LmdbTuning::ScanDropPagesBytes (whole-table scans
@@ -999,6 +1109,8 @@ public:
     S.Records = Records.load();
     S.Bytes = Bytes.load();
     S.MapResizes = MapResizes.load();
+    S.Compactions = Compactions.load();
+    S.CompactionsSkipped = CompactionsSkipped.load();
     // Writes only stall while a resize waits for readers of the process.
     if (E)
       E->waitTotals(&S.StallMillis, &S.LongestStallMillis);
@@ -1017,6 +1129,11 @@ private:
   Status loadBulk();
   /// One write transaction for Batch.
   Status writeDirect(const WriteBatch &Batch);
+  /// Update mode, after the sync of commit(): compacts into a new
+  /// generation if the free pages call for it (see LmdbTuning). Fails only
+  /// if the store cannot serve reads afterwards; the update is committed
+  /// either way.
+  Status compactUpdate();
 
   LmdbTuning Tuning;
   uint64_t InitialMapBytes;
@@ -1026,6 +1143,7 @@ private:
   std::mutex CommitMutex;
   std::atomic<bool> Committed{false};
   std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0}, MapResizes{0};
+  std::atomic<uint64_t> Compactions{0}, CompactionsSkipped{0};
 };
 
 Status LmdbStore::loadBulk() {
@@ -1178,6 +1296,42 @@ Status LmdbStore::writeDirect(const WriteBatch &Batch) {
   }
 }
 
+Status LmdbStore::compactUpdate() {
+  uint64_t Used = 0, Free = 0, PageSize = 0;
+  if (Status S = E->pageUse(&Used, &Free, &PageSize); !S) {
+    CompactionsSkipped.fetch_add(1);
+    return Status::ok();
+  }
+  if (Tuning.UpdateCompactFreeFraction > 1.0 ||
+      Free * PageSize < Tuning.UpdateCompactMinFreeBytes ||
+      static_cast<double>(Free) <
+          Tuning.UpdateCompactFreeFraction * static_cast<double>(Used))
+    return Status::ok();
+  std::string NewGenDir;
+  if (Status S = Dir->createSuccessor(&NewGenDir); !S) {
+    CompactionsSkipped.fetch_add(1);
+    return Status::ok();
+  }
+  bool Switched = false;
+  Status S = E->compactInto(
+      NewGenDir,
+      [&](std::string *LiveGenDir) {
+        Status P = Dir->publishSuccessor();
+        *LiveGenDir = Dir->genDir();
+        return P;
+      },
+      &Switched);
+  if (!Switched)
+    Dir->discardSuccessor();
+  (Switched ? Compactions : CompactionsSkipped).fetch_add(1);
+  if (!S && E->closed())
+    return Status::ioError("the update of '" + Root +
+                           "' is committed, but the store cannot read it "
+                           "after compacting its file: " +
+                           S.message());
+  return Status::ok();
+}
+
 Status LmdbStore::commit() {
   std::lock_guard Lock(CommitMutex);
   if (Committed.load() || Mode == OpenMode::ReadOnly) {
@@ -1188,7 +1342,7 @@ Status LmdbStore::commit() {
     if (Status S = E->sync(); !S)
       return S;
     Committed.store(true);
-    return Status::ok();
+    return compactUpdate();
   }
   if (Status S = loadBulk(); !S)
     return S;

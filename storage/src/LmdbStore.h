@@ -42,6 +42,14 @@ struct LmdbTuning {
   /// set stays bounded instead of growing to the file's size (the pages
   /// stay in the page cache). 0: never.
   uint64_t ScanDropPagesBytes = 16ull << 20;
+  /// Update mode: commit() replaces the file by a compacted copy (in a new
+  /// generation, made live like a rebuild's) when LMDB's free pages are at
+  /// least this fraction of the pages in use and at least
+  /// UpdateCompactMinFreeBytes. LMDB reuses free pages but never returns
+  /// them to the file system, so without this the file keeps the largest
+  /// size any run needed. Above 1: never.
+  double UpdateCompactFreeFraction = 1.0 / 3;
+  uint64_t UpdateCompactMinFreeBytes = 16ull << 20;
 };
 
 /// The environment flags LmdbStore opens with in Mode (without MDB_RDONLY).

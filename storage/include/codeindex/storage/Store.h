@@ -120,6 +120,12 @@ struct WriteStats {
   uint64_t StallMillis = 0; ///< time the engine throttled or stopped writes
   uint64_t MapResizes = 0;  ///< LMDB map growths
   uint64_t LongestStallMillis = 0;
+  /// LMDB: commit() of an update replaced the file by a compacted copy.
+  uint64_t Compactions = 0;
+  /// LMDB: a compaction commit() wanted but skipped (another thread's
+  /// iterator stayed open) or could not write (e.g. a full disk); the
+  /// committed update is kept as it is and the next commit() tries again.
+  uint64_t CompactionsSkipped = 0;
 };
 
 /// Called (from an engine thread) when a write stall begins or ends, so the
