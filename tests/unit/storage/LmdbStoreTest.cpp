@@ -309,6 +309,77 @@ TEST_F(LmdbStoreTest, RepeatedUpdatesKeepTheFileBounded) {
   EXPECT_EQ(scanAll(*R, Table::InEdges, ""), expectedScan(Model, ""));
 }
 
+/// The compaction of an update switches generations like a rebuild: a
+/// reader's pinned generation stays on disk until the reader is gone, and
+/// an iterator another thread keeps open makes the commit skip the
+/// compaction (the update itself is committed either way).
+TEST_F(LmdbStoreTest, UpdateCompactionMindsReaders) {
+  detail::LmdbTuning Tuning;
+  Tuning.UpdateCompactFreeFraction = 0; // whenever a page is free
+  Tuning.UpdateCompactMinFreeBytes = 0;
+  auto Open = [&](OpenMode M) {
+    OpenOptions O;
+    O.Mode = M;
+    std::unique_ptr<Store> S;
+    Status St = detail::openLmdbStore(indexPath(), O, Tuning, &S);
+    EXPECT_TRUE(St.isOk()) << St.toString();
+    return S;
+  };
+  {
+    auto S = Open(OpenMode::Update);
+    ASSERT_TRUE(S->write(batch(0)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::vector<std::string> First = generations(indexPath());
+  ASSERT_EQ(First.size(), 1u);
+
+  // An idle reader of this process: it shares the writer's environment and
+  // pins the old generation.
+  auto Reader = Open(OpenMode::ReadOnly);
+  {
+    auto S = Open(OpenMode::Update);
+    ASSERT_TRUE(S->write(batch(1)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+    EXPECT_EQ(S->stats().Compactions, 1u);
+    EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 2000u);
+  }
+  std::vector<std::string> Second = generations(indexPath());
+  ASSERT_EQ(Second.size(), 2u) << "the reader's generation is pinned";
+  EXPECT_EQ(Second.front(), First.front());
+  EXPECT_EQ(scanAll(*Reader, Table::Entities, "").size(), 2000u);
+  Reader.reset();
+  {
+    auto S = Open(OpenMode::Update); // deletes the unpinned old generation
+    ASSERT_TRUE(S);
+  }
+  ASSERT_EQ(generations(indexPath()), std::vector<std::string>{Second.back()});
+
+  // Another thread's iterator stays open beyond the compaction's wait.
+  auto S = Open(OpenMode::Update);
+  ASSERT_TRUE(S->write(batch(2)).isOk());
+  std::atomic<bool> Holding{false}, Release{false};
+  std::thread Holder([&] {
+    auto It = S->scan(Table::Entities, "");
+    EXPECT_TRUE(It->valid());
+    Holding = true;
+    while (!Release)
+      std::this_thread::sleep_for(10ms);
+  });
+  while (!Holding)
+    std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(S->commit().isOk());
+  Release = true;
+  Holder.join();
+  EXPECT_EQ(S->stats().Compactions, 0u);
+  EXPECT_EQ(S->stats().CompactionsSkipped, 1u);
+  EXPECT_EQ(generations(indexPath()), std::vector<std::string>{Second.back()})
+      << "the unused copy is deleted";
+  EXPECT_EQ(scanAll(*S, Table::Entities, "").size(), 3000u);
+  S.reset();
+  auto R = Open(OpenMode::ReadOnly);
+  EXPECT_EQ(scanAll(*R, Table::Entities, "").size(), 3000u);
+}
+
 TEST_F(LmdbStoreTest, TruncatedFileIsCorruptionNotACrash) {
   {
     auto S = open(OpenMode::Update);
