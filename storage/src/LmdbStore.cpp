@@ -265,9 +265,11 @@ public:
   void endRead(MDB_txn *Txn, std::thread::id Owner);
 
   /// Runs one write transaction over Ops in Order, growing the map and
-  /// replaying on MDB_MAP_FULL. Serialised: LMDB has one writer.
+  /// replaying on MDB_MAP_FULL. Serialised: LMDB has one writer. A
+  /// transaction that had to grow the file is followed by an empty one
+  /// (see commitEmptyTxn()) when ReuseFreedPages is set.
   Status write(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
-               std::atomic<uint64_t> &MapResizes);
+               std::atomic<uint64_t> &MapResizes, bool ReuseFreedPages);
   /// Loads everything Runs holds, in key order, with appends where the key
   /// sorts after the table's last key, in transactions of ChunkRecords;
   /// sizes the map up front and grows it on MDB_MAP_FULL (replaying the
@@ -328,6 +330,18 @@ private:
   void closeEnv();
   Status applyOnce(const WriteBatch &Batch, const std::vector<uint32_t> &Order,
                    int *MdbRc);
+  /// Commits a transaction that changes no data (a reserved Meta key put
+  /// and deleted again) but takes a transaction id. LMDB lets a write reuse
+  /// the pages freed by transactions at least two ids older only; without
+  /// it, the write after a large one could not reuse what that one freed
+  /// and would grow the file by as much again.
+  int commitEmptyTxn();
+  /// The highest page number in use (the file's extent in pages).
+  uint64_t lastPage() const {
+    MDB_envinfo Info;
+    mdb_env_info(Env, &Info);
+    return static_cast<uint64_t>(Info.me_last_pgno);
+  }
   Status growMap(uint64_t AtLeast);
   uint64_t fileBytes() const {
     std::error_code Ec;
@@ -707,17 +721,40 @@ Status SharedEnv::applyOnce(const WriteBatch &Batch,
   return Status::ok();
 }
 
+int SharedEnv::commitEmptyTxn() {
+  static constexpr std::string_view Key = "storage_lmdb_txn";
+  MDB_txn *Txn = nullptr;
+  int Rc = mdb_txn_begin(Env, nullptr, 0, &Txn);
+  if (Rc)
+    return Rc;
+  MDB_val K = mdbVal(Key), V{0, nullptr};
+  Rc = mdb_put(Txn, dbi(Table::Meta), &K, &V, 0);
+  if (Rc == MDB_SUCCESS)
+    Rc = mdb_del(Txn, dbi(Table::Meta), &K, nullptr);
+  if (Rc) {
+    mdb_txn_abort(Txn);
+    return Rc;
+  }
+  return mdb_txn_commit(Txn);
+}
+
 Status SharedEnv::write(const WriteBatch &Batch,
                         const std::vector<uint32_t> &Order,
-                        std::atomic<uint64_t> &MapResizes) {
+                        std::atomic<uint64_t> &MapResizes,
+                        bool ReuseFreedPages) {
   std::lock_guard Lock(WriteMutex);
   if (!Env)
     return Status::ioError("the store at '" + Root + "' is closed");
   for (int Attempt = 0;; ++Attempt) {
     int Rc = MDB_SUCCESS;
+    uint64_t LastBefore = lastPage();
     Status S = applyOnce(Batch, Order, &Rc);
-    if (S)
+    if (S) {
+      // Best effort: a failure (a full map) only loses the reuse.
+      if (ReuseFreedPages && lastPage() > LastBefore)
+        (void)commitEmptyTxn();
       return S;
+    }
     if (Rc != MDB_MAP_FULL || Attempt >= 32)
       return S;
     // Room for the whole batch several times over: B-tree pages are half
@@ -1292,7 +1329,8 @@ Status LmdbStore::writeDirect(const WriteBatch &Batch) {
           return Ops[A].T < Ops[B].T;
         return Ops[A].Key < Ops[B].Key;
       });
-    return E->write(Batch, Order, MapResizes);
+    return E->write(Batch, Order, MapResizes,
+                    Mode == OpenMode::Update && Tuning.ReuseFreedPages);
   }
 }
 

@@ -50,6 +50,10 @@ struct LmdbTuning {
   /// size any run needed. Above 1: never.
   double UpdateCompactFreeFraction = 1.0 / 3;
   uint64_t UpdateCompactMinFreeBytes = 16ull << 20;
+  /// Update mode: a write that had to grow the file is followed by an empty
+  /// transaction, so that the next write may reuse the pages it freed (LMDB
+  /// reuses pages freed two transactions back, not one).
+  bool ReuseFreedPages = true;
 };
 
 /// The environment flags LmdbStore opens with in Mode (without MDB_RDONLY).
