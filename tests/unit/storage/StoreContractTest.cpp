@@ -15,6 +15,10 @@
 #include "codeindex/storage/BatchWriter.h"
 #include "codeindex/storage/Store.h"
 
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+#include "LmdbStore.h"
+#endif
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -729,6 +733,45 @@ TYPED_TEST(StoreContract, KilledUpdateKeepsEachBatchWhole) {
     EXPECT_EQ(N, 100) << "a batch was torn";
 }
 
+// An LMDB update whose commit() compacts into the next generation, killed
+// at points spread over the commit: the index is always readable with every
+// record (the update is synced before the copy starts), and the next writer
+// leaves one generation.
+TYPED_TEST(StoreContract, KilledUpdateCompactionLeavesAWholeIndex) {
+  if (std::string(TypeParam::Name) != "lmdb")
+    GTEST_SKIP() << "the update's compaction is LMDB's";
+  ASSERT_TRUE(this->openOrDie());
+  int Compacted = 0, MidCopy = 0;
+  for (int DelayMs : {0, 2, 5, 10, 20, 40, 80, 160, 400}) {
+    ChildProcess Child;
+    this->spawnChild("compact", &Child);
+    ASSERT_TRUE(Child.running());
+    char Byte = 0;
+    ASSERT_TRUE(Child.readByte(std::chrono::seconds(60), &Byte))
+        << "the child never got going";
+    // The child calls commit() right after signalling.
+    std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
+    Child.kill();
+    ChildExit Exit = Child.wait();
+    ASSERT_TRUE(Exit.Killed || Exit.Code == 0) << "child: " << Exit.describe();
+    auto Gens = generations(this->indexPath());
+    Compacted += Exit.Code == 0;
+    MidCopy += Gens.size() == 2; // killed with the copy begun, not live
+    {
+      auto S = this->openOrDie(OpenMode::ReadOnly);
+      ASSERT_TRUE(S) << "killed after " << DelayMs << " ms";
+      EXPECT_EQ(scanAll(*S, Table::Entities, "compact/").size(), 4000u)
+          << "killed after " << DelayMs << " ms; generations: " << Gens.size();
+    }
+    // The next writer deletes a stale copy; the child rewrites the same keys.
+    auto W = this->openOrDie();
+    ASSERT_TRUE(W);
+    EXPECT_EQ(generations(this->indexPath()).size(), 1u);
+  }
+  this->RecordProperty("finished_before_the_kill", std::to_string(Compacted));
+  this->RecordProperty("killed_with_a_copy_begun", std::to_string(MidCopy));
+}
+
 TYPED_TEST(StoreContract, GarbageCurrentIsCorruption) {
   if (!TypeParam::Persistent)
     GTEST_SKIP() << "mem has no files";
@@ -946,12 +989,51 @@ TYPED_TEST(StoreContract, NonAsciiIndexPath) {
   EXPECT_TRUE(std::filesystem::is_directory(std::filesystem::path(Want)));
 }
 
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+/// "compact" (LMDB): rewrites 4 000 records of 1 KB in four transactions,
+/// signals, then commits with a tuning that always compacts, and exits 0.
+int runCompactChild(const std::string &Path, const std::string &Pipe) {
+  detail::LmdbTuning Tuning;
+  Tuning.UpdateCompactFreeFraction = 0;
+  Tuning.UpdateCompactMinFreeBytes = 0;
+  OpenOptions O;
+  O.Mode = OpenMode::Update;
+  O.LockOwnerDescription = "kill-test child";
+  std::unique_ptr<Store> S;
+  Status St = detail::openLmdbStore(Path, O, Tuning, &S);
+  for (int Batch = 0; St && Batch < 4; ++Batch) {
+    WriteBatch B;
+    for (int I = 0; I < 1000; ++I)
+      B.put(Table::Entities,
+            "compact/" + std::to_string(Batch) + "/" + std::to_string(I),
+            std::string(1000, static_cast<char>('a' + Batch)));
+    St = S->write(B);
+  }
+  if (!St) {
+    std::fprintf(stderr, "child: %s\n", St.toString().c_str());
+    return 3;
+  }
+  if (!signalParent(Pipe, 'r'))
+    return 4;
+  if (Status C = S->commit(); !C || S->stats().Compactions != 1) {
+    std::fprintf(stderr, "child: %s, %llu compactions\n", C.toString().c_str(),
+                 static_cast<unsigned long long>(S->stats().Compactions));
+    return 3;
+  }
+  return 0;
+}
+#endif
+
 /// Modes: "rebuild" and "update" write batches of 100 forever ("update"
 /// kills itself after batch 20, "rebuild" signals then); "hold" and "grow"
 /// write (a little, or 8 MB from a 1 MiB map), commit, signal and wait to
-/// be killed, holding the writer's lock.
+/// be killed, holding the writer's lock; "compact": see runCompactChild().
 int runChild(const std::string &Mode, const std::string &Engine,
              const std::string &Path, const std::string &Pipe) {
+#ifdef CODEINDEX_STORAGE_HAVE_LMDB
+  if (Mode == "compact")
+    return runCompactChild(Path, Pipe);
+#endif
   OpenOptions O;
   O.Mode = Mode == "rebuild" ? OpenMode::Rebuild : OpenMode::Update;
   O.LockOwnerDescription = "kill-test child";
