@@ -420,8 +420,13 @@ def compare(oracle, ex, top):
         targets_at[(r[0], r[1], r[2], r[8])].add(r[3])
     oracle.candidate_sites = {k[:3] for k, v in targets_at.items()
                               if len(v) > 1 and not ex.in_macro(*k[:3])}
-    oracle.noncall_ctor_sites = {r[:4] for r in oracle.refs
-                                 if r[5].startswith("constructor") and "call" not in r[6].split()}
+    # Calls naming a member template of an implicitly instantiated class
+    # (`formatter<int>::format(42, ctx)` with a dependent ctx): libclang
+    # names the specialization's copy, code-indexer the class template's.
+    oracle.spec_member_template_sites = {
+        (r[0], r[1], r[2], r[4]) for r in calls
+        if r[5].endswith("-template") and SPEC_MEMBER_TEMPLATE.search(r[3])}
+    ex.call_sites_from = {(s[0], s[1], s[2], s[4]) for s in ex.sites["calls"]}
 
     # Call pairs.
     pairs_oracle = {}
@@ -569,11 +574,11 @@ def explain_miss(what, r, ex, oracle):
         return "copy or move construction (implicit or elided)"
     if what == "call" and (f, l, c) in oracle.candidate_sites:
         return CANDIDATES
+    if what == "call" and (f, l, c, parent) in oracle.spec_member_template_sites \
+            and (f, l, c, parent) in ex.call_sites_from:
+        return SPEC_MEMBER
     if what == "call" and kind.endswith("-template") and re.search(r"@FT@|@ST>|@SP>", parent):
         return IN_TEMPLATE
-    if what == "reference" and kind in ("constructor", "constructor-template") \
-            and cursor.startswith("Invalid Cursor"):
-        return USING_CTOR
     if what == "call" and kind in ("field", "variable", "c++-static-var"):
         return "call through a function object or pointer: a `references` edge"
     if what == "call" and kind in ("constructor", "constructor-template") \
@@ -608,8 +613,12 @@ CANDIDATES = ("known: overload candidates of a dependent call (issue 12 point 4,
               "being changed by the PRECISION work)")
 IN_TEMPLATE = ("known: a call in a function template to a member template that only "
                "its instantiations resolve (issue 12 points 4-5, PRECISION work)")
-USING_CTOR = ("known: bug: `using Base::Base;` (inheriting constructors) is recorded as a "
-              "call from the class to the base constructor, not a reference (call-site code)")
+SPEC_MEMBER = ("a member template of an implicitly instantiated class (`formatter<int>::format`): "
+               "code-indexer targets the class template's member template, libclang the "
+               "specialization's copy")
+# A class template specialization (`@S@formatter>#I#C#v`) and, in it, a
+# member function template.
+SPEC_MEMBER_TEMPLATE = re.compile(r"@S@[^@]*>#.*@FT@")
 OUTSIDE_ROOT = "a file outside the project root (libclang's side keeps only files under it)"
 
 
@@ -622,8 +631,9 @@ def explain_extra(what, s, key, ex, oracle):
         return OUTSIDE_ROOT
     if what == "call" and (f, l, c) in oracle.candidate_sites:
         return CANDIDATES
-    if what == "call" and (f, l, c, to) in oracle.noncall_ctor_sites:
-        return USING_CTOR
+    if what == "call" and (f, l, c, fr) in oracle.spec_member_template_sites \
+            and re.search(r"@(ST|SP)>.*@FT@", to):
+        return SPEC_MEMBER
     if ex.in_macro(f, l, c):
         return "inside a macro expansion"
     return None

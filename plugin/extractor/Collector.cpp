@@ -311,7 +311,10 @@ void Collector::onReference(const NamedDecl *D, index::SymbolRoleSet Roles,
     if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(OrigE);
         CE && CE->isElidable())
       return;
-    EK = EdgeKind::Calls;
+    // Every construction comes with the Call role; `using Base::Base;`
+    // (an inheriting constructor) names the base's constructors without
+    // it, from the class: a reference, not a call.
+    EK = Has(SymbolRole::Call) ? EdgeKind::Calls : EdgeKind::References;
     break;
   case EntityKind::Function:
   case EntityKind::Method:

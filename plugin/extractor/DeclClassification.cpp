@@ -110,6 +110,23 @@ const Decl *unwrapTemplate(const Decl *D) {
 /// template they come from (the same mapping Clang's index applies to
 /// references).
 const Decl *fromInstantiation(const Decl *D) {
+  // A member template of an implicit instantiation (`Formatter<int>::format`,
+  // named by a call with dependent arguments) is no declaration of the
+  // project: it is the member template of the class template it was
+  // instantiated from. A member specialization (`template <> template <class
+  // U> void A<int>::f(U)`) is declared as such, and stays.
+  if (const auto *RT =
+          dyn_cast_or_null<RedeclarableTemplateDecl>(D->getDescribedTemplate());
+      RT && RT->getInstantiatedFromMemberTemplate()) {
+    const RedeclarableTemplateDecl *P = RT;
+    while (!P->isMemberSpecialization())
+      if (const RedeclarableTemplateDecl *N =
+              P->getInstantiatedFromMemberTemplate())
+        P = N;
+      else
+        break;
+    return P->getTemplatedDecl();
+  }
   if (const auto *CTS = dyn_cast<ClassTemplateSpecializationDecl>(D)) {
     if (!CTS->isExplicitSpecialization() &&
         CTS->getSpecializationKind() == TSK_ImplicitInstantiation) {
