@@ -14,6 +14,8 @@
 #include "pipeline/Progress.h"
 #include "pipeline/RunError.h"
 #include "pipeline/TuThread.h"
+#include "pipeline/WorkerPool.h"
+#include "pipeline/WorkerProtocol.h"
 
 #include "codeindex/graph/GraphJson.h"
 #include "codeindex/graph/GraphStore.h"
@@ -229,6 +231,8 @@ private:
   llvm::Error loadInputs();
   llvm::Error openIndex();
   llvm::Error plan();
+  /// Starts the worker processes of --isolation=process.
+  llvm::Error startWorkers();
   /// Parses Tus[Index] and queues its batch; called by the pool's workers.
   void parseOne(size_t Index);
   void parseAll(const std::vector<size_t> &Which);
@@ -266,6 +270,7 @@ private:
   IncrementalPlan Plan;
 
   // The run.
+  std::unique_ptr<WorkerPool> Pool; ///< --isolation=process
   std::unique_ptr<storage::BatchWriter> Writer;
   unsigned Jobs = 0;
   std::optional<Progress> Prog;
@@ -341,6 +346,26 @@ llvm::Error ExtractRun::loadInputs() {
       if (!R.Quiet)
         llvm::errs() << "code-indexer: warning: " << Paths->display(T.MainFile)
                      << ": ignored unsafe compiler argument '" << S << "'\n";
+  return llvm::Error::success();
+}
+
+llvm::Error ExtractRun::startWorkers() {
+  worker::Setup S;
+  S.Root = Opts.Root;
+  S.BuildDir = Opts.BuildDir;
+  S.IndexSystem = Opts.IndexSystem;
+  S.ExcludeTests = Opts.ExcludeTests;
+  S.TestHeuristics = Opts.TestHeuristics;
+  S.DedupHeaders = Opts.DedupHeaders;
+  S.IndexInstantiations = Opts.IndexInstantiations;
+  S.TuTimeoutSeconds = Opts.TuTimeoutSeconds;
+  S.Exclude = R.Exclude;
+  S.TestFiles = R.TestFiles;
+  S.TuMemoryMB = R.TuMemoryMB;
+  Pool = std::make_unique<WorkerPool>(worker::encodeSetup(S), R.TuMemoryMB,
+                                      R.TuTimeoutSeconds);
+  if (llvm::Error E = Pool->start(Jobs))
+    return storeError(llvm::toString(std::move(E)));
   return llvm::Error::success();
 }
 
@@ -465,14 +490,30 @@ void ExtractRun::parseOne(size_t Index) {
   Prog->started(Display);
   ExtractContext Ctx{Opts, *Paths, Claims, Hashes, Usrs};
   TuResult Res;
-  bool Survived = true;
-  if (!R.CrashRecovery)
+  // How the TU ended when it yields none of its facts: crashed (the
+  // frontend or its worker process), timed out, or out of memory.
+  std::optional<std::pair<TuStatus, std::string>> Lost;
+  if (Pool) {
+    WorkerPool::Outcome O = Pool->run(
+        In, Res, [&](const UnitKey &U, Id Tu) { return Claims.claim(U, Tu); });
+    // Collisions between USRs that different workers saw are found here.
+    for (const std::string &Usr : O.NewUsrs)
+      Usrs.idFor(Usr);
+    if (O.K == WorkerPool::Outcome::Crashed)
+      Lost.emplace(TuStatus::Crashed, O.Reason);
+    else if (O.K == WorkerPool::Outcome::TimedOut)
+      Lost.emplace(TuStatus::TimedOut, O.Reason);
+    else if (O.K == WorkerPool::Outcome::OutOfMemory)
+      Lost.emplace(TuStatus::Failed, O.Reason);
+  } else if (!R.CrashRecovery) {
     Res = extractTranslationUnit(In, Ctx);
-  else
-    Survived = runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); });
-  if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
-    if (!Survived)
-      FrontendCrashed.store(true);
+  } else if (!runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); })) {
+    FrontendCrashed.store(true);
+    Lost.emplace(TuStatus::Crashed, "the Clang frontend crashed on this file");
+  }
+  if (!Lost && Res.Record.Status == TuStatus::TimedOut)
+    Lost.emplace(TuStatus::TimedOut, Res.Record.FailureReason);
+  if (Lost) {
     // A crashed or timed-out TU commits none of its (partial) facts, and
     // whatever it claimed is free again for other TUs.
     std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
@@ -489,13 +530,8 @@ void ExtractRun::parseOne(size_t Index) {
     Res.Record.Variant = In.Variant;
     Res.ParseSeconds = Partial.ParseSeconds;
     Res.ExtractSeconds = Partial.ExtractSeconds;
-    if (Survived) {
-      Res.Record.Status = TuStatus::TimedOut;
-      Res.Record.FailureReason = Partial.Record.FailureReason;
-    } else {
-      Res.Record.Status = TuStatus::Crashed;
-      Res.Record.FailureReason = "the Clang frontend crashed on this file";
-    }
+    Res.Record.Status = Lost->first;
+    Res.Record.FailureReason = Lost->second;
   }
   if (Res.Units.empty()) {
     // Keep a record of the main file so the failure shows in `files`.
@@ -680,12 +716,21 @@ llvm::Expected<RunReport> ExtractRun::run() {
   // batch must follow every TU batch.
   WO.WriterThreads = 1;
   Writer = std::make_unique<storage::BatchWriter>(*DbStore, WO);
-  enableTuCrashRecovery();
   Jobs = R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  // Workers only when something is parsed: a run with nothing to do (an
+  // incremental run after no change) starts no process.
+  if (R.Iso == Isolation::Process &&
+      (!Plan.Dirty.empty() || !Released.empty())) {
+    if (llvm::Error E = startWorkers())
+      return E;
+  } else {
+    enableTuCrashRecovery();
+  }
   Prog.emplace(R.Quiet ? ProgressMode::Never : R.Progress);
 
   parseAll(Plan.Dirty);
   reparseForOrphans();
+  Pool.reset(); // the workers exit
   Prog->end();
   queueRemovals();
   Status Finished = Writer->finish();
