@@ -350,7 +350,7 @@ llvm::Error ExtractRun::loadInputs() {
 }
 
 llvm::Error ExtractRun::startWorkers() {
-  worker::Setup S;
+  worker::WorkerSetup S;
   S.Root = Opts.Root;
   S.BuildDir = Opts.BuildDir;
   S.IndexSystem = Opts.IndexSystem;

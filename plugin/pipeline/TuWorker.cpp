@@ -120,7 +120,8 @@ void unlimited(uint64_t MB) {
 
 /// Tests only: CODE_INDEX_TEST_WORKER_CRASH=NAME=HOW[,NAME=HOW...] makes a
 /// worker die before indexing a TU whose main file is called NAME, HOW
-/// being SIGSEGV, SIGABRT, SIGKILL or heap (a double free glibc detects).
+/// being SIGSEGV, SIGABRT, SIGKILL, heap (a double free glibc detects) or
+/// hang (a worker that never answers).
 /// Only workers read it: a run in thread isolation ignores it.
 void testCrashHook(const TuInput &In) {
   const char *Env = std::getenv("CODE_INDEX_TEST_WORKER_CRASH");
@@ -138,11 +139,16 @@ void testCrashHook(const TuInput &In) {
       std::raise(SIGKILL);
     if (How == "SIGABRT")
       std::abort();
+    if (How == "hang")
+      for (;;)
+        ::pause(); // what --tu-timeout's kill is for
     if (How == "heap") {
       // What a heap corruption looks like to glibc: it aborts.
-      volatile char *P = static_cast<char *>(std::malloc(64));
-      std::free(const_cast<char *>(P));
-      std::free(const_cast<char *>(P));
+      // The pointer itself is volatile: the compiler may not pair the
+      // malloc with a free and drop both.
+      char *volatile P = static_cast<char *>(std::malloc(64));
+      std::free(P);
+      std::free(P);
     }
     std::raise(SIGSEGV);
   }
@@ -155,7 +161,7 @@ int runTuWorker() {
   Frame F;
   if (readFrame(WorkerFd, F) != ReadStatus::Ok || F.Type != FrameType::Setup)
     return 1;
-  Setup S;
+  WorkerSetup S;
   if (!decodeSetup(F.Payload, S))
     return 1;
   ExtractOptions Opts;

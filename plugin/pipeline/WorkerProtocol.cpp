@@ -131,7 +131,7 @@ ReadStatus readFrame(int Fd, Frame &Out,
   return readAll(Fd, Out.Payload.data(), Out.Payload.size(), Deadline);
 }
 
-std::string encodeSetup(const Setup &S) {
+std::string encodeSetup(const WorkerSetup &S) {
   std::string Out;
   putString(Out, S.Root);
   putString(Out, S.BuildDir);
@@ -146,7 +146,7 @@ std::string encodeSetup(const Setup &S) {
   return Out;
 }
 
-bool decodeSetup(std::string_view In, Setup &S) {
+bool decodeSetup(std::string_view In, WorkerSetup &S) {
   Decoder D(In);
   uint8_t Bits;
   if (!D.getString(S.Root) || !D.getString(S.BuildDir) || !D.getByte(Bits) ||

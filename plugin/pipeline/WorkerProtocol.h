@@ -83,7 +83,7 @@ readFrame(int Fd, Frame &Out,
           std::optional<std::chrono::steady_clock::time_point> Deadline = {});
 
 /// The options every TU of a run shares, as the worker rebuilds them.
-struct Setup {
+struct WorkerSetup {
   std::string Root, BuildDir;
   bool IndexSystem = false, ExcludeTests = false, TestHeuristics = true,
        DedupHeaders = true, IndexInstantiations = false;
@@ -93,8 +93,8 @@ struct Setup {
   uint64_t TuMemoryMB = 0;
 };
 
-std::string encodeSetup(const Setup &S);
-bool decodeSetup(std::string_view In, Setup &S);
+std::string encodeSetup(const WorkerSetup &S);
+bool decodeSetup(std::string_view In, WorkerSetup &S);
 
 /// Every field but Stripped (the run reports those itself).
 std::string encodeTuInput(const TuInput &T);

@@ -185,7 +185,7 @@ TEST(WorkerProtocol, InputsSetupAndClaimsRoundTrip) {
   EXPECT_EQ(T.Variant, 11u);
   EXPECT_EQ(T.Lang, Language::C);
 
-  Setup S;
+  WorkerSetup S;
   S.Root = "/p";
   S.BuildDir = "/p/build";
   S.IndexSystem = true;
@@ -195,7 +195,7 @@ TEST(WorkerProtocol, InputsSetupAndClaimsRoundTrip) {
   S.Exclude = {"third_party/*"};
   S.TestFiles = {"t/*.cc", "x"};
   S.TuMemoryMB = 512;
-  Setup S2;
+  WorkerSetup S2;
   ASSERT_TRUE(decodeSetup(encodeSetup(S), S2));
   EXPECT_EQ(S2.Root, "/p");
   EXPECT_EQ(S2.BuildDir, "/p/build");
