@@ -275,6 +275,11 @@ private:
   unsigned Jobs = 0;
   std::optional<Progress> Prog;
   std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
+  /// TUs whose worker ran out of memory (--isolation=process).
+  std::atomic<size_t> OutOfMemory{0};
+  /// The batches of those TUs without --tu-memory, written once the run
+  /// knows that not every TU ran out (guarded by ResultMutex).
+  std::vector<WriteBatch> DeferredBatches;
   // Worker time, summed over TUs: see the summary's "time" line.
   std::atomic<double> ParseSeconds{0}, ExtractSeconds{0}, EncodeSeconds{0};
   std::mutex ResultMutex;         ///< guards the members below
@@ -490,6 +495,7 @@ void ExtractRun::parseOne(size_t Index) {
   Prog->started(Display);
   ExtractContext Ctx{Opts, *Paths, Claims, Hashes, Usrs};
   TuResult Res;
+  bool RunOutOfMemory = false;
   // How the TU ended when it yields none of its facts: crashed (the
   // frontend or its worker process), timed out, or out of memory.
   std::optional<std::pair<TuStatus, std::string>> Lost;
@@ -503,8 +509,11 @@ void ExtractRun::parseOne(size_t Index) {
       Lost.emplace(TuStatus::Crashed, O.Reason);
     else if (O.K == WorkerPool::Outcome::TimedOut)
       Lost.emplace(TuStatus::TimedOut, O.Reason);
-    else if (O.K == WorkerPool::Outcome::OutOfMemory)
+    else if (O.K == WorkerPool::Outcome::OutOfMemory) {
+      ++OutOfMemory;
+      RunOutOfMemory = !R.TuMemoryMB;
       Lost.emplace(TuStatus::Failed, O.Reason);
+    }
   } else if (!R.CrashRecovery) {
     Res = extractTranslationUnit(In, Ctx);
   } else if (!runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); })) {
@@ -555,10 +564,15 @@ void ExtractRun::parseOne(size_t Index) {
   auto EncodeStart = Clock::now();
   Status S = GS->encodeTu(Res.Record, Res.Units, B);
   addTo(EncodeSeconds, secondsSince(EncodeStart));
-  if (S.isOk())
+  // A TU whose worker ran out of memory under a limit of the whole run
+  // waits: if every TU does, the run fails without writing any of them.
+  bool Defer = S.isOk() && RunOutOfMemory;
+  if (S.isOk() && !Defer)
     S = Writer->submit(std::move(B));
   {
     std::lock_guard<std::mutex> L(ResultMutex);
+    if (Defer)
+      DeferredBatches.push_back(std::move(B));
     if (!S.isOk() && WriteError.isOk())
       WriteError = S;
     if (Res.Record.Status != TuStatus::Ok) {
@@ -732,6 +746,23 @@ llvm::Expected<RunReport> ExtractRun::run() {
   reparseForOrphans();
   Pool.reset(); // the workers exit
   Prog->end();
+  // Workers out of memory without --tu-memory hit a limit of the whole run
+  // (ulimit -v, a cgroup): when no TU got through, committing would
+  // replace the index with one of failed TUs (issue 11 item 5).
+  if (!R.TuMemoryMB && OutOfMemory.load() &&
+      OutOfMemory.load() == Done.load()) {
+    (void)Writer->finish();
+    return storeError(
+        "every translation unit ran out of memory (" +
+        llvm::Twine(OutOfMemory.load()) +
+        " of them): the run's memory or address-space limit (ulimit -v, a "
+        "container's memory limit) is too low; run with fewer --jobs or raise "
+        "the limit. Nothing was committed to the index.");
+  }
+  for (WriteBatch &B : DeferredBatches)
+    if (Status S = Writer->submit(std::move(B)); !S.isOk() && WriteError.isOk())
+      WriteError = S;
+  DeferredBatches.clear();
   queueRemovals();
   Status Finished = Writer->finish();
   if (WriteError.isOk())

@@ -120,8 +120,8 @@ void unlimited(uint64_t MB) {
 
 /// Tests only: CODE_INDEX_TEST_WORKER_CRASH=NAME=HOW[,NAME=HOW...] makes a
 /// worker die before indexing a TU whose main file is called NAME, HOW
-/// being SIGSEGV, SIGABRT, SIGKILL, heap (a double free glibc detects) or
-/// hang (a worker that never answers).
+/// being SIGSEGV, SIGABRT, SIGKILL, heap (a double free glibc detects),
+/// oom (an allocation that fails) or hang (a worker that never answers).
 /// Only workers read it: a run in thread isolation ignores it.
 void testCrashHook(const TuInput &In) {
   const char *Env = std::getenv("CODE_INDEX_TEST_WORKER_CRASH");
@@ -139,6 +139,11 @@ void testCrashHook(const TuInput &In) {
       std::raise(SIGKILL);
     if (How == "SIGABRT")
       std::abort();
+    if (How == "oom") {
+      // An allocation no limit allows: the new-handler path of a real OOM.
+      char *volatile P = new char[size_t(1) << 50];
+      P[0] = 1;
+    }
     if (How == "hang")
       for (;;)
         ::pause(); // what --tu-timeout's kill is for

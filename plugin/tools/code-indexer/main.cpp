@@ -201,12 +201,21 @@ cl::opt<bool> Verbose("verbose",
 cl::opt<Isolation, false, ValueParser<Isolation>> IsolationOpt(
     "isolation", cl::desc("Where each translation unit's Clang runs:"),
     cl::values(clEnumValN(Isolation::Process, "process",
-                          "in worker processes: a crash or out-of-memory "
-                          "fails that TU only"),
+                          "in worker processes (default): a crash or "
+                          "out-of-memory fails that TU only"),
                clEnumValN(Isolation::Thread, "thread",
                           "on threads of this process (crash recovery at "
-                          "best effort; for debugging)")),
-    cl::init(Isolation::Thread), cl::sub(ExtractCmd), cl::cat(Category));
+                          "best effort; for debugging; the default on "
+                          "Windows)")),
+#ifdef _WIN32
+    cl::init(Isolation::Thread),
+#else
+    // Worker processes cost about 1% CPU (docs/performance.md) and contain
+    // every crash; threads stay for debuggers and for Windows, which has no
+    // worker processes yet.
+    cl::init(Isolation::Process),
+#endif
+    cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<unsigned> TuMemory("tu-memory",
                            cl::desc("With --isolation=process: fail a TU "
                                     "that needs more than this many MB "
