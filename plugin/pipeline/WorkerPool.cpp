@@ -27,7 +27,8 @@ namespace {
 /// the run kills it.
 constexpr auto KillGrace = std::chrono::seconds(2);
 
-int anchor;
+/// An address inside this binary, for getMainExecutable() where it needs one.
+int Anchor;
 
 } // namespace
 
@@ -35,7 +36,7 @@ WorkerPool::WorkerPool(std::string Setup, unsigned TuMemoryMB,
                        unsigned TuTimeoutSeconds)
     : Setup(std::move(Setup)), TuMemoryMB(TuMemoryMB),
       TuTimeoutSeconds(TuTimeoutSeconds),
-      Executable(llvm::sys::fs::getMainExecutable(nullptr, &anchor)) {}
+      Executable(llvm::sys::fs::getMainExecutable(nullptr, &Anchor)) {}
 
 WorkerPool::~WorkerPool() {
   std::vector<Worker> All;
