@@ -67,6 +67,10 @@ if sys.platform.startswith("linux") and shutil.which("unshare"):
 # frames change what fits in a thread's stack.
 if "address" in getattr(config, "sanitize", ""):
     config.available_features.add("asan")
+# --tu-memory limits a worker's address space (RLIMIT_AS), which only Linux
+# enforces.
+if sys.platform.startswith("linux"):
+    config.available_features.add("linux")
 if shutil.which("mdb_dump") and shutil.which("mdb_load"):
     config.available_features.add("lmdb-utils")
 # Graphviz's `dot` renders the pictures of the documentation's examples.

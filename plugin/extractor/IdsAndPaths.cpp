@@ -41,10 +41,14 @@ Id UsrRegistry::idFor(const std::string &Usr) {
   Id I = Hash(Usr);
   std::lock_guard<std::mutex> L(M);
   auto [It, Inserted] = Seen.try_emplace(I, Usr);
+  if (Inserted && Journal)
+    Journal->push_back(Usr);
   if (Inserted || It->second == Usr)
     return I;
   if (auto S = Salted.find(Usr); S != Salted.end())
     return S->second;
+  if (Journal)
+    Journal->push_back(Usr);
   Collisions.push_back(formatId(I) + ": " + It->second + " vs " + Usr);
   for (unsigned Salt = 1;; ++Salt) {
     Id J = Hash(Usr + "#" + std::to_string(Salt));
@@ -52,6 +56,14 @@ Id UsrRegistry::idFor(const std::string &Usr) {
     if (SInserted || SIt->second == Usr)
       return Salted[Usr] = J;
   }
+}
+
+std::vector<std::string> UsrRegistry::takeJournal() {
+  std::lock_guard<std::mutex> L(M);
+  std::vector<std::string> Out;
+  if (Journal)
+    Out.swap(*Journal);
+  return Out;
 }
 
 std::vector<std::string> UsrRegistry::collisions() const {

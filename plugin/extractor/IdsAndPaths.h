@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -64,6 +65,12 @@ public:
   Id idFor(const std::string &Usr);
   /// "ID: first-usr vs second-usr", one per collision seen.
   std::vector<std::string> collisions() const;
+  /// Keep every USR idFor() sees for the first time, for takeJournal(): a
+  /// worker process reports them so that the run's registry detects
+  /// collisions between USRs seen by different workers.
+  void keepJournal() { Journal.emplace(); }
+  /// The USRs first seen since the last call (empty without keepJournal()).
+  std::vector<std::string> takeJournal();
 
 private:
   HashFn Hash;
@@ -72,6 +79,7 @@ private:
   /// USRs that collided, and the salted id each got.
   std::unordered_map<std::string, Id> Salted;
   std::vector<std::string> Collisions;
+  std::optional<std::vector<std::string>> Journal;
 };
 
 } // namespace codeindex

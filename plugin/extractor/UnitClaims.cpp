@@ -8,6 +8,8 @@
 namespace codeindex {
 
 Id UnitClaims::claim(const UnitKey &U, Id Tu) {
+  if (Remote)
+    return Remote(U, Tu);
   std::lock_guard<std::mutex> L(M);
   auto [It, Inserted] = Owners.try_emplace(U, Tu);
   return It->second;

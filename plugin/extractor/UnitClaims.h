@@ -12,6 +12,7 @@
 
 #include "codeindex/graph/Model.h"
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -23,6 +24,15 @@ namespace codeindex {
 /// by every worker of a run (each call takes a lock). Never fails.
 class UnitClaims {
 public:
+  /// Decides a claim elsewhere: in a worker process, the run's UnitClaims
+  /// (pipeline/WorkerProtocol.h) answers. Returns the owner after the claim.
+  using RemoteFn = std::function<Id(const UnitKey &U, Id Tu)>;
+
+  UnitClaims() = default;
+  /// Every claim() asks Remote (called on the claiming thread, one call at
+  /// a time per claiming thread); assign/owner/releaseOwnedBy stay local.
+  explicit UnitClaims(RemoteFn Remote) : Remote(std::move(Remote)) {}
+
   /// Claims U for Tu if nobody has; returns the owner afterwards.
   Id claim(const UnitKey &U, Id Tu);
   /// Records an owner decided before the run (incremental indexing).
@@ -38,6 +48,7 @@ private:
       return U.File ^ (U.Variant * 31);
     }
   };
+  RemoteFn Remote;
   mutable std::mutex M;
   std::unordered_map<UnitKey, Id, Hash> Owners;
 };

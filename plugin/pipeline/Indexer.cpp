@@ -14,6 +14,8 @@
 #include "pipeline/Progress.h"
 #include "pipeline/RunError.h"
 #include "pipeline/TuThread.h"
+#include "pipeline/WorkerPool.h"
+#include "pipeline/WorkerProtocol.h"
 
 #include "codeindex/graph/GraphJson.h"
 #include "codeindex/graph/GraphStore.h"
@@ -229,6 +231,8 @@ private:
   llvm::Error loadInputs();
   llvm::Error openIndex();
   llvm::Error plan();
+  /// Starts the worker processes of --isolation=process.
+  llvm::Error startWorkers();
   /// Parses Tus[Index] and queues its batch; called by the pool's workers.
   void parseOne(size_t Index);
   void parseAll(const std::vector<size_t> &Which);
@@ -266,10 +270,16 @@ private:
   IncrementalPlan Plan;
 
   // The run.
+  std::unique_ptr<WorkerPool> Pool; ///< --isolation=process
   std::unique_ptr<storage::BatchWriter> Writer;
   unsigned Jobs = 0;
   std::optional<Progress> Prog;
   std::atomic<size_t> Failed{0}, WithErrors{0}, Done{0};
+  /// TUs whose worker ran out of memory (--isolation=process).
+  std::atomic<size_t> OutOfMemory{0};
+  /// The batches of those TUs without --tu-memory, written once the run
+  /// knows that not every TU ran out (guarded by ResultMutex).
+  std::vector<WriteBatch> DeferredBatches;
   // Worker time, summed over TUs: see the summary's "time" line.
   std::atomic<double> ParseSeconds{0}, ExtractSeconds{0}, EncodeSeconds{0};
   std::mutex ResultMutex;         ///< guards the members below
@@ -341,6 +351,26 @@ llvm::Error ExtractRun::loadInputs() {
       if (!R.Quiet)
         llvm::errs() << "code-indexer: warning: " << Paths->display(T.MainFile)
                      << ": ignored unsafe compiler argument '" << S << "'\n";
+  return llvm::Error::success();
+}
+
+llvm::Error ExtractRun::startWorkers() {
+  worker::WorkerSetup S;
+  S.Root = Opts.Root;
+  S.BuildDir = Opts.BuildDir;
+  S.IndexSystem = Opts.IndexSystem;
+  S.ExcludeTests = Opts.ExcludeTests;
+  S.TestHeuristics = Opts.TestHeuristics;
+  S.DedupHeaders = Opts.DedupHeaders;
+  S.IndexInstantiations = Opts.IndexInstantiations;
+  S.TuTimeoutSeconds = Opts.TuTimeoutSeconds;
+  S.Exclude = R.Exclude;
+  S.TestFiles = R.TestFiles;
+  S.TuMemoryMB = R.TuMemoryMB;
+  Pool = std::make_unique<WorkerPool>(worker::encodeSetup(S), R.TuMemoryMB,
+                                      R.TuTimeoutSeconds);
+  if (llvm::Error E = Pool->start(Jobs))
+    return storeError(llvm::toString(std::move(E)));
   return llvm::Error::success();
 }
 
@@ -465,14 +495,34 @@ void ExtractRun::parseOne(size_t Index) {
   Prog->started(Display);
   ExtractContext Ctx{Opts, *Paths, Claims, Hashes, Usrs};
   TuResult Res;
-  bool Survived = true;
-  if (!R.CrashRecovery)
+  bool RunOutOfMemory = false;
+  // How the TU ended when it yields none of its facts: crashed (the
+  // frontend or its worker process), timed out, or out of memory.
+  std::optional<std::pair<TuStatus, std::string>> Lost;
+  if (Pool) {
+    WorkerPool::Outcome O = Pool->run(
+        In, Res, [&](const UnitKey &U, Id Tu) { return Claims.claim(U, Tu); });
+    // Collisions between USRs that different workers saw are found here.
+    for (const std::string &Usr : O.NewUsrs)
+      Usrs.idFor(Usr);
+    if (O.K == WorkerPool::Outcome::Crashed)
+      Lost.emplace(TuStatus::Crashed, O.Reason);
+    else if (O.K == WorkerPool::Outcome::TimedOut)
+      Lost.emplace(TuStatus::TimedOut, O.Reason);
+    else if (O.K == WorkerPool::Outcome::OutOfMemory) {
+      ++OutOfMemory;
+      RunOutOfMemory = !R.TuMemoryMB;
+      Lost.emplace(TuStatus::Failed, O.Reason);
+    }
+  } else if (!R.CrashRecovery) {
     Res = extractTranslationUnit(In, Ctx);
-  else
-    Survived = runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); });
-  if (!Survived || Res.Record.Status == TuStatus::TimedOut) {
-    if (!Survived)
-      FrontendCrashed.store(true);
+  } else if (!runTuFrontend([&] { Res = extractTranslationUnit(In, Ctx); })) {
+    FrontendCrashed.store(true);
+    Lost.emplace(TuStatus::Crashed, "the Clang frontend crashed on this file");
+  }
+  if (!Lost && Res.Record.Status == TuStatus::TimedOut)
+    Lost.emplace(TuStatus::TimedOut, Res.Record.FailureReason);
+  if (Lost) {
     // A crashed or timed-out TU commits none of its (partial) facts, and
     // whatever it claimed is free again for other TUs.
     std::vector<UnitKey> Freed = Claims.releaseOwnedBy(In.Key);
@@ -489,13 +539,8 @@ void ExtractRun::parseOne(size_t Index) {
     Res.Record.Variant = In.Variant;
     Res.ParseSeconds = Partial.ParseSeconds;
     Res.ExtractSeconds = Partial.ExtractSeconds;
-    if (Survived) {
-      Res.Record.Status = TuStatus::TimedOut;
-      Res.Record.FailureReason = Partial.Record.FailureReason;
-    } else {
-      Res.Record.Status = TuStatus::Crashed;
-      Res.Record.FailureReason = "the Clang frontend crashed on this file";
-    }
+    Res.Record.Status = Lost->first;
+    Res.Record.FailureReason = Lost->second;
   }
   if (Res.Units.empty()) {
     // Keep a record of the main file so the failure shows in `files`.
@@ -519,10 +564,15 @@ void ExtractRun::parseOne(size_t Index) {
   auto EncodeStart = Clock::now();
   Status S = GS->encodeTu(Res.Record, Res.Units, B);
   addTo(EncodeSeconds, secondsSince(EncodeStart));
-  if (S.isOk())
+  // A TU whose worker ran out of memory under a limit of the whole run
+  // waits: if every TU does, the run fails without writing any of them.
+  bool Defer = S.isOk() && RunOutOfMemory;
+  if (S.isOk() && !Defer)
     S = Writer->submit(std::move(B));
   {
     std::lock_guard<std::mutex> L(ResultMutex);
+    if (Defer)
+      DeferredBatches.push_back(std::move(B));
     if (!S.isOk() && WriteError.isOk())
       WriteError = S;
     if (Res.Record.Status != TuStatus::Ok) {
@@ -680,13 +730,39 @@ llvm::Expected<RunReport> ExtractRun::run() {
   // batch must follow every TU batch.
   WO.WriterThreads = 1;
   Writer = std::make_unique<storage::BatchWriter>(*DbStore, WO);
-  enableTuCrashRecovery();
   Jobs = R.Jobs ? R.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  // Workers only when something is parsed: a run with nothing to do (an
+  // incremental run after no change) starts no process.
+  if (R.Iso == Isolation::Process &&
+      (!Plan.Dirty.empty() || !Released.empty())) {
+    if (llvm::Error E = startWorkers())
+      return E;
+  } else {
+    enableTuCrashRecovery();
+  }
   Prog.emplace(R.Quiet ? ProgressMode::Never : R.Progress);
 
   parseAll(Plan.Dirty);
   reparseForOrphans();
+  Pool.reset(); // the workers exit
   Prog->end();
+  // Workers out of memory without --tu-memory hit a limit of the whole run
+  // (ulimit -v, a cgroup): when no TU got through, committing would
+  // replace the index with one of failed TUs (issue 11 item 5).
+  if (!R.TuMemoryMB && OutOfMemory.load() &&
+      OutOfMemory.load() == Done.load()) {
+    (void)Writer->finish();
+    return storeError(
+        "every translation unit ran out of memory (" +
+        llvm::Twine(OutOfMemory.load()) +
+        " of them): the run's memory or address-space limit (ulimit -v, a "
+        "container's memory limit) is too low; run with fewer --jobs or raise "
+        "the limit. Nothing was committed to the index.");
+  }
+  for (WriteBatch &B : DeferredBatches)
+    if (Status S = Writer->submit(std::move(B)); !S.isOk() && WriteError.isOk())
+      WriteError = S;
+  DeferredBatches.clear();
   queueRemovals();
   Status Finished = Writer->finish();
   if (WriteError.isOk())

@@ -26,6 +26,12 @@ namespace codeindex {
 
 enum class ProgressMode { Auto, Always, Never };
 
+/// Where a TU's frontend runs (--isolation). Thread: on a thread of the
+/// run, inside llvm::CrashRecoveryContext (a crash is contained at best
+/// effort). Process: in a worker process (WorkerPool.h), which any crash or
+/// an out-of-memory ends without harming the run.
+enum class Isolation { Thread, Process };
+
 struct ExtractRequest {
   std::string CompileCommands; ///< build dir or compile_commands.json
   std::string Db;              ///< store spec; empty = platform default
@@ -56,6 +62,10 @@ struct ExtractRequest {
   /// crash in Clang fails that TU only. Off only to debug a crash (the tool
   /// turns it off when CODE_INDEX_NO_CRASH_RECOVERY is set).
   bool CrashRecovery = true;
+  Isolation Iso = Isolation::Thread;
+  /// --tu-memory (Process only): how far one TU may grow its worker's
+  /// address space, in MB; a TU that needs more fails as out of memory.
+  unsigned TuMemoryMB = 0;
 };
 
 /// Runs `extract`. Progress, notes and (unless Quiet) the summary go to

@@ -79,7 +79,12 @@ struct Outcome {
 
 /// What the frontend thread runs: Fn inside a CrashRecoveryContext, on the
 /// thread's own alternate signal stack.
-bool runRecovered(llvm::function_ref<void()> Fn) {
+bool runRecovered(llvm::function_ref<void()> Fn, bool Recover) {
+  if (!Recover) {
+    clang::noteBottomOfStack();
+    Fn();
+    return true;
+  }
   AltSignalStack Alt;
   clang::noteBottomOfStack();
   llvm::CrashRecoveryContext CRC;
@@ -89,12 +94,13 @@ bool runRecovered(llvm::function_ref<void()> Fn) {
 struct ThreadArgs {
   std::shared_ptr<Outcome> O;
   llvm::function_ref<void()> Fn;
+  bool Recover = true;
 };
 
 void *threadMain(void *Arg) {
   std::unique_ptr<ThreadArgs> A(static_cast<ThreadArgs *>(Arg));
   std::shared_ptr<Outcome> O = A->O;
-  bool Survived = runRecovered(A->Fn);
+  bool Survived = runRecovered(A->Fn, A->Recover);
   A.reset();
   {
     std::lock_guard<std::mutex> L(O->M);
@@ -131,7 +137,8 @@ bool startThread(pthread_t &T, std::unique_ptr<ThreadArgs> &Args,
 
 } // namespace
 
-bool runTuFrontend(llvm::function_ref<void()> Fn, size_t StackBytes) {
+bool runTuFrontend(llvm::function_ref<void()> Fn, size_t StackBytes,
+                   bool Recover) {
   auto O = std::make_shared<Outcome>();
   pthread_t T;
   bool Started = false;
@@ -139,12 +146,12 @@ bool runTuFrontend(llvm::function_ref<void()> Fn, size_t StackBytes) {
   // own: the TU still runs, on the calling thread, with less protection
   // against inputs built to exhaust the stack.
   for (size_t Bytes : {StackBytes, size_t(clang::DesiredStackSize)}) {
-    auto Args = std::make_unique<ThreadArgs>(ThreadArgs{O, Fn});
+    auto Args = std::make_unique<ThreadArgs>(ThreadArgs{O, Fn, Recover});
     if ((Started = startThread(T, Args, Bytes)))
       break;
   }
   if (!Started)
-    return runRecovered(Fn);
+    return runRecovered(Fn, Recover);
   std::unique_lock<std::mutex> L(O->M);
   O->CV.wait(L, [&] { return O->Done; });
   bool Survived = O->Survived;

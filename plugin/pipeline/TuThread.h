@@ -33,10 +33,12 @@ inline constexpr size_t TuStackBytes = size_t(64) << 20;
 void enableTuCrashRecovery();
 
 /// Runs Fn on a new thread with StackBytes of stack, inside a
-/// CrashRecoveryContext. Returns false if Fn crashed (the context unwound
-/// it; whatever it allocated is leaked). Blocks until Fn is done.
+/// CrashRecoveryContext unless Recover is false (a worker process, which a
+/// crash may end: see WorkerProtocol.h). Returns false if Fn crashed (the
+/// context unwound it; whatever it allocated is leaked). Blocks until Fn is
+/// done.
 bool runTuFrontend(llvm::function_ref<void()> Fn,
-                   size_t StackBytes = TuStackBytes);
+                   size_t StackBytes = TuStackBytes, bool Recover = true);
 
 } // namespace codeindex
 

@@ -2,6 +2,8 @@
 
 #include "codeindex/graph/GraphStore.h"
 
+#include "codeindex/graph/FactCoding.h"
+
 #include "codeindex/graph/Keys.h"
 #include "codeindex/storage/Coding.h"
 
@@ -346,6 +348,85 @@ bool writesCoverage(const FileFact &F) {
 }
 
 } // namespace
+
+// ---- facts outside the store (FactCoding.h) ---------------------------------
+
+namespace facts {
+
+void putUnitFacts(std::string &Out, const UnitFacts &U) {
+  appendUnit(Out, U.Key);
+  putString(Out, encodeFile(U.Key.File, U.File));
+  putString(Out, encodeCoverage(U.File.Coverage));
+  putString(Out, encodeReasons(U.File.TestReasons));
+  putVarint(Out, U.Entities.size());
+  for (const EntityFact &E : U.Entities) {
+    putFixed64BE(Out, E.ID);
+    putString(Out, encodeEntity(E));
+  }
+  putVarint(Out, U.Edges.size());
+  for (const EdgeFact &E : U.Edges) {
+    Out.push_back(static_cast<char>(E.Kind));
+    putFixed64BE(Out, E.From);
+    putFixed64BE(Out, E.To);
+    putString(Out, encodeEdge(E));
+  }
+}
+
+bool getUnitFacts(Decoder &D, UnitFacts &U) {
+  std::string_view V;
+  FileInfo F;
+  uint64_t N;
+  if (!D.getFixed64(U.Key.File) || !D.getFixed64(U.Key.Variant) ||
+      !D.getStringView(V) || !decodeFile(V, F) || F.ID != U.Key.File ||
+      !D.getStringView(V) || !decodeCoverage(V, U.File.Coverage) ||
+      !D.getStringView(V) || !decodeReasons(V, U.File.TestReasons) ||
+      !D.getVarint(N) || N > D.rest().size())
+    return false;
+  U.File.Path = std::move(F.Path);
+  U.File.Lang = F.Lang;
+  U.File.Role = F.Role;
+  U.File.ContentHash = F.Hash;
+  U.File.Lines = F.Lines;
+  U.File.Status = F.Status;
+  U.Entities.resize(N);
+  for (EntityFact &E : U.Entities) {
+    Id I;
+    if (!D.getFixed64(I) || !D.getStringView(V) || !decodeEntity(V, I, E))
+      return false;
+  }
+  if (!D.getVarint(N) || N > D.rest().size())
+    return false;
+  U.Edges.resize(N);
+  for (EdgeFact &E : U.Edges)
+    if (!getEnum(D, E.Kind, NumEdgeKinds) || !D.getFixed64(E.From) ||
+        !D.getFixed64(E.To) || !D.getStringView(V) || !decodeEdge(V, E))
+      return false;
+  return true;
+}
+
+void putTuRecord(std::string &Out, const TuRecord &T) {
+  putFixed64BE(Out, T.Key);
+  putString(Out, encodeTuRecord(T));
+  putVarint(Out, T.Diagnostics.size());
+  for (const DiagnosticFact &F : T.Diagnostics)
+    putString(Out, encodeDiagnostic(F));
+}
+
+bool getTuRecord(Decoder &D, TuRecord &T) {
+  std::string_view V;
+  Id Key;
+  uint64_t N;
+  if (!D.getFixed64(Key) || !D.getStringView(V) || !decodeTuRecord(V, Key, T) ||
+      !D.getVarint(N) || N > D.rest().size())
+    return false;
+  T.Diagnostics.resize(N);
+  for (DiagnosticFact &F : T.Diagnostics)
+    if (!D.getStringView(V) || !decodeDiagnostic(V, F))
+      return false;
+  return true;
+}
+
+} // namespace facts
 
 Status GraphStore::initSchema(bool Fresh) {
   std::string V;

@@ -12,6 +12,7 @@
 
 #include "pipeline/Indexer.h"
 #include "pipeline/RunError.h"
+#include "pipeline/WorkerProtocol.h"
 #include "query/Diff.h"
 #include "query/Dot.h"
 #include "query/Query.h"
@@ -30,6 +31,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -196,6 +198,30 @@ cl::opt<bool> Verbose("verbose",
                       cl::desc("--stats, and every error of every "
                                "translation unit (not only the first ones)"),
                       cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<Isolation, false, ValueParser<Isolation>> IsolationOpt(
+    "isolation", cl::desc("Where each translation unit's Clang runs:"),
+    cl::values(clEnumValN(Isolation::Process, "process",
+                          "in worker processes (default): a crash or "
+                          "out-of-memory fails that TU only"),
+               clEnumValN(Isolation::Thread, "thread",
+                          "on threads of this process (crash recovery at "
+                          "best effort; for debugging; the default on "
+                          "Windows)")),
+#ifdef _WIN32
+    cl::init(Isolation::Thread),
+#else
+    // Worker processes cost about 1% CPU (docs/performance.md) and contain
+    // every crash; threads stay for debuggers and for Windows, which has no
+    // worker processes yet.
+    cl::init(Isolation::Process),
+#endif
+    cl::sub(ExtractCmd), cl::cat(Category));
+cl::opt<unsigned> TuMemory("tu-memory",
+                           cl::desc("With --isolation=process: fail a TU "
+                                    "that needs more than this many MB "
+                                    "(0: no limit; Linux)"),
+                           cl::value_desc("MB"), cl::init(0),
+                           cl::sub(ExtractCmd), cl::cat(Category));
 cl::opt<unsigned> TuTimeout("tu-timeout",
                             cl::desc("Give up on a TU after this many "
                                      "seconds (0: no limit)"),
@@ -732,6 +758,11 @@ int runExtractCommand(const ExtractRequest &R) {
 } // namespace
 
 int main(int Argc, char **Argv) {
+  // A TU worker of --isolation=process (pipeline/WorkerProtocol.h): before
+  // InitLLVM, so that a crash ends it by its signal, which the run reports,
+  // instead of printing a stack trace first.
+  if (Argc == 2 && std::strcmp(Argv[1], worker::Subcommand) == 0)
+    return worker::runTuWorker();
   // No pipe handler: on a closed pipe (`query ... | head -1`) the process
   // ends by SIGPIPE as other tools do, instead of LLVM's exit code 74.
   InitLLVM X(Argc, Argv, /*InstallPipeSignalExitHandler=*/false);
@@ -775,6 +806,10 @@ int main(int Argc, char **Argv) {
     R.Stats = Stats;
     R.Verbose = Verbose;
     R.TuTimeoutSeconds = TuTimeout;
+    R.Iso = IsolationOpt;
+    R.TuMemoryMB = TuMemory;
+    if (R.TuMemoryMB && R.Iso != Isolation::Process)
+      return usage("--tu-memory needs --isolation=process");
     // For debuggers: let a crash in Clang reach them.
     R.CrashRecovery = !std::getenv("CODE_INDEX_NO_CRASH_RECOVERY");
     return runExtractCommand(R);
