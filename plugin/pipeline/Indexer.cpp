@@ -395,7 +395,10 @@ llvm::Error ExtractRun::openIndex() {
       llvm::errs() << "code-indexer: write stall over after " << Millis
                    << " ms\n";
   };
-  Fresh = R.Full || Spec.Engine == "mem";
+  // Where no run has committed yet there is nothing to update: build the
+  // index as a rebuild does (bulk load, one atomic commit) and say so,
+  // rather than "incremental" over an empty index.
+  Fresh = R.Full || !storage::hasCommittedIndex(Spec);
   // Opens the index; an incompatible or damaged one is rebuilt from scratch
   // (the old generation stays live until the new one is committed).
   auto Open = [&]() -> Status {

@@ -314,6 +314,13 @@ Status IndexDir::openWriter(const std::string &Path, const OpenOptions &Options,
   return Status::ok();
 }
 
+bool IndexDir::hasCommitted(const std::string &Path) {
+  std::string Live;
+  if (Status S = readCurrent(Path, &Live); !S)
+    return true;
+  return !Live.empty();
+}
+
 Status IndexDir::openReader(const std::string &Path,
                             std::unique_ptr<IndexDir> *Out) {
   // A writer may swap generations between reading CURRENT and pinning; the

@@ -50,6 +50,11 @@ public:
   static Status openReader(const std::string &Path,
                            std::unique_ptr<IndexDir> *Out);
 
+  /// Whether PATH's CURRENT names a generation: some run committed an
+  /// index there. False when PATH, or CURRENT in it, does not exist; true
+  /// when CURRENT cannot be read or parsed, so that opening reports why.
+  static bool hasCommitted(const std::string &Path);
+
   ~IndexDir();
   IndexDir(const IndexDir &) = delete;
   IndexDir &operator=(const IndexDir &) = delete;

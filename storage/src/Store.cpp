@@ -177,6 +177,12 @@ std::vector<std::string_view> availableEngines() {
   return Engines;
 }
 
+bool hasCommittedIndex(const StoreSpec &Spec) {
+  if (Spec.Engine == "mem" || Spec.Path.empty())
+    return false;
+  return detail::IndexDir::hasCommitted(Spec.Path);
+}
+
 Status openStore(const StoreSpec &Spec, const OpenOptions &Options,
                  std::unique_ptr<Store> *Out) {
   Out->reset();

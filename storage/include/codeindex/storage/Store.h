@@ -232,6 +232,15 @@ std::string_view defaultEngine();
 /// Engines compiled into this build, e.g. {"rocksdb", "lmdb", "mem"}.
 std::vector<std::string_view> availableEngines();
 
+/// Whether Spec names an index some run has committed (its CURRENT names a
+/// generation). False for "mem", for a path that does not exist and for a
+/// directory no run has committed to yet; true if CURRENT is there but
+/// unreadable or damaged, so that openStore() reports the problem. A writer
+/// uses it to build a new index as a Rebuild (bulk load, atomic commit)
+/// rather than as an Update of nothing. Takes no lock: another process may
+/// commit between this call and openStore().
+bool hasCommittedIndex(const StoreSpec &Spec);
+
 /// Opens (or creates) a store. On success *Out owns the store; the store
 /// holds the index lock until destroyed. Errors: InvalidArgument (bad spec,
 /// unloadable RocksDB options file, PATH is a non-index directory), NotFound
