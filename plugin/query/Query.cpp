@@ -510,7 +510,8 @@ Error cmdEntity(Ctx &C) {
 
 Error cmdSearch(Ctx &C) {
   StringRef Text = C.Args[0];
-  std::string Lower = Text.lower();
+  std::string LowerStr = Text.lower();
+  StringRef LowerText = LowerStr;
   unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
   struct Hit {
     unsigned Tier, Dist;
@@ -520,29 +521,42 @@ Error cmdSearch(Ctx &C) {
   static const char *Tiers[] = {"exact", "prefix", "substring", "qualified",
                                 "fuzzy"};
   std::vector<Hit> Hits;
-  C.G.reader().forEachEntity([&](const Entity &E) {
-    if (E.External && !C.O.External)
-      return true;
-    std::string Name = StringRef(E.Name).lower();
-    std::string QN = StringRef(E.QualifiedName).lower();
-    unsigned Tier, Dist = 0;
-    if (Name == Lower)
-      Tier = 0;
-    else if (StringRef(Name).starts_with(Lower))
-      Tier = 1;
-    else if (StringRef(Name).contains(Lower))
-      Tier = 2;
-    else if (StringRef(QN).contains(Lower))
-      Tier = 3;
-    else {
-      Dist = StringRef(Name).edit_distance(Lower, true, Limit + 1);
-      if (Dist > Limit)
+  // Only names, qualified names and the external bit are read (not whole
+  // entities), and only the matches' qualified names are copied.
+  std::string Name, QN;
+  auto Lower = [](StringRef S, std::string &Out) -> StringRef {
+    Out.resize(S.size());
+    for (size_t K = 0; K < S.size(); ++K)
+      Out[K] = llvm::toLower(S[K]);
+    return Out;
+  };
+  C.G.reader().forEachEntityName(
+      [&](Id I, StringRef EName, StringRef EQName, bool External) {
+        if (External && !C.O.External)
+          return true;
+        StringRef N = Lower(EName, Name);
+        unsigned Tier, Dist = 0;
+        if (N == LowerText)
+          Tier = 0;
+        else if (N.starts_with(LowerText))
+          Tier = 1;
+        else if (N.contains(LowerText))
+          Tier = 2;
+        else if (Lower(EQName, QN).contains(LowerText))
+          Tier = 3;
+        else {
+          // The edit distance is at least the difference in length.
+          size_t Len = N.size(), Want = LowerText.size();
+          if ((Len > Want ? Len - Want : Want - Len) > Limit)
+            return true;
+          Dist = N.edit_distance(LowerText, true, Limit + 1);
+          if (Dist > Limit)
+            return true;
+          Tier = 4;
+        }
+        Hits.push_back({Tier, Dist, EQName.str(), I});
         return true;
-      Tier = 4;
-    }
-    Hits.push_back({Tier, Dist, E.QualifiedName, E.ID});
-    return true;
-  });
+      });
   llvm::sort(Hits, [](const Hit &A, const Hit &B) {
     return std::tie(A.Tier, A.Dist, A.Name, A.I) <
            std::tie(B.Tier, B.Dist, B.Name, B.I);
