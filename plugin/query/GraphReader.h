@@ -84,6 +84,17 @@ public:
   /// Entities in id order.
   virtual void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const = 0;
+  /// What `search` reads of every entity: Fn(id, short name, qualified
+  /// name, external), once per entity, in no particular order; the views
+  /// are valid during the call. The default reads forEachEntity(); a reader
+  /// that can skip the rest of each record does.
+  virtual void forEachEntityName(
+      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
+      const {
+    forEachEntity([&](const Entity &E) {
+      return Fn(E.ID, E.Name, E.QualifiedName, E.External);
+    });
+  }
   /// Edges of kind K (every kind when K is empty), sorted by kind, source,
   /// target.
   virtual void forEachEdge(std::optional<EdgeKind> K,

@@ -425,48 +425,64 @@ Error cmdEntity(Ctx &C) {
   std::vector<Id> M = G.resolve(C.Args[0]);
   if (M.empty())
     return resolveOne(G, C.Args[0]).takeError();
-  ojson Matches = ojson::array();
-  for (Id I : M) {
-    const Entity &E = *G.entity(I);
-    ojson D;
-    D["entity"] = toJson(E);
-    D["parent"] = E.Parent ? G.ref(E.Parent) : ojson(nullptr);
-    D["children"] = refList(G, ends(G, EdgeKind::Contains, I, true));
+  // The related entities of each match, in output order (as refList gives
+  // them), by the names of the JSON shape.
+  static const char *Related[] = {"children",      "callers",      "callees",
+                                  "referenced_by", "bases",        "derived",
+                                  "overrides",     "overridden_by"};
+  auto RelatedIds = [&](Id I) {
+    std::vector<std::vector<Id>> L;
+    L.push_back(ends(G, EdgeKind::Contains, I, true));
     std::vector<Id> Callers;
     for (const Step &S : callerSteps(G, I))
       if (!S.Dispatch)
         Callers.push_back(S.To);
-    D["callers"] = refList(G, Callers);
-    D["callees"] = refList(G, ends(G, EdgeKind::Calls, I, true));
+    L.push_back(std::move(Callers));
+    L.push_back(ends(G, EdgeKind::Calls, I, true));
     std::vector<Id> Refs = ends(G, EdgeKind::References, I, false);
     llvm::append_range(Refs, ends(G, EdgeKind::UsesType, I, false));
-    D["referenced_by"] = refList(G, Refs);
-    D["bases"] = refList(G, ends(G, EdgeKind::Inherits, I, true));
-    D["derived"] = refList(G, ends(G, EdgeKind::Inherits, I, false));
-    D["overrides"] = refList(G, ends(G, EdgeKind::Overrides, I, true));
-    D["overridden_by"] = refList(G, ends(G, EdgeKind::Overrides, I, false));
-    Matches.push_back(D);
-  }
-  ojson J;
-  J["matches"] = Matches;
+    L.push_back(std::move(Refs));
+    L.push_back(ends(G, EdgeKind::Inherits, I, true));
+    L.push_back(ends(G, EdgeKind::Inherits, I, false));
+    L.push_back(ends(G, EdgeKind::Overrides, I, true));
+    L.push_back(ends(G, EdgeKind::Overrides, I, false));
+    for (std::vector<Id> &Ids : L) {
+      G.sortIds(Ids);
+      Ids.erase(std::unique(Ids.begin(), Ids.end()), Ids.end());
+    }
+    return L;
+  };
   if (!wantsTable(C)) {
+    ojson Matches = ojson::array();
+    for (Id I : M) {
+      const Entity &E = *G.entity(I);
+      ojson D;
+      D["entity"] = toJson(E);
+      D["parent"] = E.Parent ? G.ref(E.Parent) : ojson(nullptr);
+      std::vector<std::vector<Id>> L = RelatedIds(I);
+      for (size_t K = 0; K < L.size(); ++K)
+        D[Related[K]] = refList(G, L[K]);
+      Matches.push_back(D);
+    }
+    ojson J;
+    J["matches"] = Matches;
     printJson(C.OS, J);
     return Error::success();
   }
+  // A table names the related entities: no JSON reference is made for
+  // them (a hub's callers are hundreds of thousands).
   raw_ostream &OS = C.OS;
   if (M.size() > 1)
     OS << "'" << C.Args[0] << "' names " << M.size() << " entities\n\n";
   bool First = true;
-  for (const auto &D : Matches) {
+  for (Id I : M) {
     if (!First)
       OS << "\n";
     First = false;
-    const ojson &E = D["entity"];
-    Id I = refId(E);
     const Entity &En = *G.entity(I);
-    OS << G.displayName(I) << "  [" << str(E["kind"]) << "]\n";
+    OS << G.displayName(I) << "  [" << spell(En.Kind) << "]\n";
     Table T({"  FIELD", "VALUE"});
-    T.add({"  id", str(E["id"])});
+    T.add({"  id", formatId(I)});
     T.add({"  qualified name", En.QualifiedName});
     T.add({"  signature", En.Signature});
     T.add({std::string("  ") + (En.IsDefinition ? "defined at" : "declared at"),
@@ -490,15 +506,15 @@ Error cmdEntity(Ctx &C) {
     T.add({"  external", yesNo(En.External)});
     if (!En.External)
       T.add({"  body hash", En.Hash ? formatId(En.Hash) : "-"});
-    for (const char *K : {"children", "callers", "callees", "referenced_by",
-                          "bases", "derived", "overrides", "overridden_by"}) {
-      const ojson &L = D[K];
+    std::vector<std::vector<Id>> Lists = RelatedIds(I);
+    for (size_t Idx = 0; Idx < Lists.size(); ++Idx) {
+      const std::vector<Id> &L = Lists[Idx];
       if (L.empty())
         continue;
       std::vector<std::string> Names;
-      for (const auto &R : L)
-        Names.push_back(G.displayName(refId(R)));
-      std::string Key = K;
+      for (Id R : L)
+        Names.push_back(G.displayName(R));
+      std::string Key = Related[Idx];
       std::replace(Key.begin(), Key.end(), '_', ' ');
       T.add({"  " + Key,
              "(" + std::to_string(L.size()) + ") " + llvm::join(Names, ", ")});
@@ -510,7 +526,8 @@ Error cmdEntity(Ctx &C) {
 
 Error cmdSearch(Ctx &C) {
   StringRef Text = C.Args[0];
-  std::string Lower = Text.lower();
+  std::string LowerStr = Text.lower();
+  StringRef LowerText = LowerStr;
   unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
   struct Hit {
     unsigned Tier, Dist;
@@ -520,29 +537,42 @@ Error cmdSearch(Ctx &C) {
   static const char *Tiers[] = {"exact", "prefix", "substring", "qualified",
                                 "fuzzy"};
   std::vector<Hit> Hits;
-  C.G.reader().forEachEntity([&](const Entity &E) {
-    if (E.External && !C.O.External)
-      return true;
-    std::string Name = StringRef(E.Name).lower();
-    std::string QN = StringRef(E.QualifiedName).lower();
-    unsigned Tier, Dist = 0;
-    if (Name == Lower)
-      Tier = 0;
-    else if (StringRef(Name).starts_with(Lower))
-      Tier = 1;
-    else if (StringRef(Name).contains(Lower))
-      Tier = 2;
-    else if (StringRef(QN).contains(Lower))
-      Tier = 3;
-    else {
-      Dist = StringRef(Name).edit_distance(Lower, true, Limit + 1);
-      if (Dist > Limit)
+  // Only names, qualified names and the external bit are read (not whole
+  // entities), and only the matches' qualified names are copied.
+  std::string Name, QN;
+  auto Lower = [](StringRef S, std::string &Out) -> StringRef {
+    Out.resize(S.size());
+    for (size_t K = 0; K < S.size(); ++K)
+      Out[K] = llvm::toLower(S[K]);
+    return Out;
+  };
+  C.G.reader().forEachEntityName(
+      [&](Id I, StringRef EName, StringRef EQName, bool External) {
+        if (External && !C.O.External)
+          return true;
+        StringRef N = Lower(EName, Name);
+        unsigned Tier, Dist = 0;
+        if (N == LowerText)
+          Tier = 0;
+        else if (N.starts_with(LowerText))
+          Tier = 1;
+        else if (N.contains(LowerText))
+          Tier = 2;
+        else if (Lower(EQName, QN).contains(LowerText))
+          Tier = 3;
+        else {
+          // The edit distance is at least the difference in length.
+          size_t Len = N.size(), Want = LowerText.size();
+          if ((Len > Want ? Len - Want : Want - Len) > Limit)
+            return true;
+          Dist = N.edit_distance(LowerText, true, Limit + 1);
+          if (Dist > Limit)
+            return true;
+          Tier = 4;
+        }
+        Hits.push_back({Tier, Dist, EQName.str(), I});
         return true;
-      Tier = 4;
-    }
-    Hits.push_back({Tier, Dist, E.QualifiedName, E.ID});
-    return true;
-  });
+      });
   llvm::sort(Hits, [](const Hit &A, const Hit &B) {
     return std::tie(A.Tier, A.Dist, A.Name, A.I) <
            std::tie(B.Tier, B.Dist, B.Name, B.I);
@@ -623,28 +653,30 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
     First.insert(First.end(), Layer1, R.end());
     R = std::move(First);
   }
-  ojson J;
-  J["target"] = G.ref(*X);
-  J["depth"] = C.O.Depth;
-  ojson A = ojson::array();
-  for (const Reached &Re : R) {
-    ojson E;
-    E["depth"] = Re.Depth;
-    E["entity"] = G.ref(Re.Node);
-    E["via"] = formatId(Re.Via);
-    E["dispatch"] = Re.Dispatch;
-    E["candidate"] = isCandidateEdge(*Re.Through);
-    ojson Sites = ojson::array();
-    for (const Site &S : Re.Through->Sites)
-      Sites.push_back(siteText(S));
-    E["sites"] = Sites;
-    A.push_back(E);
-  }
-  J[Cmd.str()] = A;
   if (!wantsTable(C)) {
+    ojson J;
+    J["target"] = G.ref(*X);
+    J["depth"] = C.O.Depth;
+    ojson A = ojson::array();
+    for (const Reached &Re : R) {
+      ojson E;
+      E["depth"] = Re.Depth;
+      E["entity"] = G.ref(Re.Node);
+      E["via"] = formatId(Re.Via);
+      E["dispatch"] = Re.Dispatch;
+      E["candidate"] = isCandidateEdge(*Re.Through);
+      ojson Sites = ojson::array();
+      for (const Site &S : Re.Through->Sites)
+        Sites.push_back(siteText(S));
+      E["sites"] = Sites;
+      A.push_back(E);
+    }
+    J[Cmd.str()] = A;
     printJson(C.OS, J);
     return Error::success();
   }
+  // A table is written from the walk itself: the JSON document of a hub's
+  // callers (a few KB per caller) would only double the memory.
   if (R.empty()) {
     C.OS << "no " << Cmd << " of " << G.displayName(*X) << "\n";
     return Error::success();
@@ -800,32 +832,37 @@ Error cmdBlastRadius(Ctx &C) {
     return X.takeError();
   const GraphView &G = C.G;
   std::vector<Layer> L = blastRadius(G, *X, C.O.Hops);
-  ojson J;
-  J["target"] = G.ref(*X);
-  J["hops"] = C.O.Hops;
-  ojson A = ojson::array();
   unsigned Total = 0;
-  for (const Layer &La : L) {
-    ojson Lj;
-    Lj["hop"] = La.Hop;
-    Lj["entities"] = refList(G, La.Ids);
+  for (const Layer &La : L)
     Total += La.Ids.size();
-    A.push_back(Lj);
-  }
-  J["layers"] = A;
-  J["total"] = Total;
   if (!wantsTable(C)) {
+    ojson J;
+    J["target"] = G.ref(*X);
+    J["hops"] = C.O.Hops;
+    ojson A = ojson::array();
+    for (const Layer &La : L) {
+      ojson Lj;
+      Lj["hop"] = La.Hop;
+      Lj["entities"] = refList(G, La.Ids);
+      A.push_back(Lj);
+    }
+    J["layers"] = A;
+    J["total"] = Total;
     printJson(C.OS, J);
     return Error::success();
   }
+  // The table is written layer by layer, each row's reference made and
+  // dropped, not from the whole JSON document (a few KB per entity).
   C.OS << "blast radius of " << G.displayName(*X) << " (" << G.location(*X)
        << "): " << Total << (Total == 1 ? " entity" : " entities") << " within "
        << C.O.Hops << (C.O.Hops == 1 ? " hop\n" : " hops\n");
-  for (const auto &Lj : A) {
-    C.OS << "hop " << Lj["hop"].get<unsigned>() << "\n";
+  for (Layer &La : L) {
+    C.OS << "hop " << La.Hop << "\n";
+    G.sortIds(La.Ids);
+    La.Ids.erase(std::unique(La.Ids.begin(), La.Ids.end()), La.Ids.end());
     Table T = refTable();
-    for (const auto &R : Lj["entities"])
-      addRef(T, G, R);
+    for (Id I : La.Ids)
+      addRef(T, G, G.ref(I));
     T.print(C.OS, "  ", style(C));
   }
   return Error::success();

@@ -55,17 +55,30 @@ bool StoreReader::loadFiles() const {
   }));
 }
 
-const Entity *StoreReader::entity(Id I) const {
-  auto [It, New] = Entities.try_emplace(I);
+bool StoreReader::hasEntity(Id I) const {
+  auto [It, New] = HasEntity.try_emplace(I, false);
   if (!New)
-    return It->second.get();
-  auto E = std::make_unique<Entity>();
-  Status St = GS.getEntity(I, *E);
-  if (St.isNotFound())
+    return It->second;
+  // An entity exists when a unit has a record for it (getEntity merges
+  // them): one key read, nothing decoded.
+  std::unique_ptr<storage::Iterator> Facts =
+      GS.store().scan(storage::Table::Entities, keys::idKey(I));
+  if (!check(Facts->status()))
+    return false;
+  return It->second = Facts->valid();
+}
+
+const std::vector<GraphStore::NamedId> *
+StoreReader::namedIds(StringRef Name) const {
+  std::string Key =
+      keys::exactNamePrefix(std::string_view(Name.data(), Name.size()));
+  auto [It, New] = NamedIds.try_emplace(Key);
+  if (New && !check(GS.namedIds(std::string_view(Name.data(), Name.size()),
+                                It->second))) {
+    NamedIds.erase(It);
     return nullptr;
-  if (!check(St))
-    return nullptr;
-  return (Entities[I] = std::move(E)).get();
+  }
+  return &It->second;
 }
 
 const FileInfo *StoreReader::fileNamed(StringRef Path) const {
@@ -127,12 +140,18 @@ const FileInfo *StoreReader::file(Id I) const {
 bool StoreReader::exists(Id I) const {
   // Entities first: a file is looked up only when an edge ends at
   // something that is not an entity (include edges).
-  return entity(I) || file(I);
+  return hasEntity(I) || file(I);
 }
 
 void StoreReader::lookup(Id I, function_ref<void(const Entity &)> Fn) const {
-  if (const Entity *E = entity(I))
-    Fn(*E);
+  // Not kept: GraphView keeps what a command asks for, and a second copy
+  // here doubled the memory of a hub's callers.
+  Entity E;
+  Status St = GS.getEntity(I, E);
+  if (St.isNotFound() || !check(St))
+    return;
+  HasEntity[I] = true;
+  Fn(E);
 }
 
 void StoreReader::lookupFile(Id I,
@@ -171,7 +190,7 @@ void StoreReader::findByName(StringRef Text, NameMatch M, size_t Limit,
   size_t N = 0;
   for (Id I : Ids) {
     // The names index may hold ids the merged graph has no entity for.
-    if (!entity(I))
+    if (!hasEntity(I))
       continue;
     if (Limit && N++ == Limit)
       break;
@@ -207,26 +226,43 @@ StringRef shortName(StringRef QN) {
 
 void StoreReader::findByQualifiedName(StringRef QualifiedName,
                                       function_ref<void(Id)> Fn) const {
-  // The store's own resolution looks the last component up in the names
-  // index ("Box<a::B>" for "ns::Box<a::B>") and compares qualified names.
+  // The store's own resolution (GraphStore::findByQualifiedName) looks the
+  // last component up in the names index ("Box<a::B>" for "ns::Box<a::B>")
+  // and compares qualified names. The candidates of a component are kept:
+  // a walk asks for the qualified name of every node it prints (is it
+  // overloaded?), and thousands of methods share a name like "area", so
+  // reading the candidates again for each cost a walk quadratic time.
+  std::string_view QN(QualifiedName.data(), QualifiedName.size());
+  std::string_view Last = GraphStore::lastComponent(QN);
   std::vector<Id> Candidates;
-  if (!check(GS.findByQualifiedName(QualifiedName, Candidates)))
+  const auto *Named = namedIds(StringRef(Last.data(), Last.size()));
+  if (!Named)
     return;
+  for (const GraphStore::NamedId &N : *Named) {
+    if (N.Missing) {
+      check(Status::corruption(
+          "the name index lists " + formatId(N.ID) +
+          ", which has no entity record; the index is damaged: rebuild it "
+          "with `code-indexer extract --full`"));
+      return;
+    }
+    if (N.QualifiedName == QN)
+      Candidates.push_back(N.ID);
+  }
   // A template's entity may be named without its arguments ("Box" for
   // "ns::Box<int>"): the names index has it under the bare name.
   StringRef Name = shortName(QualifiedName);
   if (QualifiedName.ends_with(">") && !Name.empty() &&
       Name.size() < QualifiedName.size())
-    findByName(Name, NameMatch::Exact, 0, [&](Id I) {
-      if (const Entity *E = entity(I); E && E->QualifiedName == QualifiedName)
-        Candidates.push_back(I);
-    });
+    if (const auto *Bare = namedIds(Name))
+      for (const GraphStore::NamedId &N : *Bare)
+        if (!N.Missing && N.QualifiedName == QN)
+          Candidates.push_back(N.ID);
   llvm::sort(Candidates);
   Candidates.erase(std::unique(Candidates.begin(), Candidates.end()),
                    Candidates.end());
   for (Id I : Candidates)
-    if (entity(I)) // the names index may hold ids with no merged entity
-      Fn(I);
+    Fn(I);
 }
 
 void StoreReader::entitiesOfFile(StringRef Path,
@@ -240,12 +276,21 @@ void StoreReader::entitiesOfFile(StringRef Path,
   if (!check(St))
     return;
   for (Id I : Ids)
-    if (entity(I))
+    if (hasEntity(I))
       Fn(I);
 }
 
 void StoreReader::forEachEntity(function_ref<bool(const Entity &)> Fn) const {
   check(GS.forEachEntity([&](const Entity &E) { return Fn(E); }));
+}
+
+void StoreReader::forEachEntityName(
+    function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const {
+  check(GS.forEachEntityName(
+      [&](Id I, std::string_view Name, std::string_view QN, bool External) {
+        return Fn(I, StringRef(Name.data(), Name.size()),
+                  StringRef(QN.data(), QN.size()), External);
+      }));
 }
 
 void StoreReader::forEachEdge(std::optional<EdgeKind> K,
@@ -344,6 +389,10 @@ public:
   }
   void forEachEntity(function_ref<bool(const Entity &)> Fn) const override {
     R.forEachEntity(Fn);
+  }
+  void forEachEntityName(
+      function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const override {
+    R.forEachEntityName(Fn);
   }
   void forEachEdge(std::optional<EdgeKind> K,
                    function_ref<bool(const Edge &)> Fn) const override {

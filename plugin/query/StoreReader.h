@@ -5,7 +5,9 @@
 // out_edges / in_edges by kind and node, the names index), so a lookup
 // command reads records in proportion to its answer, never the whole graph.
 // What it keeps in memory:
-//  * the entities and files it has read (a cache for one query);
+//  * which ids are entities, the qualified names of the entities sharing a
+//    name it resolved, and the files it has read (for one query; the
+//    entities themselves are kept by GraphView, not here);
 //  * the whole files table (one record per source file and variant) only
 //    when a scan needs it, or an id is neither an entity nor has a unit
 //    (files are keyed by path; an id finds its path through its units);
@@ -29,6 +31,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +60,9 @@ public:
 
   void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
+  void forEachEntityName(
+      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
+      const override;
   void forEachEdge(std::optional<EdgeKind> K,
                    llvm::function_ref<bool(const Edge &)> Fn) const override;
   void
@@ -85,8 +91,10 @@ private:
   bool loadKnown() const;
   /// Whether I is an entity or a file (what the export keeps edges to).
   bool exists(Id I) const;
-  /// The merged entity I (cached), nullptr if there is none.
-  const Entity *entity(Id I) const;
+  /// Whether a unit has an entity record for I (cached; a key read).
+  bool hasEntity(Id I) const;
+  /// GraphStore::namedIds(Name), kept by names key; nullptr on a failure.
+  const std::vector<GraphStore::NamedId> *namedIds(llvm::StringRef Name) const;
 
   GraphStore &GS;
   mutable std::optional<std::string> Failure;
@@ -98,7 +106,9 @@ private:
   mutable std::deque<FileInfo> KeptFiles;
   mutable llvm::DenseMap<Id, const FileInfo *> FileById;
   mutable llvm::StringMap<const FileInfo *> FileByPath;
-  mutable llvm::DenseMap<Id, std::unique_ptr<Entity>> Entities;
+  mutable llvm::DenseMap<Id, bool> HasEntity;
+  /// By exact names-key prefix: the candidates of a qualified name.
+  mutable std::map<std::string, std::vector<GraphStore::NamedId>> NamedIds;
   mutable bool KnownLoaded = false;
   mutable std::vector<Id> Known; ///< sorted
 };

@@ -73,6 +73,51 @@ std::vector<Step> userSteps(const GraphView &G, Id I) {
   return S;
 }
 
+namespace {
+
+// callerSteps and userSteps for the walks that report nodes only (blast
+// radius, tests): the edges are read from the reader, not kept in the
+// view's edge cache, so that a walk over most of the graph holds the nodes
+// it reached, not every edge it read on the way (at 1 M entities the cache
+// held about 2 KB per node). The steps carry no edge (Through is null); the
+// nodes, their order and their depths are those of the cached steps.
+
+std::vector<Step> callerStepsUncached(const GraphView &G, Id I) {
+  const GraphReader &R = G.reader();
+  std::vector<Step> S;
+  R.edges(EdgeKind::Calls, I, Direction::In, [&](const Edge &E) {
+    if (G.follows(E))
+      S.push_back({E.From, nullptr, false});
+  });
+  std::vector<Id> Overridden;
+  R.edges(EdgeKind::Overrides, I, Direction::Out,
+          [&](const Edge &O) { Overridden.push_back(O.To); });
+  for (Id O : Overridden)
+    R.edges(EdgeKind::Calls, O, Direction::In, [&](const Edge &E) {
+      if (G.follows(E) &&
+          llvm::any_of(E.Sites, [](const Site &St) { return St.Virtual; }))
+        S.push_back({E.From, nullptr, true});
+    });
+  return S;
+}
+
+std::vector<Step> userStepsUncached(const GraphView &G, Id I) {
+  std::vector<Step> S = callerStepsUncached(G, I);
+  for (EdgeKind K : {EdgeKind::References, EdgeKind::UsesType}) {
+    std::vector<Id> From;
+    G.reader().edges(K, I, Direction::In, [&](const Edge &E) {
+      if (G.follows(E))
+        From.push_back(E.From);
+    });
+    for (Id F : From)
+      if (G.entity(F))
+        S.push_back({F, nullptr, false});
+  }
+  return S;
+}
+
+} // namespace
+
 std::vector<Reached> callers(const GraphView &G, Id X, unsigned Depth) {
   return walk(G, X, Depth, [&](Id N) { return callerSteps(G, N); });
 }
@@ -142,7 +187,7 @@ std::vector<Reached> derivedClasses(const GraphView &G, Id X) {
 std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops) {
   std::vector<Layer> L;
   for (const Reached &R :
-       walk(G, X, Hops, [&](Id N) { return userSteps(G, N); })) {
+       walk(G, X, Hops, [&](Id N) { return userStepsUncached(G, N); })) {
     if (L.empty() || L.back().Hop != R.Depth)
       L.push_back({R.Depth, {}});
     L.back().Ids.push_back(R.Node);
@@ -154,7 +199,8 @@ std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X) {
   std::vector<std::pair<unsigned, Id>> T;
   if (const Entity *E = G.entity(X); E && E->IsTest)
     T.emplace_back(0, X); // a test covers itself
-  for (const Reached &R : callers(G, X, 0)) {
+  for (const Reached &R :
+       walk(G, X, 0, [&](Id N) { return callerStepsUncached(G, N); })) {
     const Entity *E = G.entity(R.Node);
     if (E && E->IsTest)
       T.emplace_back(R.Depth, R.Node);

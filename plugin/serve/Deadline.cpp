@@ -85,6 +85,14 @@ void DeadlineReader::forEachEntity(
     R.forEachEntity([&](const Entity &E) { return !expired() && Fn(E); });
 }
 
+void DeadlineReader::forEachEntityName(
+    function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const {
+  if (!expired())
+    R.forEachEntityName([&](Id I, StringRef Name, StringRef QN, bool Ext) {
+      return !expired() && Fn(I, Name, QN, Ext);
+    });
+}
+
 void DeadlineReader::forEachEdge(std::optional<EdgeKind> K,
                                  function_ref<bool(const Edge &)> Fn) const {
   if (!expired())

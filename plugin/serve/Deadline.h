@@ -62,6 +62,9 @@ public:
                       llvm::function_ref<void(Id)> Fn) const override;
   void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
+  void forEachEntityName(
+      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
+      const override;
   void forEachEdge(std::optional<EdgeKind> K,
                    llvm::function_ref<bool(const Edge &)> Fn) const override;
   void

@@ -866,6 +866,102 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
   return Status::ok();
 }
 
+namespace {
+/// The fields of an entity fact `search` reads, as views into the value.
+struct NameFields {
+  std::string_view Name, QualifiedName;
+  bool External = false;
+  uint64_t Decls = 0;
+};
+
+/// Decodes the head of an entity value (encodeEntity's order) up to the
+/// declaration count; the rest is not read.
+bool decodeNameFields(std::string_view In, NameFields &F) {
+  Decoder D(In);
+  std::string_view Skip;
+  uint8_t Byte;
+  uint64_t N;
+  if (!getFormat(D) || !D.getStringView(Skip) || !D.getByte(Byte) ||
+      Byte >= NumEntityKinds || !D.getStringView(F.Name) ||
+      !D.getStringView(F.QualifiedName) || !D.getStringView(Skip) ||
+      !D.getByte(Byte) || !D.getByte(Byte) || !D.getVarint(N) ||
+      !D.getFixed64(N) || !D.getByte(Byte))
+    return false;
+  F.External = Byte & 1;
+  if (!D.getStringView(Skip))
+    return false;
+  for (int K = 0; K < 4; ++K)
+    if (!D.getVarint(N))
+      return false;
+  return D.getVarint(F.Decls);
+}
+} // namespace
+
+Status GraphStore::forEachEntityName(
+    const std::function<bool(Id, std::string_view, std::string_view, bool)>
+        &Fn) {
+  // mergeEntityGroup takes the name from one fact (a definition's, else a
+  // declaration's, else the first external one's) and calls the entity
+  // external when no non-external fact has a declaration. When every fact
+  // of an id has the same name and qualified name, which fact it takes does
+  // not matter: only the external bit needs the other facts.
+  Id Cur = 0;
+  bool Have = false, Mixed = false, Bad = false, Stop = false;
+  std::string Name, QName;
+  bool Declared = false;
+  std::vector<Id> Full;
+  auto Flush = [&]() {
+    if (!Have)
+      return true;
+    Have = false;
+    if (Mixed) {
+      Full.push_back(Cur);
+      return true;
+    }
+    return Fn(Cur, Name, QName, !Declared);
+  };
+  Status St = scanAll(
+      S, Table::Entities, "", [&](std::string_view K, std::string_view V) {
+        Id I;
+        UnitKey U;
+        NameFields F;
+        if (!parseEntityKey(K, I, U) || !decodeNameFields(V, F)) {
+          Bad = true;
+          return false;
+        }
+        if (!Have || I != Cur) {
+          if (!Flush()) {
+            Stop = true;
+            return false;
+          }
+          Cur = I;
+          Have = true;
+          Mixed = false;
+          Declared = false;
+          Name.assign(F.Name);
+          QName.assign(F.QualifiedName);
+        } else if (F.Name != Name || F.QualifiedName != QName) {
+          Mixed = true;
+        }
+        Declared |= !F.External && F.Decls > 0;
+        return true;
+      });
+  if (!St.isOk())
+    return St;
+  if (Bad)
+    return corrupt("entity");
+  if (Stop || !Flush())
+    return Status::ok();
+  for (Id I : Full) {
+    Entity E;
+    if (Status St = getEntity(I, E); !St.isOk())
+      return St;
+    if (!Fn(I, E.Name, E.QualifiedName, E.External))
+      break;
+  }
+  return Status::ok();
+}
+
 Status GraphStore::getEntity(Id I, Entity &Out) {
   std::vector<std::pair<UnitKey, EntityFact>> Group;
   bool Bad = false;
@@ -1081,9 +1177,9 @@ Status idsByName(storage::Store &S, std::string_view Prefix, size_t Limit,
   return Status::ok();
 }
 
-// The last component of a qualified name: what follows the last "::" that is
-// not inside <...> or (...) ("ns::f<a::b>" -> "f<a::b>").
-std::string_view lastComponent(std::string_view Q) {
+} // namespace
+
+std::string_view GraphStore::lastComponent(std::string_view Q) {
   int Depth = 0;
   size_t Start = 0;
   for (size_t I = 0; I < Q.size(); ++I) {
@@ -1099,7 +1195,6 @@ std::string_view lastComponent(std::string_view Q) {
   }
   return Q.substr(Start);
 }
-} // namespace
 
 Status GraphStore::findByNamePrefix(std::string_view Prefix,
                                     std::vector<Id> &Out, size_t Limit) {
@@ -1125,6 +1220,21 @@ Status GraphStore::findByName(std::string_view Name, std::vector<Id> &Out) {
       return St.isNotFound() ? corrupt("name index") : St;
     if (lowerName(E.Name) == Want)
       Out.push_back(I);
+  }
+  return Status::ok();
+}
+
+Status GraphStore::namedIds(std::string_view Name, std::vector<NamedId> &Out) {
+  std::vector<Id> Candidates;
+  if (Status St = idsByName(S, exactNamePrefix(Name), SIZE_MAX, Candidates);
+      !St.isOk())
+    return St;
+  for (Id I : Candidates) {
+    Entity E;
+    Status St = getEntity(I, E);
+    if (!St.isOk() && !St.isNotFound())
+      return St;
+    Out.push_back({I, std::move(E.QualifiedName), St.isNotFound()});
   }
   return Status::ok();
 }

@@ -135,7 +135,8 @@ template <typename E> class GraphRead : public ::testing::Test {
 protected:
   /// Writes G as a full run (Rebuild, as `extract --full` does), commits,
   /// and opens it for reading as `query --db` does.
-  void build(const GeneratedGraph &G) {
+  void build(const GeneratedGraph &G,
+             const std::vector<UnitFacts> &Extra = {}) {
     storage::StoreSpec Spec{
         E::Name, std::string(E::Name) == "mem" ? "" : Dir.path() + "/index"};
     storage::OpenOptions O;
@@ -153,6 +154,15 @@ protected:
         Tu.OwnedUnits.push_back(F.Key);
         storage::WriteBatch B;
         ASSERT_TRUE(W.encodeTu(Tu, {F}, B).isOk());
+        ASSERT_TRUE(Writer->write(B).isOk());
+      }
+      for (size_t K = 0; K < Extra.size(); ++K) {
+        TuRecord Tu;
+        Tu.Key = 0x9000 + K;
+        Tu.MainFile = Extra[K].File.Path;
+        Tu.OwnedUnits.push_back(Extra[K].Key);
+        storage::WriteBatch B;
+        ASSERT_TRUE(W.encodeTu(Tu, {Extra[K]}, B).isOk());
         ASSERT_TRUE(Writer->write(B).isOk());
       }
     }
@@ -330,6 +340,101 @@ TYPED_TEST(GraphRead, LookupsAgreeWithTheExportScans) {
   EXPECT_TRUE(GS.getFile("src/none.cpp", F).isNotFound());
   std::vector<Id> Ids;
   EXPECT_TRUE(GS.entitiesInFile("src/none.cpp", Ids).isNotFound());
+}
+
+/// `search` reads every entity's name, qualified name and external bit
+/// through forEachEntityName, which decodes only those fields and merges
+/// only entities whose units disagree: it must give what the merge gives.
+TYPED_TEST(GraphRead, EntityNamesAreThoseOfTheMergedEntities) {
+  GeneratedGraph G;
+  G.Units = 6;
+  G.PerUnit = 20;
+  G.Degree = 2;
+  auto Fact = [](Id I, const std::string &Name, const std::string &QN,
+                 bool External, bool Declared, bool Definition) {
+    EntityFact E;
+    E.ID = I;
+    E.Usr = "c:@S@" + QN;
+    E.Kind = EntityKind::Class;
+    E.Name = Name;
+    E.QualifiedName = QN;
+    E.External = External;
+    E.Lang = Language::Cxx;
+    if (Declared)
+      E.Decls.push_back(DeclFact{Extent{3, 1, 4, 2}, Definition});
+    return E;
+  };
+  std::vector<UnitFacts> Extra;
+  for (int K = 0; K < 3; ++K) {
+    UnitFacts U;
+    U.Key = UnitKey{0x6000 + static_cast<uint64_t>(K), 0};
+    U.File.Path = "src/extra" + std::to_string(K) + ".h";
+    U.File.Lang = Language::Cxx;
+    Extra.push_back(U);
+  }
+  // Declared in one unit, external in the others: not external.
+  Extra[0].Entities.push_back(
+      Fact(0xA1, "Box", "geo::Box", true, false, false));
+  Extra[1].Entities.push_back(Fact(0xA1, "Box", "geo::Box", false, true, true));
+  // External everywhere.
+  Extra[0].Entities.push_back(
+      Fact(0xA2, "Ext", "lib::Ext", true, false, false));
+  Extra[2].Entities.push_back(
+      Fact(0xA2, "Ext", "lib::Ext", true, false, false));
+  // Not external in a unit, but declared nowhere: the merge calls it
+  // external.
+  Extra[1].Entities.push_back(
+      Fact(0xA3, "Odd", "odd::Odd", false, false, false));
+  // The units disagree on the name: the definition's wins (merged in full).
+  Extra[0].Entities.push_back(Fact(0xA4, "Old", "v1::Old", false, true, false));
+  Extra[2].Entities.push_back(Fact(0xA4, "New", "v2::New", false, true, true));
+  for (UnitFacts &U : Extra)
+    for (EntityFact &E : U.Entities)
+      E.File = U.File.Path;
+  this->build(G, Extra);
+  if (this->HasFatalFailure())
+    return;
+  GraphStore &GS = *this->Graph;
+  using Fields = std::tuple<std::string, std::string, bool>;
+  std::map<Id, Fields> Merged, Named;
+  ASSERT_TRUE(GS.forEachEntity([&](const Entity &E) {
+                  Merged[E.ID] = {E.Name, E.QualifiedName, E.External};
+                  return true;
+                }).isOk());
+  ASSERT_TRUE(GS.forEachEntityName([&](Id I, std::string_view Name,
+                                       std::string_view QN, bool External) {
+                  EXPECT_TRUE(Named
+                                  .emplace(I, Fields{std::string(Name),
+                                                     std::string(QN), External})
+                                  .second)
+                      << formatId(I);
+                  return true;
+                }).isOk());
+  EXPECT_EQ(Named, Merged);
+  EXPECT_EQ(Named[0xA1], Fields("Box", "geo::Box", false));
+  EXPECT_EQ(Named[0xA2], Fields("Ext", "lib::Ext", true));
+  EXPECT_EQ(Named[0xA3], Fields("Odd", "odd::Odd", true));
+  EXPECT_EQ(Named[0xA4], Fields("New", "v2::New", false));
+  EXPECT_EQ(Named.size(), G.entities() + 1 /*printf*/ + 4);
+
+  // Stopping early stops.
+  size_t Calls = 0;
+  ASSERT_TRUE(
+      GS.forEachEntityName([&](Id, std::string_view, std::string_view, bool) {
+          return ++Calls < 3;
+        }).isOk());
+  EXPECT_EQ(Calls, 3u);
+
+  // The qualified names of the entities sharing a name, as
+  // findByQualifiedName compares them.
+  std::vector<GraphStore::NamedId> Ids;
+  ASSERT_TRUE(GS.namedIds("BOX", Ids).isOk());
+  ASSERT_EQ(Ids.size(), 1u);
+  EXPECT_EQ(Ids[0].ID, 0xA1u);
+  EXPECT_EQ(Ids[0].QualifiedName, "geo::Box");
+  EXPECT_FALSE(Ids[0].Missing);
+  EXPECT_EQ(GraphStore::lastComponent("ns::f<a::b>"), "f<a::b>");
+  EXPECT_EQ(GraphStore::lastComponent("geo::Box::area"), "area");
 }
 
 TYPED_TEST(GraphRead, ConcurrentReadersShareOneGraphStore) {

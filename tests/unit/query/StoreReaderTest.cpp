@@ -276,5 +276,68 @@ TEST(StoreReaderTest, EveryLookupCommandReadsTheAnswerNotTheGraph) {
   }
 }
 
+/// Units files m<U>.cpp, each defining a method ns::C<U>::area that calls
+/// ns::hub (defined in the first): every method of the walk shares the
+/// short name "area".
+void buildHomonyms(MemGraph &M, unsigned Units) {
+  const Id Hub = 0x10;
+  for (unsigned U = 0; U < Units; ++U) {
+    std::string Path = "src/m" + std::to_string(U) + ".cpp";
+    UnitFacts Unit = unitOf(Path);
+    if (U == 0) {
+      EntityFact H = entityOf(Hub, "hub", 1, true);
+      H.QualifiedName = "ns::hub";
+      H.Signature = "void ns::hub()";
+      H.File = Path;
+      Unit.Entities.push_back(H);
+    }
+    Id Area = 0x1000 + U;
+    EntityFact A = entityOf(Area, "area", 5, true);
+    A.QualifiedName = "ns::C" + std::to_string(U) + "::area";
+    A.Signature = "double " + A.QualifiedName + "()";
+    A.Kind = EntityKind::Method;
+    A.File = Path;
+    Unit.Entities.push_back(A);
+    EdgeFact Call;
+    Call.From = Area;
+    Call.To = Hub;
+    Call.Sites.push_back(SiteFact{6, 3, false});
+    Unit.Edges.push_back(Call);
+    M.addTu(Unit.Key.File, Path, {Unit});
+  }
+}
+
+/// Records `blast-radius ns::hub` reads when Units methods named "area"
+/// call it, and checks its answer against the loaded graph's.
+uint64_t homonymReads(unsigned Units) {
+  MemGraph M;
+  buildHomonyms(M, Units);
+  Graph Loaded;
+  EXPECT_TRUE(loadGraph(*M.G, Loaded).isOk());
+  GraphIndex Memory(std::move(Loaded));
+  CountingStore Counting(*M.S);
+  GraphStore GS(Counting);
+  StoreReader R(GS);
+  std::string Out = answer(R, {"blast-radius", "ns::hub"}, OutputFormat::Table);
+  EXPECT_EQ(Out,
+            answer(Memory, {"blast-radius", "ns::hub"}, OutputFormat::Table));
+  EXPECT_THAT(Out, ::testing::HasSubstr("ns::C" + std::to_string(Units - 1) +
+                                        "::area"));
+  return Counting.Records;
+}
+
+// A walk resolves the qualified name of each node it prints (is it
+// overloaded?); the candidates of a short name are read once per query, not
+// once per node: with ten times the methods named "area", ten times the
+// reads, not a hundred.
+TEST(StoreReaderTest, AWalkReadsTheCandidatesOfANameOnce) {
+  uint64_t Small = homonymReads(20);
+  uint64_t Big = homonymReads(200);
+  RecordProperty("blast_radius_records_20", std::to_string(Small));
+  RecordProperty("blast_radius_records_200", std::to_string(Big));
+  EXPECT_GT(Big, 5 * Small);
+  EXPECT_LT(Big, 15 * Small);
+}
+
 } // namespace
 } // namespace codeindex

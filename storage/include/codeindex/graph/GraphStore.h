@@ -140,6 +140,17 @@ public:
   Status forEachTranslationUnit(
       const std::function<bool(const TranslationUnitInfo &)> &Fn);
 
+  /// What `search` needs of every entity, without merging or copying
+  /// records: Fn(id, name, qualified name, external) once per entity, with
+  /// the values forEachEntity() gives (the views are valid during the call
+  /// only). Scans the entities table like forEachEntity() but decodes only
+  /// those fields (and a declaration count, which decides External); an
+  /// entity whose units disagree on its name or qualified name is merged in
+  /// full after the scan. So ids come in ascending order, except those.
+  Status forEachEntityName(
+      const std::function<bool(Id, std::string_view, std::string_view, bool)>
+          &Fn);
+
   // ---- reading: point lookups --------------------------------------------
   //
   // Each returns merged records equal to what forEach*() gives for the same
@@ -168,6 +179,25 @@ public:
   /// qualified name: reads the candidates sharing that short name.
   Status findByQualifiedName(std::string_view QualifiedName,
                              std::vector<Id> &Out);
+
+  /// One entity the names table lists under a name, with its qualified
+  /// name; Missing: the names table has the id but no unit has an entity
+  /// record for it (QualifiedName is then empty).
+  struct NamedId {
+    Id ID = 0;
+    std::string QualifiedName;
+    bool Missing = false;
+  };
+  /// What findByQualifiedName() compares, for a caller that resolves many
+  /// qualified names ending in the same component and keeps the answer:
+  /// every id whose names key is exactly Name (ASCII-case-insensitively;
+  /// for names longer than MaxNameKeyBytes, every name sharing that prefix),
+  /// ascending, with its merged qualified name. Reads each candidate.
+  Status namedIds(std::string_view Name, std::vector<NamedId> &Out);
+  /// The component of a qualified name findByQualifiedName() looks up: what
+  /// follows the last "::" that is not inside <...> or (...)
+  /// ("ns::f<a::b>" -> "f<a::b>").
+  static std::string_view lastComponent(std::string_view QualifiedName);
 
   /// Edges of kind K leaving From (callees), sorted by target; each merged
   /// over units as forEachEdge() merges it.
