@@ -274,6 +274,8 @@ class Export:
                 self.defs[self.usr[e["id"]]] = (e["kind"], e["qualified_name"], locs[0])
         self.edges = collections.defaultdict(set)   # kind -> {(from, to)}
         self.sites = collections.defaultdict(set)   # kind -> {(f, l, c, to, from)}
+        # Sites marked "candidate": (f, l, c, from) -> the candidates' names.
+        self.candidate_names = collections.defaultdict(set)
         for ed in g["edges"]:
             k = ed["kind"]
             if k not in ("calls", "references", "uses_type", "inherits"):
@@ -284,7 +286,11 @@ class Export:
             self.edges[k].add((fr, to))
             for s in ed.get("sites", []):
                 self.sites[k].add((s["file"], s["line"], s["column"], to, fr))
+                if k == "calls" and s.get("candidate"):
+                    self.candidate_names[(s["file"], s["line"], s["column"], fr)].add(
+                        self.ents[ed["to"]]["name"])
         self.kind_of = {self.usr[i]: e["kind"] for i, e in self.ents.items()}
+        self.name_of = {self.usr[i]: e["name"] for i, e in self.ents.items()}
         # Where macros expand: (file, line) -> first column.
         self.macro_sites = {}
         for ed in g["edges"]:
@@ -572,11 +578,19 @@ def explain_miss(what, r, ex, oracle):
     if what == "call" and kind in ("constructor", "constructor-template") \
             and is_copy_or_move(target):
         return "copy or move construction (implicit or elided)"
-    if what == "call" and (f, l, c) in oracle.candidate_sites:
-        return CANDIDATES
     if what == "call" and (f, l, c, parent) in oracle.spec_member_template_sites \
             and (f, l, c, parent) in ex.call_sites_from:
         return SPEC_MEMBER
+    if what == "call" and (f, l, c) in oracle.candidate_sites:
+        # libclang's callee is an entity of the export named like a
+        # candidate the export records at this site from this caller: an
+        # overload that the TU indexing the header had not declared yet.
+        name = ex.name_of.get(normalize_usr(target), ex.name_of.get(target))
+        if name is not None and any(
+                name in ex.candidate_names.get((f, l, c, p), ())
+                for p in (parent, normalize_usr(parent))):
+            return LATER_OVERLOAD
+        return CANDIDATES
     if what == "call" and kind.endswith("-template") and re.search(r"@FT@|@ST>|@SP>", parent):
         return IN_TEMPLATE
     if what == "call" and kind in ("field", "variable", "c++-static-var"):
@@ -609,10 +623,14 @@ def explain_miss(what, r, ex, oracle):
     return None
 
 
-CANDIDATES = ("known: overload candidates of a dependent call (issue 12 point 4, "
-              "being changed by the PRECISION work)")
+CANDIDATES = ("known: overload candidates of a dependent call that no rule above explains "
+              "(issue 12 point 4)")
+LATER_OVERLOAD = ("an overload candidate of a dependent call in a header that only some TUs "
+                  "declare before that call (`xchar.h`, `compile.h` included after it): libclang "
+                  "lists the union over TUs, code-indexer the candidates of the one TU that "
+                  "indexes the header (same name as a candidate it records there)")
 IN_TEMPLATE = ("known: a call in a function template to a member template that only "
-               "its instantiations resolve (issue 12 points 4-5, PRECISION work)")
+               "its instantiations resolve (issue 12 point 5)")
 SPEC_MEMBER = ("a member template of an implicitly instantiated class (`formatter<int>::format`): "
                "code-indexer targets the class template's member template, libclang the "
                "specialization's copy")
@@ -629,11 +647,11 @@ def explain_extra(what, s, key, ex, oracle):
     fr, to = key
     if os.path.isabs(f):
         return OUTSIDE_ROOT
-    if what == "call" and (f, l, c) in oracle.candidate_sites:
-        return CANDIDATES
     if what == "call" and (f, l, c, fr) in oracle.spec_member_template_sites \
             and re.search(r"@(ST|SP)>.*@FT@", to):
         return SPEC_MEMBER
+    if what == "call" and (f, l, c) in oracle.candidate_sites:
+        return CANDIDATES
     if ex.in_macro(f, l, c):
         return "inside a macro expansion"
     return None
