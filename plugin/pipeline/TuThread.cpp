@@ -80,12 +80,19 @@ struct Outcome {
 /// What the frontend thread runs: Fn inside a CrashRecoveryContext, on the
 /// thread's own alternate signal stack.
 bool runRecovered(llvm::function_ref<void()> Fn, bool Recover) {
+  // Installed even without recovery (worker processes run so): the first
+  // LLVM signal handler registered on this thread (an implicit module
+  // build's RemoveFileOnSignal, say) would otherwise give the thread a
+  // malloc'ed alternate stack and leave it there when the thread ends,
+  // which ASan's thread exit then tries to munmap (a CHECK failure that
+  // ended the worker). With ours in place LLVM keeps it, and it is
+  // restored before the thread ends.
+  AltSignalStack Alt;
   if (!Recover) {
     clang::noteBottomOfStack();
     Fn();
     return true;
   }
-  AltSignalStack Alt;
   clang::noteBottomOfStack();
   llvm::CrashRecoveryContext CRC;
   return CRC.RunSafely(Fn);
