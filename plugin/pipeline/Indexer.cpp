@@ -254,6 +254,8 @@ private:
   std::vector<TuInput> Excluded; ///< main files matching --exclude
   std::optional<PathMapper> Paths;
   ExtractOptions Opts;
+  /// What Opts is made from; sent to each worker process as it starts.
+  worker::WorkerSetup Setup;
   std::string OptionsFingerprint;
 
   // The store.
@@ -313,28 +315,22 @@ llvm::Error ExtractRun::loadInputs() {
   }
   Paths.emplace(Root);
 
-  Opts.Root = Root;
-  Opts.BuildDir = realPath(BuildDir);
-  Opts.IndexSystem = R.IndexSystem;
-  Opts.IndexInstantiations = R.IndexInstantiations;
-  Opts.ExcludeTests = R.ExcludeTests;
-  Opts.DedupHeaders = R.DedupHeaders;
-  Opts.TuTimeoutSeconds = R.TuTimeoutSeconds;
-  for (const std::string &G : R.Exclude) {
-    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
-    if (!P)
-      return usageError("bad --exclude pattern '" + G +
-                        "': " + llvm::toString(P.takeError()));
-    Opts.Exclude.push_back(std::move(*P));
-  }
-  for (const std::string &G : R.TestFiles) {
-    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
-    if (!P)
-      return usageError("bad --test-files pattern '" + G +
-                        "': " + llvm::toString(P.takeError()));
-    Opts.TestFiles.emplace_back(G, std::move(*P));
-  }
-  Opts.TestHeuristics = R.TestHeuristics;
+  // The workers make their options from this same setup (extractOptions).
+  Setup.Root = Root;
+  Setup.BuildDir = realPath(BuildDir);
+  Setup.IndexSystem = R.IndexSystem;
+  Setup.ExcludeTests = R.ExcludeTests;
+  Setup.TestHeuristics = R.TestHeuristics;
+  Setup.DedupHeaders = R.DedupHeaders;
+  Setup.IndexInstantiations = R.IndexInstantiations;
+  Setup.TuTimeoutSeconds = R.TuTimeoutSeconds;
+  Setup.Exclude = R.Exclude;
+  Setup.TestFiles = R.TestFiles;
+  Setup.TuMemoryMB = R.TuMemoryMB;
+  llvm::Expected<ExtractOptions> Made = worker::extractOptions(Setup);
+  if (!Made)
+    return usageError(llvm::toString(Made.takeError()));
+  Opts = std::move(*Made);
   OptionsFingerprint = optionsFingerprint(Opts, R.Exclude);
   // Main files matching --exclude are not indexed at all.
   std::erase_if(Tus, [&](TuInput &T) {
@@ -355,19 +351,7 @@ llvm::Error ExtractRun::loadInputs() {
 }
 
 llvm::Error ExtractRun::startWorkers() {
-  worker::WorkerSetup S;
-  S.Root = Opts.Root;
-  S.BuildDir = Opts.BuildDir;
-  S.IndexSystem = Opts.IndexSystem;
-  S.ExcludeTests = Opts.ExcludeTests;
-  S.TestHeuristics = Opts.TestHeuristics;
-  S.DedupHeaders = Opts.DedupHeaders;
-  S.IndexInstantiations = Opts.IndexInstantiations;
-  S.TuTimeoutSeconds = Opts.TuTimeoutSeconds;
-  S.Exclude = R.Exclude;
-  S.TestFiles = R.TestFiles;
-  S.TuMemoryMB = R.TuMemoryMB;
-  Pool = std::make_unique<WorkerPool>(worker::encodeSetup(S), R.TuMemoryMB,
+  Pool = std::make_unique<WorkerPool>(worker::encodeSetup(Setup), R.TuMemoryMB,
                                       R.TuTimeoutSeconds);
   if (llvm::Error E = Pool->start(Jobs))
     return storeError(llvm::toString(std::move(E)));

@@ -169,31 +169,12 @@ int runTuWorker() {
   WorkerSetup S;
   if (!decodeSetup(F.Payload, S))
     return 1;
-  ExtractOptions Opts;
-  Opts.Root = S.Root;
-  Opts.BuildDir = S.BuildDir;
-  Opts.IndexSystem = S.IndexSystem;
-  Opts.ExcludeTests = S.ExcludeTests;
-  Opts.TestHeuristics = S.TestHeuristics;
-  Opts.DedupHeaders = S.DedupHeaders;
-  Opts.IndexInstantiations = S.IndexInstantiations;
-  Opts.TuTimeoutSeconds = S.TuTimeoutSeconds;
-  for (const std::string &G : S.Exclude) {
-    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
-    if (!P) {
-      llvm::consumeError(P.takeError());
-      return 1; // the run checked them already
-    }
-    Opts.Exclude.push_back(std::move(*P));
+  llvm::Expected<ExtractOptions> Made = extractOptions(S);
+  if (!Made) {
+    llvm::consumeError(Made.takeError());
+    return 1; // the run made the same options from S before starting us
   }
-  for (const std::string &G : S.TestFiles) {
-    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
-    if (!P) {
-      llvm::consumeError(P.takeError());
-      return 1;
-    }
-    Opts.TestFiles.emplace_back(G, std::move(*P));
-  }
+  ExtractOptions Opts = std::move(*Made);
   PathMapper Paths(Opts.Root);
   // A claim is a question to the run, answered before the TU goes on: the
   // frontend thread asks while the worker's main thread waits for it.

@@ -131,6 +131,41 @@ ReadStatus readFrame(int Fd, Frame &Out,
   return readAll(Fd, Out.Payload.data(), Out.Payload.size(), Deadline);
 }
 
+llvm::Expected<ExtractOptions> extractOptions(const WorkerSetup &S) {
+  ExtractOptions Opts;
+  Opts.Root = S.Root;
+  Opts.BuildDir = S.BuildDir;
+  Opts.IndexSystem = S.IndexSystem;
+  Opts.ExcludeTests = S.ExcludeTests;
+  Opts.TestHeuristics = S.TestHeuristics;
+  Opts.DedupHeaders = S.DedupHeaders;
+  Opts.IndexInstantiations = S.IndexInstantiations;
+  Opts.TuTimeoutSeconds = S.TuTimeoutSeconds;
+  auto Compile = [](const std::string &G,
+                    const char *Option) -> llvm::Expected<llvm::GlobPattern> {
+    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
+    if (!P)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "bad " + std::string(Option) +
+                                         " pattern '" + G +
+                                         "': " + llvm::toString(P.takeError()));
+    return P;
+  };
+  for (const std::string &G : S.Exclude) {
+    llvm::Expected<llvm::GlobPattern> P = Compile(G, "--exclude");
+    if (!P)
+      return P.takeError();
+    Opts.Exclude.push_back(std::move(*P));
+  }
+  for (const std::string &G : S.TestFiles) {
+    llvm::Expected<llvm::GlobPattern> P = Compile(G, "--test-files");
+    if (!P)
+      return P.takeError();
+    Opts.TestFiles.emplace_back(G, std::move(*P));
+  }
+  return Opts;
+}
+
 std::string encodeSetup(const WorkerSetup &S) {
   std::string Out;
   putString(Out, S.Root);

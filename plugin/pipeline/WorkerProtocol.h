@@ -36,6 +36,8 @@
 #include "extractor/CompileCommands.h"
 #include "extractor/Extractor.h"
 
+#include "llvm/Support/Error.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -92,6 +94,12 @@ struct WorkerSetup {
   /// --tu-memory: how far one TU may grow the worker, in MB (0: no limit).
   uint64_t TuMemoryMB = 0;
 };
+
+/// The ExtractOptions of a run, for the run and for each of its workers
+/// alike (both build them from the same WorkerSetup, so they cannot
+/// disagree). Errors: a glob that does not compile, naming its option
+/// ("bad --exclude pattern 'G': ...").
+llvm::Expected<ExtractOptions> extractOptions(const WorkerSetup &S);
 
 std::string encodeSetup(const WorkerSetup &S);
 bool decodeSetup(std::string_view In, WorkerSetup &S);
