@@ -84,15 +84,19 @@ public:
   /// Entities in id order.
   virtual void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const = 0;
-  /// What `search` reads of every entity: Fn(id, short name, qualified
-  /// name, external), once per entity, in no particular order; the views
-  /// are valid during the call. The default reads forEachEntity(); a reader
-  /// that can skip the rest of each record does.
-  virtual void forEachEntityName(
-      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
-      const {
+  /// What `search` reads of every entity: Fn(shard, id, short name,
+  /// qualified name, external), once per entity, in no particular order;
+  /// the views are valid during the call. A reader may read with up to
+  /// Shards threads at once: then Fn is called concurrently, each thread
+  /// with its own shard number below Shards (calls of one shard are
+  /// sequential), and Fn returning false stops every shard. The default
+  /// reads forEachEntity() on this thread as shard 0; a reader that can
+  /// skip the rest of each record, or split the scan, does.
+  using EntityNameFn = llvm::function_ref<bool(
+      unsigned Shard, Id, llvm::StringRef, llvm::StringRef, bool)>;
+  virtual void forEachEntityName(EntityNameFn Fn, unsigned Shards = 1) const {
     forEachEntity([&](const Entity &E) {
-      return Fn(E.ID, E.Name, E.QualifiedName, E.External);
+      return Fn(0, E.ID, E.Name, E.QualifiedName, E.External);
     });
   }
   /// Edges of kind K (every kind when K is empty), sorted by kind, source,

@@ -15,10 +15,13 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/WithColor.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -524,11 +527,99 @@ Error cmdEntity(Ctx &C) {
   return Error::success();
 }
 
+/// How `search` ranks one entity's names against the text: the tier of
+/// the first test that holds (exact, prefix, substring of the short name,
+/// substring of the qualified name, short name within edit distance Limit),
+/// ASCII case-insensitively. Keeps scratch buffers: one per thread.
+class SearchMatcher {
+public:
+  explicit SearchMatcher(StringRef Text)
+      : LowerText(Text.lower()), Limit(std::max<unsigned>(2, Text.size() / 3)) {
+    // How many times each byte occurs in the text, for the bag distance
+    // (off for a text with a byte repeated past what a counter holds).
+    for (unsigned char Ch : LowerText)
+      if (TextBag[Ch] == UINT8_MAX)
+        UseBag = false;
+      else
+        ++TextBag[Ch];
+    Bag = TextBag;
+  }
+
+  /// False if the names do not match; else Tier (0-4) and, for the fuzzy
+  /// tier, the edit distance.
+  bool match(StringRef EName, StringRef EQName, unsigned &Tier,
+             unsigned &Dist) {
+    StringRef Text = LowerText;
+    StringRef N = lower(EName, Name);
+    Dist = 0;
+    if (N == Text)
+      Tier = 0;
+    else if (N.starts_with(Text))
+      Tier = 1;
+    else if (N.contains(Text))
+      Tier = 2;
+    else if (lower(EQName, QName).contains(Text))
+      Tier = 3;
+    else {
+      // The edit distance is at least the difference in length, and at
+      // least the bag distance (the characters of one string that the
+      // other lacks, counted with repeats): both are linear, the edit
+      // distance quadratic, and most names of a big graph fail them.
+      size_t Len = N.size(), Want = Text.size();
+      if ((Len > Want ? Len - Want : Want - Len) > Limit ||
+          bagDistanceExceeds(N))
+        return false;
+      Dist = N.edit_distance(Text, true, Limit + 1);
+      if (Dist > Limit)
+        return false;
+      Tier = 4;
+    }
+    return true;
+  }
+
+private:
+  static StringRef lower(StringRef S, std::string &Out) {
+    Out.resize(S.size());
+    for (size_t K = 0; K < S.size(); ++K)
+      Out[K] = llvm::toLower(S[K]);
+    return Out;
+  }
+
+  bool bagDistanceExceeds(StringRef N) {
+    if (!UseBag)
+      return false;
+    unsigned Extra = 0; // bytes of N the text does not have
+    size_t K = 0;
+    bool Over = false;
+    for (; K < N.size(); ++K) {
+      unsigned char Ch = N[K];
+      if (Bag[Ch])
+        --Bag[Ch];
+      else if (++Extra > Limit) {
+        Over = true;
+        ++K;
+        break;
+      }
+    }
+    // Restore the counters this name took, not all 256.
+    for (size_t J = 0; J < K; ++J)
+      Bag[static_cast<unsigned char>(N[J])] =
+          TextBag[static_cast<unsigned char>(N[J])];
+    // Else: the bytes of the text N does not have are the text's length
+    // less those matched.
+    return Over || LowerText.size() - (N.size() - Extra) > Limit;
+  }
+
+  std::string LowerText;
+  unsigned Limit;
+  std::array<uint8_t, 256> TextBag{};
+  std::array<uint8_t, 256> Bag{};
+  bool UseBag = true;
+  std::string Name, QName;
+};
+
 Error cmdSearch(Ctx &C) {
   StringRef Text = C.Args[0];
-  std::string LowerStr = Text.lower();
-  StringRef LowerText = LowerStr;
-  unsigned Limit = std::max<unsigned>(2, Text.size() / 3);
   struct Hit {
     unsigned Tier, Dist;
     std::string Name;
@@ -536,43 +627,28 @@ Error cmdSearch(Ctx &C) {
   };
   static const char *Tiers[] = {"exact", "prefix", "substring", "qualified",
                                 "fuzzy"};
-  std::vector<Hit> Hits;
   // Only names, qualified names and the external bit are read (not whole
-  // entities), and only the matches' qualified names are copied.
-  std::string Name, QN;
-  auto Lower = [](StringRef S, std::string &Out) -> StringRef {
-    Out.resize(S.size());
-    for (size_t K = 0; K < S.size(); ++K)
-      Out[K] = llvm::toLower(S[K]);
-    return Out;
-  };
+  // entities), by one thread per core over a share of the entities each,
+  // and only the matches' qualified names are copied.
+  unsigned Shards =
+      std::min(8u, llvm::hardware_concurrency().compute_thread_count());
+  std::vector<SearchMatcher> Matchers(Shards, SearchMatcher(Text));
+  std::vector<std::vector<Hit>> ShardHits(Shards);
   C.G.reader().forEachEntityName(
-      [&](Id I, StringRef EName, StringRef EQName, bool External) {
+      [&](unsigned Shard, Id I, StringRef EName, StringRef EQName,
+          bool External) {
         if (External && !C.O.External)
           return true;
-        StringRef N = Lower(EName, Name);
-        unsigned Tier, Dist = 0;
-        if (N == LowerText)
-          Tier = 0;
-        else if (N.starts_with(LowerText))
-          Tier = 1;
-        else if (N.contains(LowerText))
-          Tier = 2;
-        else if (Lower(EQName, QN).contains(LowerText))
-          Tier = 3;
-        else {
-          // The edit distance is at least the difference in length.
-          size_t Len = N.size(), Want = LowerText.size();
-          if ((Len > Want ? Len - Want : Want - Len) > Limit)
-            return true;
-          Dist = N.edit_distance(LowerText, true, Limit + 1);
-          if (Dist > Limit)
-            return true;
-          Tier = 4;
-        }
-        Hits.push_back({Tier, Dist, EQName.str(), I});
+        unsigned Tier, Dist;
+        if (Matchers[Shard].match(EName, EQName, Tier, Dist))
+          ShardHits[Shard].push_back({Tier, Dist, EQName.str(), I});
         return true;
-      });
+      },
+      Shards);
+  std::vector<Hit> Hits = std::move(ShardHits[0]);
+  for (unsigned Shard = 1; Shard < Shards; ++Shard)
+    std::move(ShardHits[Shard].begin(), ShardHits[Shard].end(),
+              std::back_inserter(Hits));
   llvm::sort(Hits, [](const Hit &A, const Hit &B) {
     return std::tie(A.Tier, A.Dist, A.Name, A.I) <
            std::tie(B.Tier, B.Dist, B.Name, B.I);

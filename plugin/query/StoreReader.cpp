@@ -284,13 +284,14 @@ void StoreReader::forEachEntity(function_ref<bool(const Entity &)> Fn) const {
   check(GS.forEachEntity([&](const Entity &E) { return Fn(E); }));
 }
 
-void StoreReader::forEachEntityName(
-    function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const {
+void StoreReader::forEachEntityName(EntityNameFn Fn, unsigned Shards) const {
   check(GS.forEachEntityName(
-      [&](Id I, std::string_view Name, std::string_view QN, bool External) {
-        return Fn(I, StringRef(Name.data(), Name.size()),
+      [&](unsigned Shard, Id I, std::string_view Name, std::string_view QN,
+          bool External) {
+        return Fn(Shard, I, StringRef(Name.data(), Name.size()),
                   StringRef(QN.data(), QN.size()), External);
-      }));
+      },
+      Shards));
 }
 
 void StoreReader::forEachEdge(std::optional<EdgeKind> K,
@@ -390,9 +391,8 @@ public:
   void forEachEntity(function_ref<bool(const Entity &)> Fn) const override {
     R.forEachEntity(Fn);
   }
-  void forEachEntityName(
-      function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const override {
-    R.forEachEntityName(Fn);
+  void forEachEntityName(EntityNameFn Fn, unsigned Shards) const override {
+    R.forEachEntityName(Fn, Shards);
   }
   void forEachEdge(std::optional<EdgeKind> K,
                    function_ref<bool(const Edge &)> Fn) const override {

@@ -60,9 +60,7 @@ public:
 
   void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
-  void forEachEntityName(
-      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
-      const override;
+  void forEachEntityName(EntityNameFn Fn, unsigned Shards) const override;
   void forEachEdge(std::optional<EdgeKind> K,
                    llvm::function_ref<bool(const Edge &)> Fn) const override;
   void

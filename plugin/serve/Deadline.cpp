@@ -85,12 +85,13 @@ void DeadlineReader::forEachEntity(
     R.forEachEntity([&](const Entity &E) { return !expired() && Fn(E); });
 }
 
-void DeadlineReader::forEachEntityName(
-    function_ref<bool(Id, StringRef, StringRef, bool)> Fn) const {
+void DeadlineReader::forEachEntityName(EntityNameFn Fn, unsigned Shards) const {
   if (!expired())
-    R.forEachEntityName([&](Id I, StringRef Name, StringRef QN, bool Ext) {
-      return !expired() && Fn(I, Name, QN, Ext);
-    });
+    R.forEachEntityName(
+        [&](unsigned Shard, Id I, StringRef Name, StringRef QN, bool Ext) {
+          return !expired() && Fn(Shard, I, Name, QN, Ext);
+        },
+        Shards);
 }
 
 void DeadlineReader::forEachEdge(std::optional<EdgeKind> K,

@@ -19,6 +19,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -62,9 +63,7 @@ public:
                       llvm::function_ref<void(Id)> Fn) const override;
   void
   forEachEntity(llvm::function_ref<bool(const Entity &)> Fn) const override;
-  void forEachEntityName(
-      llvm::function_ref<bool(Id, llvm::StringRef, llvm::StringRef, bool)> Fn)
-      const override;
+  void forEachEntityName(EntityNameFn Fn, unsigned Shards) const override;
   void forEachEdge(std::optional<EdgeKind> K,
                    llvm::function_ref<bool(const Edge &)> Fn) const override;
   void
@@ -88,7 +87,7 @@ private:
   const GraphReader &R;
   Clock::time_point Deadline;
   unsigned Millis;
-  mutable bool Expired = false;
+  mutable std::atomic<bool> Expired = false; ///< set from scan threads too
 };
 
 } // namespace codeindex

@@ -8,8 +8,10 @@
 #include "codeindex/storage/Coding.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <set>
+#include <thread>
 #include <tuple>
 
 namespace codeindex {
@@ -79,6 +81,19 @@ std::string encodeEntity(const EntityFact &F) {
     putString(V, F.TestName);
     putString(V, F.TestFramework);
   }
+  return V;
+}
+
+/// What `search` reads of an entity fact (the entity_names table): whether
+/// the fact declares the entity in the project (the merge calls an entity
+/// external when none does), its name and its qualified name. A few dozen
+/// bytes, against a few hundred for the whole fact.
+std::string encodeEntityName(const EntityFact &F) {
+  std::string V;
+  V.push_back(static_cast<char>(ValueFormat));
+  V.push_back(static_cast<char>(!F.External && !F.Decls.empty() ? 1 : 0));
+  putString(V, F.Name);
+  putString(V, F.QualifiedName);
   return V;
 }
 
@@ -488,8 +503,11 @@ Status GraphStore::encodeReplaceUnit(const UnitKey &U, const UnitFacts *New,
       NewEdges.emplace(E.Kind, E.From, E.To);
   }
   for (const auto &[I, Name] : M.Entities) {
-    if (!NewIds.count(I))
-      B.del(Table::Entities, entityKey(I, U));
+    if (!NewIds.count(I)) {
+      std::string EK = entityKey(I, U);
+      B.del(Table::Entities, EK);
+      B.del(Table::EntityNames, EK);
+    }
     std::string NK = nameKey(Name, I, U);
     if (!NewNames.count(NK))
       B.del(Table::Names, NK);
@@ -519,7 +537,9 @@ Status GraphStore::encodeTu(const TuRecord &Tu,
     if (Status St = encodeReplaceUnit(U.Key, &U, B); !St.isOk())
       return St;
     for (const EntityFact &E : U.Entities) {
-      B.put(Table::Entities, entityKey(E.ID, U.Key), encodeEntity(E));
+      std::string EK = entityKey(E.ID, U.Key);
+      B.put(Table::Entities, EK, encodeEntity(E));
+      B.put(Table::EntityNames, EK, encodeEntityName(E));
       B.put(Table::Names, nameKey(E.Name, E.ID, U.Key), "");
     }
     for (const EdgeFact &E : U.Edges) {
@@ -867,49 +887,67 @@ GraphStore::forEachEntity(const std::function<bool(const Entity &)> &Fn) {
 }
 
 namespace {
-/// The fields of an entity fact `search` reads, as views into the value.
+/// An entity_names value (encodeEntityName), as views into it.
 struct NameFields {
   std::string_view Name, QualifiedName;
-  bool External = false;
-  uint64_t Decls = 0;
+  bool Declares = false;
 };
 
-/// Decodes the head of an entity value (encodeEntity's order) up to the
-/// declaration count; the rest is not read.
 bool decodeNameFields(std::string_view In, NameFields &F) {
   Decoder D(In);
-  std::string_view Skip;
-  uint8_t Byte;
-  uint64_t N;
-  if (!getFormat(D) || !D.getStringView(Skip) || !D.getByte(Byte) ||
-      Byte >= NumEntityKinds || !D.getStringView(F.Name) ||
-      !D.getStringView(F.QualifiedName) || !D.getStringView(Skip) ||
-      !D.getByte(Byte) || !D.getByte(Byte) || !D.getVarint(N) ||
-      !D.getFixed64(N) || !D.getByte(Byte))
+  uint8_t Bits;
+  if (!getFormat(D) || !D.getByte(Bits) || Bits > 1 ||
+      !D.getStringView(F.Name) || !D.getStringView(F.QualifiedName) ||
+      !D.rest().empty())
     return false;
-  F.External = Byte & 1;
-  if (!D.getStringView(Skip))
-    return false;
-  for (int K = 0; K < 4; ++K)
-    if (!D.getVarint(N))
-      return false;
-  return D.getVarint(F.Decls);
+  F.Declares = Bits & 1;
+  return true;
 }
 } // namespace
 
-Status GraphStore::forEachEntityName(
-    const std::function<bool(Id, std::string_view, std::string_view, bool)>
-        &Fn) {
+Status GraphStore::forEachEntityName(const EntityNameFn &Fn, unsigned Shards) {
+  // Facts are keyed id · unit and ids are hashes, so the table splits into
+  // shares of about equal size by the first byte of the key, and every
+  // fact of one entity is in one share.
+  Shards = std::clamp(Shards, 1u, 256u);
+  std::atomic<bool> Stop = false;
+  std::vector<Status> Result(Shards);
+  auto Run = [&](unsigned Shard) {
+    Result[Shard] = scanEntityNames(Shard, Shards, Fn, Stop);
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned Shard = 1; Shard < Shards; ++Shard)
+    Threads.emplace_back(Run, Shard);
+  Run(0);
+  for (std::thread &T : Threads)
+    T.join();
+  for (Status &St : Result)
+    if (!St.isOk())
+      return St;
+  return Status::ok();
+}
+
+Status GraphStore::scanEntityNames(unsigned Shard, unsigned Shards,
+                                   const EntityNameFn &Fn,
+                                   std::atomic<bool> &Stop) {
   // mergeEntityGroup takes the name from one fact (a definition's, else a
   // declaration's, else the first external one's) and calls the entity
   // external when no non-external fact has a declaration. When every fact
   // of an id has the same name and qualified name, which fact it takes does
   // not matter: only the external bit needs the other facts.
   Id Cur = 0;
-  bool Have = false, Mixed = false, Bad = false, Stop = false;
+  bool Have = false, Mixed = false, Bad = false;
   std::string Name, QName;
   bool Declared = false;
   std::vector<Id> Full;
+  auto Call = [&](Id I, std::string_view N, std::string_view QN, bool Ext) {
+    if (Stop.load(std::memory_order_relaxed))
+      return false;
+    if (Fn(Shard, I, N, QN, Ext))
+      return true;
+    Stop = true;
+    return false;
+  };
   auto Flush = [&]() {
     if (!Have)
       return true;
@@ -918,45 +956,54 @@ Status GraphStore::forEachEntityName(
       Full.push_back(Cur);
       return true;
     }
-    return Fn(Cur, Name, QName, !Declared);
+    return Call(Cur, Name, QName, !Declared);
   };
-  Status St = scanAll(
-      S, Table::Entities, "", [&](std::string_view K, std::string_view V) {
-        Id I;
-        UnitKey U;
-        NameFields F;
-        if (!parseEntityKey(K, I, U) || !decodeNameFields(V, F)) {
-          Bad = true;
-          return false;
-        }
-        if (!Have || I != Cur) {
-          if (!Flush()) {
-            Stop = true;
-            return false;
-          }
-          Cur = I;
-          Have = true;
-          Mixed = false;
-          Declared = false;
-          Name.assign(F.Name);
-          QName.assign(F.QualifiedName);
-        } else if (F.Name != Name || F.QualifiedName != QName) {
-          Mixed = true;
-        }
-        Declared |= !F.External && F.Decls > 0;
-        return true;
-      });
-  if (!St.isOk())
-    return St;
-  if (Bad)
-    return corrupt("entity");
-  if (Stop || !Flush())
+  auto Visit = [&](std::string_view K, std::string_view V) {
+    Id I;
+    UnitKey U;
+    NameFields F;
+    if (!parseEntityKey(K, I, U) || !decodeNameFields(V, F)) {
+      Bad = true;
+      return false;
+    }
+    if (!Have || I != Cur) {
+      if (!Flush())
+        return false;
+      Cur = I;
+      Have = true;
+      Mixed = false;
+      Declared = false;
+      Name.assign(F.Name);
+      QName.assign(F.QualifiedName);
+    } else if (F.Name != Name || F.QualifiedName != QName) {
+      Mixed = true;
+    }
+    Declared |= F.Declares;
+    return true;
+  };
+  // One scan for the whole table; a share is one prefix scan per first
+  // byte.
+  unsigned From = Shards == 1 ? 0 : Shard * 256 / Shards;
+  unsigned To = Shards == 1 ? 1 : (Shard + 1) * 256 / Shards;
+  for (unsigned Byte = From; Byte < To; ++Byte) {
+    std::string Prefix;
+    if (Shards > 1)
+      Prefix.push_back(static_cast<char>(Byte));
+    Status St = scanAll(S, Table::EntityNames, Prefix, Visit);
+    if (!St.isOk())
+      return St;
+    if (Bad)
+      return corrupt("entity name");
+    if (Stop)
+      return Status::ok();
+  }
+  if (!Flush())
     return Status::ok();
   for (Id I : Full) {
     Entity E;
     if (Status St = getEntity(I, E); !St.isOk())
       return St;
-    if (!Fn(I, E.Name, E.QualifiedName, E.External))
+    if (!Call(I, E.Name, E.QualifiedName, E.External))
       break;
   }
   return Status::ok();

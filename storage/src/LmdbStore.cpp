@@ -571,6 +571,13 @@ Status SharedEnv::openEnv(bool Fresh, OpenMode Mode, unsigned Flags,
     Rc = mdb_dbi_open(Txn, Name.c_str(), Fresh ? MDB_CREATE : 0, &Dbis[I]);
     if (Rc) {
       mdb_txn_abort(Txn);
+      // Tables are opened in the order of the enum, which only grows at
+      // its end: a later table missing after the earlier ones opened is an
+      // index of an older version, not damage.
+      if (Rc == MDB_NOTFOUND && I > 0)
+        return Status::incompatible(
+            "the index at '" + Root + "' has no table '" + Name +
+            "': it was written by an older code-indexer; " + rebuildHint());
       if (Rc == MDB_NOTFOUND || Rc == MDB_INCOMPATIBLE)
         return Status::corruption("index at '" + Root +
                                   "' is damaged: table '" + Name +

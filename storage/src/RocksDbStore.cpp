@@ -507,6 +507,19 @@ Status RocksDbStore::open(const OpenOptions &Options,
   if (!S.ok()) {
     Db = nullptr;
     Handles.clear();
+    // Tables only ever grow at the end of the enum: an index that has some
+    // of ours but not all was written by an older version (it is not
+    // damaged). Listing them reads the MANIFEST again, on this path only.
+    std::vector<std::string> Have;
+    if (!Dir->fresh() &&
+        rocksdb::DB::ListColumnFamilies(DbOpts, Dir->genDir(), &Have).ok() &&
+        std::find(Have.begin(), Have.end(), tableName(Table::Meta)) !=
+            Have.end())
+      for (const rocksdb::ColumnFamilyDescriptor &Cf : Cfs)
+        if (std::find(Have.begin(), Have.end(), Cf.name) == Have.end())
+          return Status::incompatible(
+              "the index at '" + Root + "' has no table '" + Cf.name +
+              "': it was written by an older code-indexer; " + rebuildHint());
     // An existing generation that RocksDB cannot open is damaged: its
     // CURRENT, MANIFEST or column families are missing or garbage (another
     // engine's generation was refused above). A failure of the system

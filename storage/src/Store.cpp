@@ -36,6 +36,8 @@ std::string_view tableName(Table T) {
     return "units";
   case Table::TuState:
     return "tu_state";
+  case Table::EntityNames:
+    return "entity_names";
   }
   return "unknown";
 }

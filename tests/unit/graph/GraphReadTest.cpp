@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 #include <thread>
@@ -388,6 +389,10 @@ TYPED_TEST(GraphRead, EntityNamesAreThoseOfTheMergedEntities) {
   // The units disagree on the name: the definition's wins (merged in full).
   Extra[0].Entities.push_back(Fact(0xA4, "Old", "v1::Old", false, true, false));
   Extra[2].Entities.push_back(Fact(0xA4, "New", "v2::New", false, true, true));
+  // Ids are hashes in a real index: one at the far end of the id space
+  // falls in the last share.
+  const Id Far = 0xF1000000000000A5;
+  Extra[1].Entities.push_back(Fact(Far, "Far", "far::Far", false, true, true));
   for (UnitFacts &U : Extra)
     for (EntityFact &E : U.Entities)
       E.File = U.File.Path;
@@ -401,29 +406,55 @@ TYPED_TEST(GraphRead, EntityNamesAreThoseOfTheMergedEntities) {
                   Merged[E.ID] = {E.Name, E.QualifiedName, E.External};
                   return true;
                 }).isOk());
-  ASSERT_TRUE(GS.forEachEntityName([&](Id I, std::string_view Name,
-                                       std::string_view QN, bool External) {
-                  EXPECT_TRUE(Named
-                                  .emplace(I, Fields{std::string(Name),
-                                                     std::string(QN), External})
-                                  .second)
-                      << formatId(I);
-                  return true;
-                }).isOk());
-  EXPECT_EQ(Named, Merged);
+  // One share, or several read by as many threads at once: the same
+  // entities, each once.
+  for (unsigned Shards : {1u, 2u, 3u, 7u}) {
+    std::vector<std::map<Id, Fields>> PerShard(Shards);
+    ASSERT_TRUE(GS.forEachEntityName(
+                      [&](unsigned Shard, Id I, std::string_view Name,
+                          std::string_view QN, bool External) {
+                        EXPECT_LT(Shard, Shards);
+                        EXPECT_TRUE(
+                            PerShard[Shard]
+                                .emplace(I, Fields{std::string(Name),
+                                                   std::string(QN), External})
+                                .second)
+                            << formatId(I);
+                        return true;
+                      },
+                      Shards)
+                    .isOk());
+    Named.clear();
+    for (const std::map<Id, Fields> &M : PerShard) {
+      for (const auto &[I, F] : M) {
+        EXPECT_TRUE(Named.emplace(I, F).second)
+            << formatId(I) << " given by two shares of " << Shards;
+      }
+    }
+    EXPECT_EQ(Named, Merged) << Shards << " shares";
+    EXPECT_EQ(PerShard[Shards - 1].count(Far), 1u) << Shards << " shares";
+  }
   EXPECT_EQ(Named[0xA1], Fields("Box", "geo::Box", false));
   EXPECT_EQ(Named[0xA2], Fields("Ext", "lib::Ext", true));
   EXPECT_EQ(Named[0xA3], Fields("Odd", "odd::Odd", true));
   EXPECT_EQ(Named[0xA4], Fields("New", "v2::New", false));
-  EXPECT_EQ(Named.size(), G.entities() + 1 /*printf*/ + 4);
+  EXPECT_EQ(Named[Far], Fields("Far", "far::Far", false));
+  EXPECT_EQ(Named.size(), G.entities() + 1 /*printf*/ + 5);
 
-  // Stopping early stops.
-  size_t Calls = 0;
-  ASSERT_TRUE(
-      GS.forEachEntityName([&](Id, std::string_view, std::string_view, bool) {
-          return ++Calls < 3;
-        }).isOk());
-  EXPECT_EQ(Calls, 3u);
+  // Stopping early stops (every share, once it notices).
+  for (unsigned Shards : {1u, 4u}) {
+    std::atomic<size_t> Calls = 0;
+    ASSERT_TRUE(GS.forEachEntityName([&](unsigned, Id, std::string_view,
+                                         std::string_view,
+                                         bool) { return ++Calls < 3; },
+                                     Shards)
+                    .isOk());
+    if (Shards == 1) {
+      EXPECT_EQ(Calls, 3u);
+    } else {
+      EXPECT_LT(Calls, Named.size() / 2) << Shards << " shares";
+    }
+  }
 
   // The qualified names of the entities sharing a name, as
   // findByQualifiedName compares them.
@@ -435,6 +466,24 @@ TYPED_TEST(GraphRead, EntityNamesAreThoseOfTheMergedEntities) {
   EXPECT_FALSE(Ids[0].Missing);
   EXPECT_EQ(GraphStore::lastComponent("ns::f<a::b>"), "f<a::b>");
   EXPECT_EQ(GraphStore::lastComponent("geo::Box::area"), "area");
+
+  // It reads the small entity_names records, not the entities: a fraction
+  // of the bytes of a scan of the entities. (reads() replaces the
+  // GraphStore: GS is not used after this.)
+  ReadStats Entities = this->reads("scan_entities", [&] {
+    ASSERT_TRUE(
+        this->Graph->forEachEntity([](const Entity &) { return true; }).isOk());
+  });
+  ReadStats Names = this->reads("scan_entity_names", [&] {
+    ASSERT_TRUE(
+        this->Graph
+            ->forEachEntityName([](unsigned, Id, std::string_view,
+                                   std::string_view, bool) { return true; })
+            .isOk());
+  });
+  EXPECT_LT(Names.Bytes * 2, Entities.Bytes)
+      << Names.Bytes << " bytes for names, " << Entities.Bytes
+      << " for entities";
 }
 
 TYPED_TEST(GraphRead, ConcurrentReadersShareOneGraphStore) {

@@ -14,6 +14,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <lmdb.h>
 
 #include <algorithm>
 #include <atomic>
@@ -526,5 +527,48 @@ TEST_F(LmdbStoreTest, WholeTableScanKeepsTheMapsResidentPagesBounded) {
   EXPECT_GT(PrefixKb, 12u << 10);
 }
 #endif
+
+// An index of an older version lacks a table added since: that is an
+// incompatible index to rebuild, not a damaged one.
+TEST_F(LmdbStoreTest, AMissingNewerTableIsAnOlderIndex) {
+  {
+    auto S = open(OpenMode::Rebuild);
+    WriteBatch B;
+    B.put(Table::Entities, "k", "v");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  // Drop the last table, as an index written before it existed lacks it.
+  std::string Last(tableName(static_cast<Table>(NumTables - 1)));
+  {
+    std::string Gen = dataFile();
+    Gen.resize(Gen.size() - std::string("/data.mdb").size());
+    MDB_env *Env = nullptr;
+    ASSERT_EQ(mdb_env_create(&Env), 0);
+    mdb_env_set_maxdbs(Env, NumTables + 4);
+    mdb_env_set_mapsize(Env, 64ull << 20);
+    ASSERT_EQ(mdb_env_open(Env, Gen.c_str(), 0, 0644), 0);
+    MDB_txn *Txn = nullptr;
+    MDB_dbi Dbi;
+    ASSERT_EQ(mdb_txn_begin(Env, nullptr, 0, &Txn), 0);
+    ASSERT_EQ(mdb_dbi_open(Txn, Last.c_str(), 0, &Dbi), 0);
+    ASSERT_EQ(mdb_drop(Txn, Dbi, 1), 0);
+    ASSERT_EQ(mdb_txn_commit(Txn), 0);
+    mdb_env_close(Env);
+  }
+  for (OpenMode Mode : {OpenMode::ReadOnly, OpenMode::Update}) {
+    OpenOptions O;
+    O.Mode = Mode;
+    std::unique_ptr<Store> S;
+    Status St = openStore(StoreSpec{"lmdb", indexPath()}, O, &S);
+    EXPECT_TRUE(St.isIncompatible()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("has no table '" + Last +
+                                        "': it was written by an older"));
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+  // A rebuild replaces it.
+  auto S = open(OpenMode::Rebuild);
+  ASSERT_TRUE(S->commit().isOk());
+}
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
 #include <rocksdb/utilities/options_util.h>
 
 #include <filesystem>
@@ -262,6 +263,55 @@ TEST_F(RocksDbStoreTest, BulkRebuildMatchesAModel) {
   EXPECT_EQ(scanAll(*R, Table::Names, ""), expectedScan(Model, ""));
   std::string V;
   EXPECT_TRUE(R->get(Table::Meta, StorageFormatKey, &V).isOk());
+}
+
+// An index of an older version lacks a table added since: that is an
+// incompatible index to rebuild, not a damaged one.
+TEST_F(RocksDbStoreTest, AMissingNewerTableIsAnOlderIndex) {
+  {
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+    WriteBatch B;
+    B.put(Table::Entities, "k", "v");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  // Drop the last table, as an index written before it existed lacks it.
+  std::string Last(tableName(static_cast<Table>(NumTables - 1)));
+  {
+    std::vector<std::string> Names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                                liveGeneration(), &Names)
+                    .ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> Cfs;
+    for (const std::string &N : Names)
+      Cfs.emplace_back(N, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle *> Handles;
+    rocksdb::DB *Db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), liveGeneration(), Cfs,
+                                  &Handles, &Db)
+                    .ok());
+    for (rocksdb::ColumnFamilyHandle *H : Handles) {
+      if (H->GetName() == Last) {
+        EXPECT_TRUE(Db->DropColumnFamily(H).ok());
+      }
+    }
+    for (rocksdb::ColumnFamilyHandle *H : Handles)
+      EXPECT_TRUE(Db->DestroyColumnFamilyHandle(H).ok());
+    delete Db;
+  }
+  for (OpenMode Mode : {OpenMode::ReadOnly, OpenMode::Update}) {
+    std::unique_ptr<Store> S;
+    Status St = open(Mode, &S);
+    EXPECT_TRUE(St.isIncompatible()) << St.toString();
+    EXPECT_THAT(St.message(), HasSubstr("has no table '" + Last +
+                                        "': it was written by an older"));
+    EXPECT_THAT(St.message(), HasSubstr("extract --full"));
+  }
+  // A rebuild replaces it.
+  std::unique_ptr<Store> S;
+  ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+  ASSERT_TRUE(S->commit().isOk());
 }
 
 } // namespace

@@ -130,10 +130,10 @@ TEST(Tables, NamesAreStableAndLowerCase) {
   std::vector<std::string_view> Names;
   for (int T = 0; T < NumTables; ++T)
     Names.push_back(tableName(static_cast<Table>(T)));
-  EXPECT_THAT(Names,
-              ElementsAre("meta", "files", "entities", "out_edges", "in_edges",
-                          "names", "diagnostics", "test_files", "coverage",
-                          "ignored_files", "units", "tu_state"));
+  EXPECT_THAT(Names, ElementsAre("meta", "files", "entities", "out_edges",
+                                 "in_edges", "names", "diagnostics",
+                                 "test_files", "coverage", "ignored_files",
+                                 "units", "tu_state", "entity_names"));
   EXPECT_EQ(std::set<std::string_view>(Names.begin(), Names.end()).size(),
             size_t(NumTables));
 }

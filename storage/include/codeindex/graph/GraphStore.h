@@ -3,6 +3,8 @@
 // Maps graph facts to the store's tables and merges them back:
 //
 //   entities      id | unit                  -> EntityFact
+//   entity_names  id | unit                  -> name, qualified name, whether
+//                                               the fact declares it (search)
 //   out_edges     kind | from | to | unit    -> EdgeFact (sites, attributes)
 //   in_edges      kind | to | from | unit    -> (empty)
 //   names         lower(name) \0 id | unit   -> (empty)
@@ -51,6 +53,7 @@
 #include "codeindex/storage/Status.h"
 #include "codeindex/storage/Store.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -66,9 +69,10 @@ using storage::Status;
 /// key); bump on incompatible changes, so that an index written by another
 /// version is rebuilt rather than misread. 2: sites carry the candidate bit
 /// (an index of version 1 has no candidates marked); 3: entities carry
-/// their test case name and framework. The JSON export has
+/// their test case name and framework; 4: the entity_names table (an index
+/// of version 3 has none). The JSON export has
 /// its own version (ExportSchemaVersion, GraphJson.h).
-inline constexpr int GraphSchemaVersion = 3;
+inline constexpr int GraphSchemaVersion = 4;
 
 class GraphStore {
 public:
@@ -141,15 +145,24 @@ public:
       const std::function<bool(const TranslationUnitInfo &)> &Fn);
 
   /// What `search` needs of every entity, without merging or copying
-  /// records: Fn(id, name, qualified name, external) once per entity, with
-  /// the values forEachEntity() gives (the views are valid during the call
-  /// only). Scans the entities table like forEachEntity() but decodes only
-  /// those fields (and a declaration count, which decides External); an
-  /// entity whose units disagree on its name or qualified name is merged in
-  /// full after the scan. So ids come in ascending order, except those.
-  Status forEachEntityName(
-      const std::function<bool(Id, std::string_view, std::string_view, bool)>
-          &Fn);
+  /// records: Fn(shard, id, name, qualified name, external) once per
+  /// entity, with the values forEachEntity() gives (the views are valid
+  /// during the call only). Scans the entity_names table (one small record
+  /// per entity fact: the names and whether the fact declares the entity,
+  /// which decides External), not the entities; an entity whose units
+  /// disagree on its name or qualified name is merged in full after its
+  /// share is scanned. Reads: every entity_names record, plus the facts of
+  /// those entities.
+  ///
+  /// With Shards > 1 the table is read by that many threads at once (this
+  /// one and Shards - 1 it starts), each over a share of the ids: Fn is
+  /// called concurrently, with the number of the calling share (0 to
+  /// Shards - 1), and must be safe for that; calls of one share are
+  /// sequential and in ascending id order but for the merged ones. When Fn
+  /// returns false no further call is made once the other shares notice.
+  using EntityNameFn = std::function<bool(unsigned Shard, Id, std::string_view,
+                                          std::string_view, bool)>;
+  Status forEachEntityName(const EntityNameFn &Fn, unsigned Shards = 1);
 
   // ---- reading: point lookups --------------------------------------------
   //
@@ -243,6 +256,9 @@ private:
                            storage::WriteBatch &B);
   Status edgesByPrefix(EdgeKind K, Id From, std::string_view Prefix,
                        std::vector<Edge> &Out);
+  /// One share of forEachEntityName(); sets Stop when Fn returns false.
+  Status scanEntityNames(unsigned Shard, unsigned Shards,
+                         const EntityNameFn &Fn, std::atomic<bool> &Stop);
 
   storage::Store &S;
   mutable std::mutex CacheMutex; ///< guards the three members below

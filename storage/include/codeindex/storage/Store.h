@@ -52,8 +52,9 @@ enum class Table : unsigned char {
   IgnoredFiles, ///< C/C++ files under the root that were not indexed
   Units,        ///< per (file, variant) unit: the keys it owns
   TuState,      ///< per translation unit: fingerprint for incremental runs
+  EntityNames,  ///< per entity fact, what search reads: names, declared bit
 };
-inline constexpr int NumTables = 12;
+inline constexpr int NumTables = 13;
 
 /// Stable, lower-case name of a table ("entities", "out_edges", ...). Used
 /// as the RocksDB column family and LMDB database name.
