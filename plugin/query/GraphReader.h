@@ -94,7 +94,8 @@ public:
   /// skip the rest of each record, or split the scan, does.
   using EntityNameFn = llvm::function_ref<bool(
       unsigned Shard, Id, llvm::StringRef, llvm::StringRef, bool)>;
-  virtual void forEachEntityName(EntityNameFn Fn, unsigned Shards = 1) const {
+  virtual void forEachEntityName(EntityNameFn Fn,
+                                 unsigned /*Shards*/ = 1) const {
     forEachEntity([&](const Entity &E) {
       return Fn(0, E.ID, E.Name, E.QualifiedName, E.External);
     });
