@@ -94,10 +94,10 @@ Expected<DiffOutcome> runDiff(const DiffRequest &R, raw_ostream &OS) {
     addCTestCommand(R.BuildDir, D);
   if (R.ContextTokens)
     if (Error E = addContexts(Head, R.ContextTokens, D))
-      return std::move(E);
+      return E;
   if (!R.FullReport.empty())
     if (Error E = writeJsonFile(R.FullReport, D))
-      return std::move(E);
+      return E;
 
   switch (R.Format) {
   case DiffFormat::Markdown: {
