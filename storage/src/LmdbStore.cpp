@@ -1073,8 +1073,8 @@ Status SharedEnv::compactInto(const std::string &NewGenDir,
 
 class LmdbIterator final : public Iterator {
 public:
-  /// DropPagesBytes: see LmdbTuning::ScanDropPagesBytes (whole-table scans
-  /// only).
+  /// DropPagesBytes: see LmdbTuning::ScanDropPagesBytes (scans of a whole
+  /// table or of a one-byte prefix only).
   LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn, MDB_dbi D,
                std::thread::id Owner, std::string_view Prefix,
                uint64_t DropPagesBytes);
@@ -1406,7 +1406,9 @@ LmdbIterator::LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn,
                            std::string_view Prefix, uint64_t DropPagesBytes)
     : E(std::move(E)), Txn(Txn), Owner(Owner), Prefix(Prefix),
       SeekKey(Prefix.substr(0, std::min(Prefix.size(), TruncatedLength))),
-      DropPagesBytes(Prefix.empty() ? DropPagesBytes : 0) {
+      // A share of a table by its first byte (`search`'s threads) is a
+      // whole-table scan too.
+      DropPagesBytes(Prefix.size() <= 1 ? DropPagesBytes : 0) {
   if (int R = mdb_cursor_open(Txn, D, &Cursor)) {
     Cursor = nullptr;
     fail(fromMdb(R, E->root(), "cannot open a cursor"));
@@ -1422,6 +1424,11 @@ LmdbIterator::LmdbIterator(std::shared_ptr<SharedEnv> E, MDB_txn *Txn,
 }
 
 LmdbIterator::~LmdbIterator() {
+  // What a share of a table read since the last drop (all of it, for a
+  // share smaller than DropPagesBytes) goes too: 256 shares would
+  // otherwise keep the whole table resident.
+  if (DropPagesBytes && ReadLo)
+    E->dropResidentPages(ReadLo, ReadHi);
   if (Cursor)
     mdb_cursor_close(Cursor);
   E->endRead(Txn, Owner);
