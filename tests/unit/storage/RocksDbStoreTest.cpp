@@ -167,50 +167,78 @@ WriteBatch bigOutEdges() {
   return B;
 }
 
-// A read-only open reads the top level of each file's index, not the whole
-// index (docs/storage.md, "Opening an index").
-TEST_F(RocksDbStoreTest, RebuildWritesPartitionedIndexes) {
+/// Writes bigOutEdges() through a Rebuild with Tuning and returns it.
+WriteBatch rebuildWith(const std::string &Path,
+                       const detail::RocksDbTuning &Tuning) {
+  detail::RocksDbHooks Hooks;
+  Hooks.Tuning = &Tuning;
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
   std::unique_ptr<Store> S;
-  ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
+  WriteBatch B = bigOutEdges();
+  EXPECT_TRUE(detail::openRocksDbStore(Path, O, Hooks, &S).isOk());
+  EXPECT_TRUE(S->write(B).isOk());
+  EXPECT_TRUE(S->commit().isOk());
+  return B;
+}
+
+// With RocksDbTuning::PartitionedIndex a rebuild writes two-level indexes
+// (a read-only open then reads only their top level); without it, the
+// default, one-level index blocks. A default store reads both: the index
+// type is recorded in each file, so an index written either way stays
+// readable whatever the tuning of the reader.
+TEST_F(RocksDbStoreTest, IndexesOfEitherTypeAreWrittenAndRead) {
+  for (bool Partitioned : {false, true}) {
+    SCOPED_TRACE(Partitioned ? "partitioned" : "one-level");
+    detail::RocksDbTuning Tuning;
+    EXPECT_FALSE(Tuning.PartitionedIndex) << "the default is one level";
+    Tuning.PartitionedIndex = Partitioned;
+    WriteBatch B = rebuildWith(indexPath(), Tuning);
+    auto Partitions = indexPartitions(liveGeneration());
+    ASSERT_EQ(Partitions["out_edges"].size(), 1u);
+    if (Partitioned)
+      EXPECT_GE(Partitions["out_edges"][0], 2u);
+    else
+      EXPECT_EQ(Partitions["out_edges"][0], 0u);
+
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::ReadOnly, &S).isOk());
+    auto All = scanAll(*S, Table::OutEdges, "");
+    ASSERT_EQ(All.size(), B.ops().size());
+    for (size_t I = 0; I < All.size(); ++I) {
+      ASSERT_EQ(All[I].first, B.ops()[I].Key);
+      ASSERT_EQ(All[I].second, B.ops()[I].Value);
+    }
+    std::string V;
+    ASSERT_TRUE(S->get(Table::OutEdges, "e004321", &V).isOk());
+    EXPECT_EQ(V, B.ops()[4321].Value);
+    EXPECT_EQ(scanAll(*S, Table::OutEdges, "e0042").size(), 100u);
+  }
+}
+
+// docs/storage.md: how a user who prefers faster leaf lookups to faster
+// walks of hubs gets partitioned indexes without a build of their own.
+TEST_F(RocksDbStoreTest, AnOptionsFileCanAskForPartitionedIndexes) {
+  std::string File = writeFile("partitioned.ini", R"([Version]
+  rocksdb_version=7.8.3
+  options_file_version=1.1
+[DBOptions]
+  max_file_opening_threads=1
+[CFOptions "default"]
+  compression=kLZ4Compression
+[TableOptions/BlockBasedTable "default"]
+  index_type=kTwoLevelIndexSearch
+  metadata_block_size=4096
+)");
+  std::unique_ptr<Store> S;
+  Status St = open(OpenMode::Rebuild, &S, File);
+  ASSERT_TRUE(St.isOk()) << St.toString();
   ASSERT_TRUE(S->write(bigOutEdges()).isOk());
   ASSERT_TRUE(S->commit().isOk());
   S.reset();
   auto Partitions = indexPartitions(liveGeneration());
   ASSERT_EQ(Partitions["out_edges"].size(), 1u);
   EXPECT_GE(Partitions["out_edges"][0], 2u);
-}
-
-// Indexes written before partitioned indexes (one-level index blocks) stay
-// readable: the index type is recorded in each file.
-TEST_F(RocksDbStoreTest, OneLevelIndexesOfOlderIndexesAreRead) {
-  detail::RocksDbTuning Old;
-  Old.PartitionedIndex = false;
-  Old.FileOpeningThreads = 16;
-  detail::RocksDbHooks Hooks;
-  Hooks.Tuning = &Old;
-  OpenOptions O;
-  O.Mode = OpenMode::Rebuild;
-  std::unique_ptr<Store> S;
-  ASSERT_TRUE(detail::openRocksDbStore(indexPath(), O, Hooks, &S).isOk());
-  WriteBatch B = bigOutEdges();
-  ASSERT_TRUE(S->write(B).isOk());
-  ASSERT_TRUE(S->commit().isOk());
-  S.reset();
-  auto Partitions = indexPartitions(liveGeneration());
-  ASSERT_EQ(Partitions["out_edges"].size(), 1u);
-  EXPECT_EQ(Partitions["out_edges"][0], 0u);
-
-  ASSERT_TRUE(open(OpenMode::ReadOnly, &S).isOk());
-  auto All = scanAll(*S, Table::OutEdges, "");
-  ASSERT_EQ(All.size(), B.ops().size());
-  for (size_t I = 0; I < All.size(); ++I) {
-    ASSERT_EQ(All[I].first, B.ops()[I].Key);
-    ASSERT_EQ(All[I].second, B.ops()[I].Value);
-  }
-  std::string V;
-  ASSERT_TRUE(S->get(Table::OutEdges, "e004321", &V).isOk());
-  EXPECT_EQ(V, B.ops()[4321].Value);
-  EXPECT_EQ(scanAll(*S, Table::OutEdges, "e0042").size(), 100u);
 }
 
 TEST_F(RocksDbStoreTest, DamagedSstIsCorruptionNotACrash) {
