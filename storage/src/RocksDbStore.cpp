@@ -28,8 +28,10 @@
 #include <rocksdb/listener.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/sst_file_reader.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -275,6 +277,75 @@ private:
   std::unique_ptr<rocksdb::Iterator> It;
 };
 
+/// A whole-table scan that reads a table's SST files directly, in key
+/// order, one file after the other (RocksDbTuning::DirectWholeTableScans).
+/// Only used where that is what the DB iterator would return: the files are
+/// one sorted run (all in one level, not overlapping, or one L0 file), the
+/// memtables are empty and no file has a range deletion. Deletes inside a
+/// file are applied by SstFileReader's iterator; there is no older level
+/// they could have to hide.
+class SstRunIterator final : public Iterator {
+public:
+  SstRunIterator(std::vector<std::string> Files, rocksdb::Options Opts,
+                 std::string Path)
+      : Files(std::move(Files)), Opts(std::move(Opts)), Path(std::move(Path)) {
+    disablePerfCounters();
+    // As RocksDbIterator's whole-table scans: each block once, uncached.
+    Ro.fill_cache = false;
+    Ro.readahead_size = 2u << 20;
+    openNextNonEmpty();
+  }
+
+  bool valid() const override { return It && It->Valid(); }
+  void next() override {
+    It->Next();
+    if (!It->Valid())
+      openNextNonEmpty();
+  }
+  std::string_view key() const override {
+    return {It->key().data(), It->key().size()};
+  }
+  std::string_view value() const override {
+    return {It->value().data(), It->value().size()};
+  }
+  Status status() const override { return Failure; }
+
+private:
+  /// Moves to the first record of the next file that has one, or to the
+  /// end (It null) with Failure set if a file cannot be read.
+  void openNextNonEmpty() {
+    while (true) {
+      if (It && !It->status().ok()) {
+        Failure = fromRocks(It->status(), Path, "scan failed");
+        It.reset();
+        return;
+      }
+      It.reset(); // before its reader
+      Reader.reset();
+      if (NextFile == Files.size())
+        return;
+      Reader = std::make_unique<rocksdb::SstFileReader>(Opts);
+      if (rocksdb::Status S = Reader->Open(Files[NextFile++]); !S.ok()) {
+        Failure = fromRocks(S, Path, "scan failed");
+        return;
+      }
+      It.reset(Reader->NewIterator(Ro));
+      It->SeekToFirst();
+      if (It->Valid())
+        return;
+    }
+  }
+
+  std::vector<std::string> Files;
+  size_t NextFile = 0;
+  rocksdb::Options Opts;
+  rocksdb::ReadOptions Ro;
+  std::string Path;
+  std::unique_ptr<rocksdb::SstFileReader> Reader;
+  std::unique_ptr<rocksdb::Iterator> It; ///< into *Reader
+  Status Failure;
+};
+
 class RocksDbStore final : public Store {
 public:
   RocksDbStore(std::unique_ptr<IndexDir> Dir, OpenMode Mode)
@@ -391,6 +462,9 @@ private:
   /// commit()) returns it, since part of the runs may have been consumed.
   Status ingestBulk();
   Status ingestBulkOnce();
+  /// An SstRunIterator over table T, or null where the DB iterator must
+  /// read it (see SstRunIterator).
+  std::unique_ptr<Iterator> directScan(Table T);
   Status BulkFailure; ///< guarded by BulkMutex
 
   rocksdb::ColumnFamilyHandle *handle(Table T) const {
@@ -425,6 +499,9 @@ private:
   uint64_t IngestFileBytes = 0;
   rocksdb::DBOptions DbOptions;                           ///< for SstFileWriter
   std::vector<rocksdb::ColumnFamilyOptions> TableOptions; ///< per table
+  /// ReadOnly: whole-table scans may read SST files directly (the options
+  /// above are then kept for SstFileReader).
+  bool DirectScans = false;
   std::atomic<bool> Committed{false};
   std::mutex CommitMutex;
   std::atomic<uint64_t> Batches{0}, Records{0}, Bytes{0};
@@ -488,7 +565,12 @@ Status RocksDbStore::open(const OpenOptions &Options,
     SortWrites = !usesVectorMemtable(Tuning, Options.Mode);
     BulkRunBytes = Tuning.BulkRunBytes;
     IngestFileBytes = Tuning.IngestFileBytes;
+    DirectScans =
+        Options.Mode == OpenMode::ReadOnly && Tuning.DirectWholeTableScans;
   }
+  if (DirectScans)
+    for (size_t I = 1; I < Cfs.size(); ++I)
+      TableOptions.push_back(Cfs[I].options);
   if (Mode == OpenMode::Rebuild && BulkRunBytes > 0) {
     // Keep the options for the SST files written for ingestion.
     DbOptions = DbOpts;
@@ -541,6 +623,8 @@ Status RocksDbStore::open(const OpenOptions &Options,
     return fromRocks(S, Root, "cannot open RocksDB");
   }
 
+  if (DirectScans)
+    DbOptions = DbOpts;
   WriteOpts.disableWAL = Mode == OpenMode::Rebuild;
   WriteOpts.sync = false;
 
@@ -629,7 +713,52 @@ std::unique_ptr<Iterator> RocksDbStore::scan(Table T, std::string_view Prefix) {
     };
     return std::make_unique<Failed>(std::move(St));
   }
+  if (DirectScans && Prefix.empty())
+    if (std::unique_ptr<Iterator> It = directScan(T))
+      return It;
   return std::make_unique<RocksDbIterator>(Db, handle(T), Prefix, Root);
+}
+
+std::unique_ptr<Iterator> RocksDbStore::directScan(Table T) {
+  rocksdb::ColumnFamilyHandle *H = handle(T);
+  uint64_t Active = 0, Immutable = 0;
+  if (!Db->GetIntProperty(H, "rocksdb.num-entries-active-mem-table", &Active) ||
+      !Db->GetIntProperty(H, "rocksdb.num-entries-imm-mem-tables",
+                          &Immutable) ||
+      Active != 0 || Immutable != 0)
+    return nullptr; // e.g. a WAL replayed at open
+  rocksdb::ColumnFamilyMetaData Meta;
+  Db->GetColumnFamilyMetaData(H, &Meta);
+  const rocksdb::LevelMetaData *Run = nullptr;
+  for (const rocksdb::LevelMetaData &L : Meta.levels) {
+    if (L.files.empty())
+      continue;
+    if (Run)
+      return nullptr; // several levels: newer ones may hide older records
+    Run = &L;
+  }
+  if (!Run || (Run->level == 0 && Run->files.size() > 1))
+    return nullptr; // empty, or overlapping L0 files
+  rocksdb::TablePropertiesCollection Props;
+  if (!Db->GetPropertiesOfAllTables(H, &Props).ok())
+    return nullptr;
+  for (const auto &[File, P] : Props)
+    if (!P || P->num_range_deletions != 0)
+      return nullptr;
+  // The files of a level other than 0 do not overlap: key order is the
+  // order of their smallest keys.
+  std::vector<const rocksdb::SstFileMetaData *> Sorted;
+  for (const rocksdb::SstFileMetaData &F : Run->files)
+    Sorted.push_back(&F);
+  std::sort(Sorted.begin(), Sorted.end(), [](const auto *A, const auto *B) {
+    return A->smallestkey < B->smallestkey;
+  });
+  std::vector<std::string> Files;
+  for (const rocksdb::SstFileMetaData *F : Sorted)
+    Files.push_back(F->directory + "/" + F->relative_filename);
+  return std::make_unique<SstRunIterator>(
+      std::move(Files),
+      rocksdb::Options(DbOptions, TableOptions[static_cast<size_t>(T)]), Root);
 }
 
 Status RocksDbStore::ingestBulk() {

@@ -57,6 +57,13 @@ struct RocksDbTuning {
   /// partition up in the block cache). Files written either way are read by
   /// every build: the index type is recorded in each file.
   bool PartitionedIndex = false;
+  /// ReadOnly mode: a scan of a whole table whose SST files all lie in one
+  /// level (a rebuilt index: one sorted run per table) and that has nothing
+  /// in memtables reads the files one after the other with SstFileReader,
+  /// without the DB iterator's merging of levels and memtables: a third
+  /// less CPU per record (docs/storage.md). Any other table, and every
+  /// prefix scan, goes through the DB iterator.
+  bool DirectWholeTableScans = true;
   rocksdb::CompressionType Compression = rocksdb::kLZ4Compression;
   /// Rebuild mode only: no automatic compactions while loading (L0 files
   /// pile up without write stalls), one full compaction in commit().
