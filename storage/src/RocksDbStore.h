@@ -41,6 +41,29 @@ struct RocksDbTuning {
   int L0StopTrigger = 64;
   uint64_t TargetFileSizeBytes = 64ull << 20;
   uint64_t BlockCacheBytes = 64ull << 20;
+  /// Threads DB::Open uses to open the SST files of one column family.
+  /// RocksDB starts this many minus one threads for every column family,
+  /// however few files it has: RocksDB's default of 16 started 195 threads
+  /// to open the 13 files of a rebuilt index, which was most of the cost of
+  /// a read-only open (docs/storage.md, "Opening an index").
+  int FileOpeningThreads = 1;
+  /// Write SST files with a two-level (partitioned) index: a small top
+  /// level, held by the open file, over 4 KiB index partitions read through
+  /// the block cache when a lookup needs them. With a one-level index,
+  /// opening a file reads its whole index block (1.7-2.6 MB for each of the
+  /// large tables at 1 M entities) however little the process then reads.
+  /// Off: measured at 1 M entities, a leaf lookup's process took 20 % less
+  /// CPU, but the callers of a hub 5 % more (every new iterator looks its
+  /// partition up in the block cache). Files written either way are read by
+  /// every build: the index type is recorded in each file.
+  bool PartitionedIndex = false;
+  /// ReadOnly mode: a scan of a whole table whose SST files all lie in one
+  /// level (a rebuilt index: one sorted run per table) and that has nothing
+  /// in memtables reads the files one after the other with SstFileReader,
+  /// without the DB iterator's merging of levels and memtables: a third
+  /// less CPU per record (docs/storage.md). Any other table, and every
+  /// prefix scan, goes through the DB iterator.
+  bool DirectWholeTableScans = true;
   rocksdb::CompressionType Compression = rocksdb::kLZ4Compression;
   /// Rebuild mode only: no automatic compactions while loading (L0 files
   /// pile up without write stalls), one full compaction in commit().

@@ -14,6 +14,8 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_reader.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/options_util.h>
 
 #include <filesystem>
@@ -121,6 +123,8 @@ TEST_F(RocksDbStoreTest, DefaultTuningIsApplied) {
   detail::RocksDbTuning Defaults;
   EXPECT_EQ(Db.max_background_jobs, Defaults.MaxBackgroundJobs);
   EXPECT_EQ(Db.db_write_buffer_size, Defaults.DbWriteBufferBytes);
+  // RocksDB's default (16) starts 15 threads per column family at open.
+  EXPECT_EQ(Db.max_file_opening_threads, 1);
   ASSERT_EQ(Cfs.size(), size_t(NumTables) + 1);
   for (const auto &D : Cfs) {
     if (D.name == "default")
@@ -128,6 +132,114 @@ TEST_F(RocksDbStoreTest, DefaultTuningIsApplied) {
     EXPECT_EQ(D.options.write_buffer_size, Defaults.WriteBufferBytes);
     EXPECT_EQ(D.options.compression, Defaults.Compression);
   }
+}
+
+/// The index partitions of each table's SST files in Generation (0 for a
+/// one-level index), by column family.
+std::map<std::string, std::vector<uint64_t>>
+indexPartitions(const std::string &Generation) {
+  std::map<std::string, std::vector<uint64_t>> Out;
+  for (const auto &E : std::filesystem::directory_iterator(Generation)) {
+    if (E.path().extension() != ".sst")
+      continue;
+    rocksdb::Options O;
+    rocksdb::SstFileReader R(O);
+    EXPECT_TRUE(R.Open(E.path().string()).ok()) << E.path();
+    auto Props = R.GetTableProperties();
+    if (Props)
+      Out[Props->column_family_name].push_back(Props->index_partitions);
+  }
+  return Out;
+}
+
+/// 5,000 incompressible 200-byte values: about 250 data blocks, so the
+/// index of out_edges is larger than one 4 KiB partition.
+WriteBatch bigOutEdges() {
+  WriteBatch B;
+  std::mt19937_64 Rng(7);
+  for (int I = 0; I < 5000; ++I) {
+    std::string V(200, '\0');
+    for (char &C : V)
+      C = static_cast<char>(Rng());
+    char Key[16];
+    std::snprintf(Key, sizeof(Key), "e%06d", I);
+    B.put(Table::OutEdges, Key, V);
+  }
+  return B;
+}
+
+/// Writes bigOutEdges() through a Rebuild with Tuning and returns it.
+WriteBatch rebuildWith(const std::string &Path,
+                       const detail::RocksDbTuning &Tuning) {
+  detail::RocksDbHooks Hooks;
+  Hooks.Tuning = &Tuning;
+  OpenOptions O;
+  O.Mode = OpenMode::Rebuild;
+  std::unique_ptr<Store> S;
+  WriteBatch B = bigOutEdges();
+  EXPECT_TRUE(detail::openRocksDbStore(Path, O, Hooks, &S).isOk());
+  EXPECT_TRUE(S->write(B).isOk());
+  EXPECT_TRUE(S->commit().isOk());
+  return B;
+}
+
+// With RocksDbTuning::PartitionedIndex a rebuild writes two-level indexes
+// (a read-only open then reads only their top level); without it, the
+// default, one-level index blocks. A default store reads both: the index
+// type is recorded in each file, so an index written either way stays
+// readable whatever the tuning of the reader.
+TEST_F(RocksDbStoreTest, IndexesOfEitherTypeAreWrittenAndRead) {
+  for (bool Partitioned : {false, true}) {
+    SCOPED_TRACE(Partitioned ? "partitioned" : "one-level");
+    detail::RocksDbTuning Tuning;
+    EXPECT_FALSE(Tuning.PartitionedIndex) << "the default is one level";
+    Tuning.PartitionedIndex = Partitioned;
+    WriteBatch B = rebuildWith(indexPath(), Tuning);
+    auto Partitions = indexPartitions(liveGeneration());
+    ASSERT_EQ(Partitions["out_edges"].size(), 1u);
+    if (Partitioned)
+      EXPECT_GE(Partitions["out_edges"][0], 2u);
+    else
+      EXPECT_EQ(Partitions["out_edges"][0], 0u);
+
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::ReadOnly, &S).isOk());
+    auto All = scanAll(*S, Table::OutEdges, "");
+    ASSERT_EQ(All.size(), B.ops().size());
+    for (size_t I = 0; I < All.size(); ++I) {
+      ASSERT_EQ(All[I].first, B.ops()[I].Key);
+      ASSERT_EQ(All[I].second, B.ops()[I].Value);
+    }
+    std::string V;
+    ASSERT_TRUE(S->get(Table::OutEdges, "e004321", &V).isOk());
+    EXPECT_EQ(V, B.ops()[4321].Value);
+    EXPECT_EQ(scanAll(*S, Table::OutEdges, "e0042").size(), 100u);
+  }
+}
+
+// docs/storage.md: how a user who prefers faster leaf lookups to faster
+// walks of hubs gets partitioned indexes without a build of their own.
+TEST_F(RocksDbStoreTest, AnOptionsFileCanAskForPartitionedIndexes) {
+  std::string File = writeFile("partitioned.ini", R"([Version]
+  rocksdb_version=7.8.3
+  options_file_version=1.1
+[DBOptions]
+  max_file_opening_threads=1
+[CFOptions "default"]
+  compression=kLZ4Compression
+[TableOptions/BlockBasedTable "default"]
+  index_type=kTwoLevelIndexSearch
+  metadata_block_size=4096
+)");
+  std::unique_ptr<Store> S;
+  Status St = open(OpenMode::Rebuild, &S, File);
+  ASSERT_TRUE(St.isOk()) << St.toString();
+  ASSERT_TRUE(S->write(bigOutEdges()).isOk());
+  ASSERT_TRUE(S->commit().isOk());
+  S.reset();
+  auto Partitions = indexPartitions(liveGeneration());
+  ASSERT_EQ(Partitions["out_edges"].size(), 1u);
+  EXPECT_GE(Partitions["out_edges"][0], 2u);
 }
 
 TEST_F(RocksDbStoreTest, DamagedSstIsCorruptionNotACrash) {
@@ -312,6 +424,105 @@ TEST_F(RocksDbStoreTest, AMissingNewerTableIsAnOlderIndex) {
   std::unique_ptr<Store> S;
   ASSERT_TRUE(open(OpenMode::Rebuild, &S).isOk());
   ASSERT_TRUE(S->commit().isOk());
+}
+
+/// Every table of a read-only store, scanned whole, with the direct SST
+/// scans of RocksDbTuning::DirectWholeTableScans on or off.
+std::vector<std::vector<std::pair<std::string, std::string>>>
+scanEveryTable(const std::string &Path, bool Direct) {
+  detail::RocksDbTuning Tuning;
+  Tuning.DirectWholeTableScans = Direct;
+  OpenOptions O;
+  O.Mode = OpenMode::ReadOnly;
+  std::unique_ptr<Store> S;
+  std::vector<std::vector<std::pair<std::string, std::string>>> Out;
+  Status St = detail::openRocksDbStore(
+      Path, O, detail::RocksDbHooks{nullptr, &Tuning}, &S);
+  EXPECT_TRUE(St.isOk()) << St.toString();
+  if (S)
+    for (int T = 0; T < NumTables; ++T)
+      Out.push_back(scanAll(*S, static_cast<Table>(T), ""));
+  return Out;
+}
+
+// A whole-table scan of a read-only store reads a table that is one sorted
+// run of SST files directly (SstFileReader): it must return exactly what
+// the DB iterator returns, with the deletes the files hold applied, for a
+// rebuilt index (several files per table in one level), after an update
+// (a second level: the DB iterator then reads it) and for an index an
+// update created (one L0 file).
+TEST_F(RocksDbStoreTest, DirectWholeTableScansMatchTheDbIterator) {
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(11);
+  auto RandomBatch = [&](int Records) {
+    WriteBatch W;
+    for (int I = 0; I < Records; ++I) {
+      char K[16];
+      std::snprintf(K, sizeof(K), "k%05u", static_cast<unsigned>(Rng() % 6000));
+      if (Rng() % 4 == 0) {
+        W.del(Table::InEdges, K);
+        Model.erase(K);
+      } else {
+        std::string V(20 + Rng() % 200, '\0');
+        for (char &C : V) // incompressible: several files
+          C = static_cast<char>(Rng());
+        W.put(Table::InEdges, K, V);
+        Model[K] = V;
+      }
+    }
+    return W;
+  };
+  auto Check = [&](const char *When) {
+    SCOPED_TRACE(When);
+    auto Direct = scanEveryTable(indexPath(), true);
+    auto Merged = scanEveryTable(indexPath(), false);
+    ASSERT_EQ(Direct.size(), size_t(NumTables));
+    EXPECT_EQ(Direct, Merged);
+    EXPECT_EQ(Direct[static_cast<size_t>(Table::InEdges)],
+              expectedScan(Model, ""));
+  };
+
+  {
+    // A rebuild in several sorted runs and ingested files, no reads in the
+    // middle: deletes of keys an earlier run put become tombstones in the
+    // files.
+    detail::RocksDbTuning Tuning;
+    Tuning.BulkRunBytes = 32 << 10;
+    Tuning.IngestFileBytes = 16 << 10;
+    OpenOptions O;
+    O.Mode = OpenMode::Rebuild;
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(detail::openRocksDbStore(
+                    indexPath(), O, detail::RocksDbHooks{nullptr, &Tuning}, &S)
+                    .isOk());
+    for (int B = 0; B < 30; ++B)
+      ASSERT_TRUE(S->write(RandomBatch(200)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  size_t Files = 0;
+  for (const auto &E : std::filesystem::directory_iterator(liveGeneration()))
+    Files += E.path().extension() == ".sst";
+  EXPECT_GT(Files, 5u) << "in_edges should be several files";
+  Check("rebuilt");
+
+  {
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::Update, &S).isOk());
+    ASSERT_TRUE(S->write(RandomBatch(300)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  Check("updated");
+
+  std::filesystem::remove_all(indexPath());
+  Model.clear();
+  {
+    std::unique_ptr<Store> S;
+    ASSERT_TRUE(open(OpenMode::Update, &S).isOk());
+    ASSERT_TRUE(S->write(RandomBatch(300)).isOk());
+    ASSERT_TRUE(S->write(RandomBatch(300)).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  Check("created by an update");
 }
 
 } // namespace

@@ -918,6 +918,90 @@ std::map<std::string, std::string> filesUnder(const std::string &Root) {
   return Files;
 }
 
+/// Every entry under Root (directories too, LOCK files too) and the bytes
+/// of each file.
+std::map<std::string, std::string> entriesUnder(const std::string &Root) {
+  std::map<std::string, std::string> Entries;
+  for (const auto &E : std::filesystem::recursive_directory_iterator(Root)) {
+    std::string &Bytes = Entries[E.path().string()];
+    if (E.is_directory()) {
+      Bytes = "<dir>";
+      continue;
+    }
+    std::ifstream In(E.path(), std::ios::binary);
+    Bytes = std::string(std::istreambuf_iterator<char>(In),
+                        std::istreambuf_iterator<char>());
+  }
+  return Entries;
+}
+
+// Queries and exports open the index read-only, beside a writer or
+// several at once: such an open must neither create nor change a file
+// (RocksDB's LOG, OPTIONS or MANIFEST files, a WAL, LMDB's data file). The
+// one exception is LMDB's lock.mdb, whose reader table every LMDB reader
+// writes (the writer learns from it which pages readers still use).
+TYPED_TEST(StoreContract, ReadOnlyOpenChangesNoFile) {
+  if (!TypeParam::Persistent)
+    GTEST_SKIP() << "mem has no files";
+  {
+    auto S = this->openOrDie(OpenMode::Rebuild);
+    WriteBatch B;
+    for (int T = 0; T < NumTables; ++T)
+      for (int I = 0; I < 300; ++I)
+        B.put(static_cast<Table>(T), "k" + std::to_string(I),
+              std::string(100, static_cast<char>('a' + T)));
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  {
+    // An update after the rebuild: RocksDB then has a WAL and flushed
+    // files of two kinds, LMDB a data file with free pages.
+    auto S = this->openOrDie(OpenMode::Update);
+    WriteBatch B;
+    B.put(Table::Entities, "k1", "updated");
+    B.del(Table::Names, "k2");
+    ASSERT_TRUE(S->write(B).isOk());
+    ASSERT_TRUE(S->commit().isOk());
+  }
+  std::map<std::string, std::string> Before = entriesUnder(this->indexPath());
+  ASSERT_FALSE(Before.empty());
+  {
+    auto R = this->openOrDie(OpenMode::ReadOnly);
+    ASSERT_TRUE(R);
+    auto R2 = this->openOrDie(OpenMode::ReadOnly); // two readers at once
+    ASSERT_TRUE(R2);
+    std::string V;
+    ASSERT_TRUE(R->get(Table::Entities, "k1", &V).isOk());
+    EXPECT_EQ(V, "updated");
+    EXPECT_TRUE(R2->get(Table::Names, "k2", &V).isNotFound());
+    for (int T = 0; T < NumTables; ++T) {
+      // Whole tables (the scans' own read options) and prefixes.
+      size_t Expected = 300;
+      if (static_cast<Table>(T) == Table::Names)
+        Expected = 299; // k2 deleted
+      else if (static_cast<Table>(T) == Table::Meta)
+        Expected = 301; // and the storage format marker
+      EXPECT_EQ(scanAll(*R, static_cast<Table>(T), "").size(), Expected)
+          << tableName(static_cast<Table>(T));
+      EXPECT_EQ(scanAll(*R2, static_cast<Table>(T), "k29").size(), 11u);
+    }
+  }
+  std::map<std::string, std::string> After = entriesUnder(this->indexPath());
+  std::vector<std::string> Changed;
+  for (const auto &[Path, Bytes] : Before)
+    if (std::string(TypeParam::Name) == "lmdb" &&
+        std::filesystem::path(Path).filename() == "lock.mdb")
+      continue; // LMDB's readers register in its reader table by design
+    else if (!After.count(Path))
+      Changed.push_back("removed " + Path);
+    else if (After[Path] != Bytes)
+      Changed.push_back("changed " + Path);
+  for (const auto &[Path, Bytes] : After)
+    if (!Before.count(Path))
+      Changed.push_back("created " + Path);
+  EXPECT_THAT(Changed, ::testing::IsEmpty());
+}
+
 // `--db lmdb:P` naming a RocksDB index (or the reverse) is a mistake of the
 // caller, not damage: an error that names the engine, never Corruption
 // (which the indexer answers with a rebuild), and the index is unchanged.
