@@ -907,8 +907,8 @@ bool decodeNameFields(std::string_view In, NameFields &F) {
 
 Status GraphStore::forEachEntityName(const EntityNameFn &Fn, unsigned Shards) {
   // Facts are keyed id · unit and ids are hashes, so the table splits into
-  // shares of about equal size by the first byte of the key, and every
-  // fact of one entity is in one share.
+  // shares of about equal size by the first byte of the key
+  // (Store::scanShare), and every fact of one entity is in one share.
   Shards = std::clamp(Shards, 1u, 256u);
   std::atomic<bool> Stop = false;
   std::vector<Status> Result(Shards);
@@ -981,22 +981,21 @@ Status GraphStore::scanEntityNames(unsigned Shard, unsigned Shards,
     Declared |= F.Declares;
     return true;
   };
-  // One scan for the whole table; a share is one prefix scan per first
-  // byte.
-  unsigned From = Shards == 1 ? 0 : Shard * 256 / Shards;
-  unsigned To = Shards == 1 ? 1 : (Shard + 1) * 256 / Shards;
-  for (unsigned Byte = From; Byte < To; ++Byte) {
-    std::string Prefix;
-    if (Shards > 1)
-      Prefix.push_back(static_cast<char>(Byte));
-    Status St = scanAll(S, Table::EntityNames, Prefix, Visit);
-    if (!St.isOk())
+  // One scan for the whole table (an engine may read it faster than a
+  // share), else the share.
+  {
+    auto It = Shards == 1 ? S.scan(Table::EntityNames, "")
+                          : S.scanShare(Table::EntityNames, Shard, Shards);
+    for (; It->valid(); It->next())
+      if (!Visit(It->key(), It->value()))
+        break;
+    if (Status St = It->status(); !St.isOk())
       return St;
-    if (Bad)
-      return corrupt("entity name");
-    if (Stop)
-      return Status::ok();
   }
+  if (Bad)
+    return corrupt("entity name");
+  if (Stop)
+    return Status::ok();
   if (!Flush())
     return Status::ok();
   for (Id I : Full) {

@@ -64,4 +64,11 @@ std::unique_ptr<Iterator> CountingStore::scan(Table T,
   return std::make_unique<CountingIterator>(Inner.scan(T, Prefix), *this);
 }
 
+std::unique_ptr<Iterator> CountingStore::scanShare(Table T, unsigned Share,
+                                                   unsigned Shares) {
+  Scans.fetch_add(1, std::memory_order_relaxed);
+  return std::make_unique<CountingIterator>(Inner.scanShare(T, Share, Shares),
+                                            *this);
+}
+
 } // namespace codeindex::storage

@@ -42,6 +42,74 @@ std::string_view tableName(Table T) {
   return "unknown";
 }
 
+namespace {
+/// scanShare() from prefix scans: one per byte value of the share, each
+/// started when the one before ends.
+class ChainedShareIterator final : public Iterator {
+public:
+  ChainedShareIterator(Store &S, Table T, unsigned From, unsigned To)
+      : S(S), T(T), Next(From), To(To) {
+    advance();
+  }
+  bool valid() const override { return It && It->valid(); }
+  void next() override {
+    It->next();
+    if (!It->valid())
+      advance();
+  }
+  std::string_view key() const override { return It->key(); }
+  std::string_view value() const override { return It->value(); }
+  Status status() const override { return It ? It->status() : Status::ok(); }
+
+private:
+  /// Moves to the first key of the next byte value that has one (or stays
+  /// at the end of a scan that failed, which then gives its status).
+  void advance() {
+    while ((!It || (!It->valid() && It->status().isOk())) && Next < To) {
+      char Byte = static_cast<char>(Next++);
+      It = S.scan(T, std::string_view(&Byte, 1));
+    }
+  }
+
+  Store &S;
+  Table T;
+  unsigned Next, To;
+  std::unique_ptr<Iterator> It;
+};
+
+class FailedIterator final : public Iterator {
+public:
+  explicit FailedIterator(Status St) : St(std::move(St)) {}
+  bool valid() const override { return false; }
+  void next() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return St; }
+
+private:
+  Status St;
+};
+} // namespace
+
+bool shareBounds(unsigned Share, unsigned Shares, unsigned &From,
+                 unsigned &To) {
+  if (Shares == 0 || Shares > 256 || Share >= Shares)
+    return false;
+  From = Share * 256 / Shares;
+  To = (Share + 1) * 256 / Shares;
+  return true;
+}
+
+std::unique_ptr<Iterator> Store::scanShare(Table T, unsigned Share,
+                                           unsigned Shares) {
+  unsigned From, To;
+  if (!shareBounds(Share, Shares, From, To))
+    return std::make_unique<FailedIterator>(Status::invalidArgument(
+        "share " + std::to_string(Share) + " of " + std::to_string(Shares) +
+        ": shares are 1 to 256"));
+  return std::make_unique<ChainedShareIterator>(*this, T, From, To);
+}
+
 void WriteBatch::put(Table T, std::string_view Key, std::string_view Value) {
   Ops.push_back(Op{T, false, std::string(Key), std::string(Value)});
   Bytes += Key.size() + Value.size();

@@ -254,6 +254,52 @@ TYPED_TEST(StoreContract, PrefixScansMatchAnOrderedModel) {
   EXPECT_TRUE(scanAll(*S, Table::OutEdges, "").empty());
 }
 
+// Store::scanShare: the shares of a table, read one after the other, are the
+// whole table in order, each within its byte values; bad shares say so.
+TYPED_TEST(StoreContract, SharesPartitionTheTable) {
+  auto S = this->openOrDie();
+  ASSERT_TRUE(S);
+  std::map<std::string, std::string> Model;
+  std::mt19937 Rng(13);
+  WriteBatch B;
+  for (int I = 0; I < 3000; ++I) {
+    std::string K;
+    // Every first byte, 0x00 and 0xff included, then 0-8 more.
+    K.push_back(static_cast<char>(I % 256));
+    for (int J = 0, N = static_cast<int>(Rng() % 9); J < N; ++J)
+      K.push_back(static_cast<char>(Rng() % 256));
+    std::string V = "v" + std::to_string(I);
+    B.put(Table::EntityNames, K, V);
+    Model[K] = V;
+  }
+  B.put(Table::Entities, "other", "table");
+  ASSERT_TRUE(S->write(B).isOk());
+  auto Whole = expectedScan(Model, "");
+  for (unsigned Shares : {1u, 2u, 3u, 7u, 256u}) {
+    std::vector<std::pair<std::string, std::string>> Joined;
+    for (unsigned Share = 0; Share < Shares; ++Share) {
+      unsigned From, To;
+      ASSERT_TRUE(shareBounds(Share, Shares, From, To));
+      auto It = S->scanShare(Table::EntityNames, Share, Shares);
+      for (; It->valid(); It->next()) {
+        unsigned First = static_cast<unsigned char>(It->key()[0]);
+        EXPECT_TRUE(First >= From && First < To)
+            << "byte " << First << " in share " << Share << " of " << Shares;
+        Joined.emplace_back(It->key(), It->value());
+      }
+      EXPECT_TRUE(It->status().isOk()) << It->status().toString();
+    }
+    EXPECT_EQ(Joined, Whole) << Shares << " shares";
+  }
+  for (auto [Share, Shares] :
+       {std::pair(0u, 0u), std::pair(2u, 2u), std::pair(0u, 257u)}) {
+    auto It = S->scanShare(Table::EntityNames, Share, Shares);
+    EXPECT_FALSE(It->valid());
+    EXPECT_EQ(It->status().code(), Status::Code::InvalidArgument)
+        << It->status().toString();
+  }
+}
+
 TYPED_TEST(StoreContract, LongKeysRoundTripAndScanInOrder) {
   auto S = this->openOrDie();
   ASSERT_TRUE(S);

@@ -38,6 +38,8 @@ public:
   Status write(const WriteBatch &Batch) override { return Inner.write(Batch); }
   Status get(Table T, std::string_view Key, std::string *Value) override;
   std::unique_ptr<Iterator> scan(Table T, std::string_view Prefix) override;
+  std::unique_ptr<Iterator> scanShare(Table T, unsigned Share,
+                                      unsigned Shares) override;
   Status commit() override { return Inner.commit(); }
   std::string_view engine() const override { return Inner.engine(); }
   const std::string &path() const override { return Inner.path(); }

@@ -60,6 +60,10 @@ inline constexpr int NumTables = 13;
 /// as the RocksDB column family and LMDB database name.
 std::string_view tableName(Table T);
 
+/// The first-byte values [From, To) of share Share of Shares (see
+/// Store::scanShare); false if Shares is not 1 to 256 or Share >= Shares.
+bool shareBounds(unsigned Share, unsigned Shares, unsigned &From, unsigned &To);
+
 /// Meta keys starting with this prefix belong to the storage layer; the graph
 /// layer must not write them.
 inline constexpr std::string_view ReservedMetaPrefix = "storage_";
@@ -194,6 +198,18 @@ public:
 
   /// Iterates keys in T that start with Prefix, in byte order.
   virtual std::unique_ptr<Iterator> scan(Table T, std::string_view Prefix) = 0;
+
+  /// Iterates, in byte order, the keys of T whose first byte lies in share
+  /// Share of Shares (0 <= Share < Shares <= 256): the byte values
+  /// [Share * 256 / Shares, (Share + 1) * 256 / Shares). The shares of one
+  /// Shares partition the table, so that many threads can scan it at once,
+  /// one share each (`search`). Like a whole-table scan, a share does not
+  /// keep what it read in caches. The default chains one prefix scan per
+  /// byte value; an engine whose iterators cost more to create reads a
+  /// share with one. Shares out of range give an iterator with status
+  /// InvalidArgument.
+  virtual std::unique_ptr<Iterator> scanShare(Table T, unsigned Share,
+                                              unsigned Shares);
 
   /// Makes everything written durable. In Rebuild mode also swaps the new
   /// generation in as the live one (after compaction where the engine needs
