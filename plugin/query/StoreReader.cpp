@@ -177,6 +177,34 @@ void StoreReader::edges(EdgeKind K, Id Node, Direction D,
       Fn(E);
 }
 
+size_t StoreReader::countEdges(EdgeKind K, Id Node, Direction D,
+                               size_t Limit) const {
+  // One key per (edge, unit), the other end in the key: count the distinct
+  // ends without reading a value (in_edges has none).
+  std::unique_ptr<storage::Iterator> It = GS.store().scan(
+      D == Direction::In ? storage::Table::InEdges : storage::Table::OutEdges,
+      keys::edgeEndpointPrefix(K, Node));
+  size_t N = 0;
+  std::optional<Id> Last;
+  for (; It->valid() && N < Limit; It->next()) {
+    EdgeKind Kind;
+    Id A, B;
+    UnitKey U;
+    if (!keys::parseEdgeKey(It->key(), Kind, A, B, U)) {
+      check(Status::corruption("an edge key of the wrong shape; the index is "
+                               "damaged: rebuild it with `code-indexer "
+                               "extract --full`"));
+      return N;
+    }
+    if (Last != B) {
+      Last = B;
+      ++N;
+    }
+  }
+  check(It->status());
+  return N;
+}
+
 void StoreReader::findByName(StringRef Text, NameMatch M, size_t Limit,
                              function_ref<void(Id)> Fn) const {
   // Names are keyed lower(name) \0 id | unit: an exact name is the prefix
@@ -319,12 +347,27 @@ bool StoreReader::loadKnown() const {
     return false;
   for (const FileInfo &F : Files)
     Known.push_back(F.ID);
-  bool Ok = check(GS.forEachEntity([&](const Entity &E) {
-    Known.push_back(E.ID);
-    return true;
-  }));
+  // An id is an entity when a unit has a record for it (what
+  // forEachEntity() merges): the keys say so, without decoding a value
+  // (at 1 M entities 0.1-0.3 s against 1.2-1.7 s for the merged records).
+  std::unique_ptr<storage::Iterator> It =
+      GS.store().scan(storage::Table::Entities, "");
+  size_t FileIds = Known.size();
+  for (; It->valid(); It->next()) {
+    Id I;
+    UnitKey U;
+    if (!keys::parseEntityKey(It->key(), I, U))
+      return check(Status::corruption(
+          "an entity key of the wrong shape; the index is damaged: rebuild "
+          "it with `code-indexer extract --full`"));
+    if (Known.size() == FileIds || Known.back() != I)
+      Known.push_back(I);
+  }
+  if (!check(It->status()))
+    return false;
   llvm::sort(Known);
-  return Ok;
+  Known.erase(std::unique(Known.begin(), Known.end()), Known.end());
+  return true;
 }
 
 void StoreReader::forEachFile(function_ref<bool(const FileInfo &)> Fn) const {
@@ -374,6 +417,10 @@ public:
   void edges(EdgeKind K, Id Node, Direction D,
              function_ref<void(const Edge &)> Fn) const override {
     R.edges(K, Node, D, Fn);
+  }
+  size_t countEdges(EdgeKind K, Id Node, Direction D,
+                    size_t Limit) const override {
+    return R.countEdges(K, Node, D, Limit);
   }
   void findByName(StringRef Text, NameMatch M, size_t Limit,
                   function_ref<void(Id)> Fn) const override {

@@ -51,6 +51,10 @@ public:
                   llvm::function_ref<void(const FileInfo &)> Fn) const override;
   void edges(EdgeKind K, Id Node, Direction D,
              llvm::function_ref<void(const Edge &)> Fn) const override;
+  /// Counts the keys of the edge index (in_edges or out_edges under
+  /// kind · node), reading no value: distinct other ends, up to Limit.
+  size_t countEdges(EdgeKind K, Id Node, Direction D,
+                    size_t Limit) const override;
   void findByName(llvm::StringRef Text, NameMatch M, size_t Limit,
                   llvm::function_ref<void(Id)> Fn) const override;
   void findByQualifiedName(llvm::StringRef QualifiedName,
@@ -87,7 +91,8 @@ private:
   /// By key: the files table by path; an id through its units' manifest.
   const FileInfo *fileNamed(llvm::StringRef Path) const;
   const FileInfo *file(Id I) const;
-  /// Fills Known: the ids of every file and entity (for the edge scans).
+  /// Fills Known: the ids of every file and entity (for the edge scans),
+  /// from the keys of the entities table (no value is decoded).
   bool loadKnown() const;
   /// Whether I is an entity or a file (what the export keeps edges to).
   bool exists(Id I) const;

@@ -47,6 +47,19 @@ struct Step {
 std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
                           llvm::function_ref<std::vector<Step>(Id)> Next);
 
+/// The visited-set size past which blastRadius() and testsReaching() stop
+/// reading edges one node at a time (GraphReader::edges) and read the edges
+/// of the kinds they follow in one scan (GraphReader::forEachEdge), into
+/// dense 32-bit indices. A node whose reverse edges would take the walk past
+/// it (GraphReader::countEdges) switches before they are read. The
+/// default is measured (docs/performance.md, "Walks that reach most of the
+/// graph"): at 1 M entities one scan costs what about 150 k nodes of
+/// lookups cost. The environment variable CODE_INDEX_WALK_SCAN_THRESHOLD
+/// sets it (for tests: 1 makes every walk of more than one node scan; 0
+/// never scans).
+inline constexpr size_t DefaultWalkScanThreshold = 100000;
+size_t walkScanThreshold();
+
 /// Entities that call I, including virtual calls to a method that I
 /// overrides (such a call may dispatch to I; Dispatch is set and Through is
 /// the call of the overridden method).
@@ -79,11 +92,15 @@ struct Layer {
   unsigned Hop;
   std::vector<Id> Ids; ///< sorted
 };
-/// Entities that transitively call or reference X, by hop (1..Hops).
+/// Entities that transitively call or reference X, by hop (1..Hops). Past
+/// walkScanThreshold() nodes the edges are read by one scan, and the view
+/// keeps only what output needs of each node (GraphView::preloadRefs).
 std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops);
 
 /// Test entities that reach X through calls, with their distance (X itself,
-/// at distance 0, if it is a test).
+/// at distance 0, if it is a test), by distance then output order. Past
+/// walkScanThreshold() nodes the edges are read by one scan and the tests
+/// found by one scan of the entities.
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X);
 
 /// The cycles of the graph of edges of kind K: its strongly connected
