@@ -50,14 +50,17 @@ std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
 /// The visited-set size past which blastRadius() and testsReaching() stop
 /// reading edges one node at a time (GraphReader::edges) and read the edges
 /// of the kinds they follow in one scan (GraphReader::forEachEdge), into
-/// dense 32-bit indices. A node whose reverse edges would take the walk past
-/// it (GraphReader::countEdges) switches before they are read. The
-/// default is measured (docs/performance.md, "Walks that reach most of the
-/// graph"): at 1 M entities one scan costs what about 150 k nodes of
-/// lookups cost. The environment variable CODE_INDEX_WALK_SCAN_THRESHOLD
-/// sets it (for tests: 1 makes every walk of more than one node scan; 0
-/// never scans).
-inline constexpr size_t DefaultWalkScanThreshold = 100000;
+/// dense 32-bit indices; a layer of a walk this big is described from one
+/// scan of the entities (GraphView::preloadRefs). A node whose reverse
+/// edges would take the walk past it (GraphReader::countEdges) switches
+/// before they are read. Measured at 1 M entities (docs/performance.md,
+/// "Walks that reach most of the graph"): the scans cost 7-10 s, a node by
+/// lookups 20 us (LMDB) to 46 us (RocksDB), so past about 200 k nodes (a
+/// scan's worth of RocksDB lookups) a walk spends no more than twice what
+/// the better of the two ways would. The environment variable
+/// CODE_INDEX_WALK_SCAN_THRESHOLD sets it (for tests: 1 makes every walk of
+/// more than its start scan; 0 never scans).
+inline constexpr size_t DefaultWalkScanThreshold = 200000;
 size_t walkScanThreshold();
 
 /// Entities that call I, including virtual calls to a method that I
