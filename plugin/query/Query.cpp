@@ -531,10 +531,14 @@ Error cmdEntity(Ctx &C) {
   auto RelatedIds = [&](Id I) {
     std::vector<std::vector<Id>> L;
     L.push_back(ends(G, EdgeKind::Contains, I, true));
+    // The direct callers (callerSteps() without dispatch), read from the
+    // reader rather than kept in the view's edge cache: only their ids are
+    // printed, and a hub's are 750 k edges with their sites.
     std::vector<Id> Callers;
-    for (const Step &S : callerSteps(G, I))
-      if (!S.Dispatch)
-        Callers.push_back(S.To);
+    G.reader().edges(EdgeKind::Calls, I, Direction::In, [&](const Edge &E) {
+      if (G.follows(E))
+        Callers.push_back(E.From);
+    });
     L.push_back(std::move(Callers));
     L.push_back(ends(G, EdgeKind::Calls, I, true));
     std::vector<Id> Refs = ends(G, EdgeKind::References, I, false);
