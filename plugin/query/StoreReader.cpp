@@ -56,6 +56,8 @@ bool StoreReader::loadFiles() const {
 }
 
 bool StoreReader::hasEntity(Id I) const {
+  if (KnownLoaded)
+    return std::binary_search(EntityIds.begin(), EntityIds.end(), I);
   auto [It, New] = HasEntity.try_emplace(I, false);
   if (!New)
     return It->second;
@@ -138,6 +140,8 @@ const FileInfo *StoreReader::file(Id I) const {
 }
 
 bool StoreReader::exists(Id I) const {
+  if (KnownLoaded)
+    return std::binary_search(Known.begin(), Known.end(), I);
   // Entities first: a file is looked up only when an edge ends at
   // something that is not an entity (include edges).
   return hasEntity(I) || file(I);
@@ -172,6 +176,10 @@ void StoreReader::edges(EdgeKind K, Id Node, Direction D,
   if (!check(D == Direction::Out ? GS.outEdges(K, Node, Found)
                                  : GS.inEdges(K, Node, Found)))
     return;
+  // A hub's edges: one scan of the entities table's keys rather than a key
+  // read per other end.
+  if (!KnownLoaded && HasEntity.size() + Found.size() >= LoadKnownAfter)
+    loadKnown();
   for (const Edge &E : Found)
     if (exists(D == Direction::Out ? E.To : E.From) && exists(Node))
       Fn(E);
@@ -352,7 +360,6 @@ bool StoreReader::loadKnown() const {
   // (at 1 M entities 0.1-0.3 s against 1.2-1.7 s for the merged records).
   std::unique_ptr<storage::Iterator> It =
       GS.store().scan(storage::Table::Entities, "");
-  size_t FileIds = Known.size();
   for (; It->valid(); It->next()) {
     Id I;
     UnitKey U;
@@ -360,11 +367,12 @@ bool StoreReader::loadKnown() const {
       return check(Status::corruption(
           "an entity key of the wrong shape; the index is damaged: rebuild "
           "it with `code-indexer extract --full`"));
-    if (Known.size() == FileIds || Known.back() != I)
-      Known.push_back(I);
+    if (EntityIds.empty() || EntityIds.back() != I)
+      EntityIds.push_back(I); // keys are in id order
   }
   if (!check(It->status()))
     return false;
+  llvm::append_range(Known, EntityIds);
   llvm::sort(Known);
   Known.erase(std::unique(Known.begin(), Known.end()), Known.end());
   return true;
