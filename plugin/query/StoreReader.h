@@ -11,9 +11,13 @@
 //  * the whole files table (one record per source file and variant) only
 //    when a scan needs it, or an id is neither an entity nor has a unit
 //    (files are keyed by path; an id finds its path through its units);
-//  * for the edge scans (stats, cycles, hotspots), the ids of the entities,
-//    so that edges to nothing are dropped as the export drops them.
-// The scans stream GraphStore's forEach*() records.
+//  * for the edge scans (stats, cycles, hotspots, a walk of most of the
+//    graph), and once a query has checked LoadKnownAfter edge ends (a hub's
+//    callers), the ids of all entities (8 bytes each, from the entities
+//    table's keys), so that edges to nothing are dropped as the export
+//    drops them without a key read per end.
+// The scans stream GraphStore's forEach*() records; countEdges() reads keys
+// only.
 //
 // Thread-safety: not thread-safe (the caches fill as it is used).
 // Errors: read failures are kept (QueryError::Index) until takeError().
