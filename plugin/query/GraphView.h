@@ -117,7 +117,7 @@ public:
                                    unsigned Max = 5) const;
 
 private:
-  /// What preloadRefs() keeps of an entity; strings in RefStrings.
+  /// What preloadRefs() keeps of an entity; its strings live in RefAlloc.
   struct RefInfo {
     llvm::StringRef QualifiedName, Signature, File;
     uint32_t Line;

@@ -171,7 +171,9 @@ void printJson(llvm::raw_ostream &OS, const ojson &J);
 /// here, everything else is a value dumped whole. So an answer of a million
 /// rows holds one row at a time, not the document. Calls must nest as a
 /// document does (key() before each member of an object); finish() after
-/// the root is closed writes the final newline.
+/// the root is closed writes the final newline. Writes to OS (not owned)
+/// as it goes; one stream per document, not thread-safe; no errors of its
+/// own (the stream's are the stream's).
 class JsonStream {
 public:
   explicit JsonStream(llvm::raw_ostream &OS) : OS(OS) {}

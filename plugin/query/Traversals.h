@@ -3,8 +3,10 @@
 // The graph walks behind `callers`/`callees` (any depth), `overrides`,
 // `hierarchy`, `blast-radius`, `tests-for`, `cycles` and `diff`, written
 // against GraphView (so against any GraphReader): each reads the edges of
-// the nodes it reaches, never the whole graph, except cycles(), which scans
-// the edges of one kind.
+// the nodes it reaches, except cycles(), which scans the edges of one kind,
+// and blastRadius() and testsReaching() once they pass
+// walkScanThreshold() nodes: a walk of most of the graph reads it by one
+// scan rather than a lookup per node.
 //
 // Order: each layer of a breadth-first walk is sorted by the output order
 // (GraphView::sortIds), so which node a node was reached from (Via) is
