@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -64,6 +65,17 @@ public:
   /// (the export drops them too).
   virtual void edges(EdgeKind K, Id Node, Direction D,
                      llvm::function_ref<void(const Edge &)> Fn) const = 0;
+  /// How many edges edges(K, Node, D) would give, counted up to Limit
+  /// (Limit when there are more). May count edges whose other end is
+  /// nothing (which edges() drops): an upper bound. Walks ask it before
+  /// expanding a node, to read a hub's edges by scan rather than one by
+  /// one. The default counts edges(); a reader that can count keys does.
+  virtual size_t countEdges(EdgeKind K, Id Node, Direction D,
+                            size_t Limit) const {
+    size_t N = 0;
+    edges(K, Node, D, [&](const Edge &) { ++N; });
+    return std::min(N, Limit);
+  }
   /// Calls Fn with the id of each entity whose short name (Entity::Name)
   /// matches Text as M says, in ascending id order, at most Limit times
   /// (0: no limit).

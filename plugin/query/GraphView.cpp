@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 
@@ -54,7 +55,55 @@ const std::vector<Id> &GraphView::byQualifiedName(StringRef QN) const {
   return It->second;
 }
 
+void GraphView::preloadRefs(ArrayRef<Id> Ids) const {
+  std::vector<Id> Wanted(Ids.begin(), Ids.end());
+  llvm::sort(Wanted);
+  Wanted.erase(std::unique(Wanted.begin(), Wanted.end()), Wanted.end());
+  // Whether a qualified name is shared (overloads) is a question about the
+  // whole graph: the hash of every entity's qualified name is kept (8 bytes
+  // an entity); a name whose hash is unique is not shared, the few others
+  // are resolved by byQualifiedName() when printed.
+  std::vector<uint64_t> Hashes;
+  StringSaver Strings(RefAlloc);
+  R.forEachEntity([&](const Entity &E) {
+    Hashes.push_back(xxh3_64bits(E.QualifiedName));
+    if (!std::binary_search(Wanted.begin(), Wanted.end(), E.ID) ||
+        RefIndex.count(E.ID))
+      return true;
+    RefIndex[E.ID] = Refs.size();
+    Refs.push_back({Strings.save(E.QualifiedName), Strings.save(E.Signature),
+                    RefFiles.save(E.File), E.Range.Line, E.Kind, E.External,
+                    E.IsTest, 0});
+    return true;
+  });
+  llvm::sort(Hashes);
+  for (RefInfo &Info : Refs) {
+    uint64_t H = xxh3_64bits(Info.QualifiedName);
+    auto [B, E] = std::equal_range(Hashes.begin(), Hashes.end(), H);
+    if (E - B > 1)
+      Info.Overloaded = -1;
+  }
+}
+
+const GraphView::RefInfo *GraphView::refInfo(Id I) const {
+  if (RefIndex.empty())
+    return nullptr;
+  auto It = RefIndex.find(I);
+  return It == RefIndex.end() ? nullptr : &Refs[It->second];
+}
+
+bool GraphView::overloaded(const RefInfo &Info) const {
+  if (Info.Overloaded < 0)
+    Info.Overloaded = byQualifiedName(Info.QualifiedName).size() > 1;
+  return Info.Overloaded;
+}
+
 std::string GraphView::displayName(Id I) const {
+  if (const RefInfo *Info = refInfo(I)) {
+    if (overloaded(*Info) && !Info->Signature.empty())
+      return Info->Signature.str();
+    return Info->QualifiedName.str();
+  }
   if (const Entity *E = entity(I)) {
     if (overloaded(*E) && !E->Signature.empty())
       return E->Signature;
@@ -65,7 +114,17 @@ std::string GraphView::displayName(Id I) const {
   return formatId(I);
 }
 
+std::string GraphView::kindName(Id I) const {
+  if (const RefInfo *Info = refInfo(I))
+    return std::string(spell(Info->Kind));
+  if (const Entity *E = entity(I))
+    return std::string(spell(E->Kind));
+  return "file";
+}
+
 std::string GraphView::location(Id I) const {
+  if (const RefInfo *Info = refInfo(I))
+    return Info->File.str() + ":" + std::to_string(Info->Line);
   if (const Entity *E = entity(I))
     return E->File + ":" + std::to_string(E->Range.Line);
   if (const FileInfo *F = file(I))
@@ -76,7 +135,16 @@ std::string GraphView::location(Id I) const {
 ojson GraphView::ref(Id I) const {
   ojson J;
   J["id"] = formatId(I);
-  if (const Entity *E = entity(I)) {
+  if (const RefInfo *Info = refInfo(I)) {
+    J["kind"] = spell(Info->Kind);
+    J["qualified_name"] = Info->QualifiedName.str();
+    J["signature"] = Info->Signature.str();
+    J["file"] = Info->File.str();
+    J["line"] = Info->Line;
+    J["external"] = Info->External;
+    J["test"] = Info->Test;
+    J["overloaded"] = overloaded(*Info);
+  } else if (const Entity *E = entity(I)) {
     J["kind"] = spell(E->Kind);
     J["qualified_name"] = E->QualifiedName;
     J["signature"] = E->Signature;
@@ -100,6 +168,8 @@ ojson GraphView::ref(Id I) const {
 }
 
 StringRef GraphView::sortKey(Id I) const {
+  if (const RefInfo *Info = refInfo(I))
+    return Info->QualifiedName;
   if (const Entity *E = entity(I))
     return E->QualifiedName;
   if (const FileInfo *F = file(I))

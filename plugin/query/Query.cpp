@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
@@ -60,6 +61,16 @@ std::string cut(StringRef S, size_t Width) {
 
 void Table::print(raw_ostream &OS, StringRef Indent,
                   const TableStyle &Style) const {
+  printRows(
+      OS, Header, Rows.size(),
+      [&](size_t I) -> const std::vector<std::string> & { return Rows[I]; },
+      Indent, Style);
+}
+
+void Table::printRows(
+    raw_ostream &OS, const std::vector<std::string> &Header, size_t N,
+    function_ref<const std::vector<std::string> &(size_t)> Row,
+    StringRef Indent, const TableStyle &Style) {
   // Piped output (no width) keeps byte widths, as it always had.
   auto Len = [&](StringRef S) { return Style.Width ? columns(S) : S.size(); };
   std::vector<size_t> W(Header.size(), 0);
@@ -68,8 +79,8 @@ void Table::print(raw_ostream &OS, StringRef Indent,
       W[I] = std::max(W[I], Len(R[I]));
   };
   Measure(Header);
-  for (const auto &R : Rows)
-    Measure(R);
+  for (size_t I = 0; I < N; ++I)
+    Measure(Row(I));
   if (Style.Width && !W.empty()) {
     // Shrink the widest column, one column at a time, until the line fits:
     // names and signatures first, locations (what one clicks on) last.
@@ -109,12 +120,68 @@ void Table::print(raw_ostream &OS, StringRef Indent,
     Bold << Print(Header);
   }
   OS << "\n";
-  for (const auto &R : Rows)
-    OS << Print(R) << "\n";
+  for (size_t I = 0; I < N; ++I)
+    OS << Print(Row(I)) << "\n";
 }
 
 void printJson(raw_ostream &OS, const ojson &J) {
   OS << J.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void JsonStream::element() {
+  if (AfterKey) {
+    AfterKey = false;
+    return;
+  }
+  if (Empty.empty())
+    return; // the root
+  OS << (Empty.back() ? "\n" : ",\n");
+  Empty.back() = false;
+  OS.indent(2 * Empty.size());
+}
+
+void JsonStream::open(char C) {
+  element();
+  OS << C;
+  Empty.push_back(true);
+}
+
+void JsonStream::close(char C) {
+  bool WasEmpty = Empty.back();
+  Empty.pop_back();
+  // nlohmann writes an empty container as "[]" / "{}".
+  if (!WasEmpty) {
+    OS << "\n";
+    OS.indent(2 * Empty.size());
+  }
+  OS << C;
+}
+
+void JsonStream::key(StringRef K) {
+  element();
+  OS << ojson(K.str()).dump(-1, ' ', false,
+                            nlohmann::json::error_handler_t::replace)
+     << ": ";
+  AfterKey = true;
+}
+
+void JsonStream::value(const ojson &V) {
+  element();
+  // A nested value is dumped as the root would be, each line after the
+  // first indented by its depth: what nlohmann's serializer writes (a
+  // string's newlines are escaped, so every '\n' is a line break).
+  std::string S =
+      V.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (Empty.empty() || S.find('\n') == std::string::npos) {
+    OS << S;
+    return;
+  }
+  std::string Pad = "\n" + std::string(2 * Empty.size(), ' ');
+  size_t Start = 0;
+  for (size_t Pos; (Pos = S.find('\n', Start)) != std::string::npos;
+       Start = Pos + 1)
+    OS << StringRef(S).slice(Start, Pos) << Pad;
+  OS << StringRef(S).substr(Start);
 }
 
 Expected<Id> resolveOne(const GraphView &G, StringRef Text,
@@ -230,8 +297,39 @@ std::vector<Id> ends(const GraphView &G, EdgeKind K, Id I, bool Outgoing) {
 
 Table refTable() { return Table({"KIND", "NAME", "LOCATION"}); }
 
+/// Ids in output order, each once (what refList() lists).
+void sortUnique(const GraphView &G, std::vector<Id> &Ids) {
+  G.sortIds(Ids);
+  Ids.erase(std::unique(Ids.begin(), Ids.end()), Ids.end());
+}
+
+/// The row addRef() makes of G.ref(I), without making the reference.
+void refRow(const GraphView &G, Id I, std::vector<std::string> &Row) {
+  Row.resize(3);
+  Row[0] = G.kindName(I);
+  Row[1] = G.displayName(I);
+  if (Row[0] == "file") {
+    const FileInfo *F = G.file(I);
+    Row[2] = F ? F->Path : "";
+  } else {
+    Row[2] = G.location(I);
+  }
+}
+
 void addRef(Table &T, const GraphView &G, const ojson &R) {
   T.add({str(R["kind"]), G.displayName(refId(R)), refLocation(R)});
+}
+
+/// refTable() of Ids, each row made as it is printed.
+void printRefRows(const QueryContext &C, ArrayRef<Id> Ids, StringRef Indent) {
+  std::vector<std::string> Row;
+  Table::printRows(
+      C.OS, {"KIND", "NAME", "LOCATION"}, Ids.size(),
+      [&](size_t K) -> const std::vector<std::string> & {
+        refRow(C.G, Ids[K], Row);
+        return Row;
+      },
+      Indent, TableStyle{C.O.Width, C.O.Color});
 }
 
 // ---- stats ------------------------------------------------------------------
@@ -436,10 +534,14 @@ Error cmdEntity(Ctx &C) {
   auto RelatedIds = [&](Id I) {
     std::vector<std::vector<Id>> L;
     L.push_back(ends(G, EdgeKind::Contains, I, true));
+    // The direct callers (callerSteps() without dispatch), read from the
+    // reader rather than kept in the view's edge cache: only their ids are
+    // printed, and a hub's are 750 k edges with their sites.
     std::vector<Id> Callers;
-    for (const Step &S : callerSteps(G, I))
-      if (!S.Dispatch)
-        Callers.push_back(S.To);
+    G.reader().edges(EdgeKind::Calls, I, Direction::In, [&](const Edge &E) {
+      if (G.follows(E))
+        Callers.push_back(E.From);
+    });
     L.push_back(std::move(Callers));
     L.push_back(ends(G, EdgeKind::Calls, I, true));
     std::vector<Id> Refs = ends(G, EdgeKind::References, I, false);
@@ -450,26 +552,39 @@ Error cmdEntity(Ctx &C) {
     L.push_back(ends(G, EdgeKind::Overrides, I, true));
     L.push_back(ends(G, EdgeKind::Overrides, I, false));
     for (std::vector<Id> &Ids : L) {
+      // A hub's callers: what the output needs of each by one scan, not a
+      // lookup and a whole entity kept per caller.
+      if (size_t T = walkScanThreshold(); T && Ids.size() >= T)
+        G.preloadRefs(Ids);
       G.sortIds(Ids);
       Ids.erase(std::unique(Ids.begin(), Ids.end()), Ids.end());
     }
     return L;
   };
   if (!wantsTable(C)) {
-    ojson Matches = ojson::array();
+    // Streamed: a hub's callers are hundreds of thousands of references.
+    JsonStream J(C.OS);
+    J.beginObject();
+    J.key("matches");
+    J.beginArray();
     for (Id I : M) {
       const Entity &E = *G.entity(I);
-      ojson D;
-      D["entity"] = toJson(E);
-      D["parent"] = E.Parent ? G.ref(E.Parent) : ojson(nullptr);
+      J.beginObject();
+      J.member("entity", toJson(E));
+      J.member("parent", E.Parent ? G.ref(E.Parent) : ojson(nullptr));
       std::vector<std::vector<Id>> L = RelatedIds(I);
-      for (size_t K = 0; K < L.size(); ++K)
-        D[Related[K]] = refList(G, L[K]);
-      Matches.push_back(D);
+      for (size_t K = 0; K < L.size(); ++K) {
+        J.key(Related[K]);
+        J.beginArray();
+        for (Id R : L[K])
+          J.value(G.ref(R));
+        J.endArray();
+      }
+      J.endObject();
     }
-    ojson J;
-    J["matches"] = Matches;
-    printJson(C.OS, J);
+    J.endArray();
+    J.endObject();
+    J.finish();
     return Error::success();
   }
   // A table names the related entities: no JSON reference is made for
@@ -730,10 +845,13 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
     R = std::move(First);
   }
   if (!wantsTable(C)) {
-    ojson J;
-    J["target"] = G.ref(*X);
-    J["depth"] = C.O.Depth;
-    ojson A = ojson::array();
+    // Streamed: one caller's row at a time, not the document.
+    JsonStream J(C.OS);
+    J.beginObject();
+    J.member("target", G.ref(*X));
+    J.member("depth", C.O.Depth);
+    J.key(Cmd);
+    J.beginArray();
     for (const Reached &Re : R) {
       ojson E;
       E["depth"] = Re.Depth;
@@ -745,26 +863,31 @@ Error cmdCallGraph(Ctx &C, bool Callers) {
       for (const Site &S : Re.Through->Sites)
         Sites.push_back(siteText(S));
       E["sites"] = Sites;
-      A.push_back(E);
+      J.value(E);
     }
-    J[Cmd.str()] = A;
-    printJson(C.OS, J);
+    J.endArray();
+    J.endObject();
+    J.finish();
     return Error::success();
   }
-  // A table is written from the walk itself: the JSON document of a hub's
-  // callers (a few KB per caller) would only double the memory.
+  // A table is written from the walk itself, each row made as it is
+  // printed: the JSON document of a hub's callers (a few KB per caller), or
+  // its rows as strings, would only add to the memory.
   if (R.empty()) {
     C.OS << "no " << Cmd << " of " << G.displayName(*X) << "\n";
     return Error::success();
   }
   C.OS << Cmd << " of " << G.displayName(*X) << " (" << G.location(*X) << ")\n";
-  Table T({"DEPTH", "KIND", "NAME", "LOCATION", "VIA"});
-  for (const Reached &Re : R)
-    T.add({std::to_string(Re.Depth),
-           std::string(G.entity(Re.Node) ? spell(G.entity(Re.Node)->Kind)
-                                         : "file"),
-           G.displayName(Re.Node), G.location(Re.Node), viaText(G, Re)});
-  T.print(C.OS, "", style(C));
+  std::vector<std::string> Row;
+  Table::printRows(
+      C.OS, {"DEPTH", "KIND", "NAME", "LOCATION", "VIA"}, R.size(),
+      [&](size_t K) -> const std::vector<std::string> & {
+        const Reached &Re = R[K];
+        Row = {std::to_string(Re.Depth), G.kindName(Re.Node),
+               G.displayName(Re.Node), G.location(Re.Node), viaText(G, Re)};
+        return Row;
+      },
+      "", style(C));
   return Error::success();
 }
 
@@ -912,34 +1035,39 @@ Error cmdBlastRadius(Ctx &C) {
   for (const Layer &La : L)
     Total += La.Ids.size();
   if (!wantsTable(C)) {
-    ojson J;
-    J["target"] = G.ref(*X);
-    J["hops"] = C.O.Hops;
-    ojson A = ojson::array();
-    for (const Layer &La : L) {
-      ojson Lj;
-      Lj["hop"] = La.Hop;
-      Lj["entities"] = refList(G, La.Ids);
-      A.push_back(Lj);
+    // Streamed: one entity's reference at a time, not the document.
+    JsonStream J(C.OS);
+    J.beginObject();
+    J.member("target", G.ref(*X));
+    J.member("hops", C.O.Hops);
+    J.key("layers");
+    J.beginArray();
+    for (Layer &La : L) {
+      J.beginObject();
+      J.member("hop", La.Hop);
+      J.key("entities");
+      J.beginArray();
+      sortUnique(G, La.Ids);
+      for (Id I : La.Ids)
+        J.value(G.ref(I));
+      J.endArray();
+      J.endObject();
     }
-    J["layers"] = A;
-    J["total"] = Total;
-    printJson(C.OS, J);
+    J.endArray();
+    J.member("total", Total);
+    J.endObject();
+    J.finish();
     return Error::success();
   }
-  // The table is written layer by layer, each row's reference made and
-  // dropped, not from the whole JSON document (a few KB per entity).
+  // The table is written layer by layer, each row made when printed (twice:
+  // the columns are measured first), not from the JSON document.
   C.OS << "blast radius of " << G.displayName(*X) << " (" << G.location(*X)
        << "): " << Total << (Total == 1 ? " entity" : " entities") << " within "
        << C.O.Hops << (C.O.Hops == 1 ? " hop\n" : " hops\n");
   for (Layer &La : L) {
     C.OS << "hop " << La.Hop << "\n";
-    G.sortIds(La.Ids);
-    La.Ids.erase(std::unique(La.Ids.begin(), La.Ids.end()), La.Ids.end());
-    Table T = refTable();
-    for (Id I : La.Ids)
-      addRef(T, G, G.ref(I));
-    T.print(C.OS, "  ", style(C));
+    sortUnique(G, La.Ids);
+    printRefRows(C, La.Ids, "  ");
   }
   return Error::success();
 }
@@ -983,27 +1111,36 @@ Error cmdTestsFor(Ctx &C) {
     return X.takeError();
   const GraphView &G = C.G;
   auto T = testsReaching(G, *X);
-  ojson J;
-  J["target"] = G.ref(*X);
-  ojson A = ojson::array();
   std::set<std::string> Files;
-  for (auto [Depth, I] : T) {
-    const Entity *E = G.entity(I);
-    ojson R;
-    R["depth"] = Depth;
-    R["test_name"] = E->TestName;
-    R["framework"] = E->TestFramework;
-    R["entity"] = G.ref(I);
-    A.push_back(R);
-    Files.insert(E->File);
-  }
-  J["tests"] = A;
-  J["test_files"] = ojson(std::vector<std::string>(Files.begin(), Files.end()));
+  for (auto [Depth, I] : T)
+    Files.insert(G.entity(I)->File);
+  ojson J; // the ctest member only
   if (!C.O.BuildDir.empty())
     if (Error E = ctestForTests(C, T, J))
       return E;
   if (!wantsTable(C)) {
-    printJson(C.OS, J);
+    // Streamed: one test's row at a time.
+    JsonStream S(C.OS);
+    S.beginObject();
+    S.member("target", G.ref(*X));
+    S.key("tests");
+    S.beginArray();
+    for (auto [Depth, I] : T) {
+      const Entity *E = G.entity(I);
+      ojson R;
+      R["depth"] = Depth;
+      R["test_name"] = E->TestName;
+      R["framework"] = E->TestFramework;
+      R["entity"] = G.ref(I);
+      S.value(R);
+    }
+    S.endArray();
+    S.member("test_files",
+             ojson(std::vector<std::string>(Files.begin(), Files.end())));
+    if (auto It = J.find("ctest"); It != J.end())
+      S.member("ctest", *It);
+    S.endObject();
+    S.finish();
     return Error::success();
   }
   if (T.empty()) {
@@ -1545,6 +1682,83 @@ Expected<std::unique_ptr<GraphReader>> openGraphReader(const std::string &Db,
   return openStoreReader(Db, Source);
 }
 
+namespace {
+
+/// A command's answer, held until it is complete: in memory up to
+/// MemoryLimit bytes, then in a temporary file (removed when done), so an
+/// answer of a million lines is not held in memory.
+class AnswerBuffer final : public raw_ostream {
+public:
+  static constexpr size_t MemoryLimit = 16 << 20;
+
+  AnswerBuffer() { SetUnbuffered(); }
+  ~AnswerBuffer() override {
+    File.reset();
+    if (!Path.empty())
+      sys::fs::remove(Path);
+  }
+
+  /// Writes the answer to OS.
+  Error copyTo(raw_ostream &OS) {
+    if (!File) {
+      OS << Mem;
+      return Error::success();
+    }
+    File->close();
+    if (File->has_error())
+      return makeError("writing", File->error());
+    Expected<sys::fs::file_t> In = sys::fs::openNativeFileForRead(Path);
+    if (!In)
+      return makeError("reading", errorToErrorCode(In.takeError()));
+    std::vector<char> Chunk(1 << 20);
+    for (;;) {
+      Expected<size_t> N = sys::fs::readNativeFile(*In, Chunk);
+      if (!N) {
+        sys::fs::closeFile(*In);
+        return makeError("reading", errorToErrorCode(N.takeError()));
+      }
+      if (!*N)
+        break;
+      OS.write(Chunk.data(), *N);
+    }
+    sys::fs::closeFile(*In);
+    return Error::success();
+  }
+
+private:
+  void write_impl(const char *Ptr, size_t Size) override {
+    Pos += Size;
+    if (!File && Mem.size() + Size > MemoryLimit) {
+      int FD;
+      if (!sys::fs::createTemporaryFile("code-indexer-query", "out", FD,
+                                        Path)) {
+        File = std::make_unique<raw_fd_ostream>(FD, /*shouldClose=*/true);
+        File->write(Mem.data(), Mem.size());
+        std::string().swap(Mem);
+      }
+      // Else the answer stays in memory, as it always did.
+    }
+    if (File)
+      File->write(Ptr, Size);
+    else
+      Mem.append(Ptr, Size);
+  }
+  uint64_t current_pos() const override { return Pos; }
+  Error makeError(StringRef What, std::error_code EC) const {
+    return make_error<QueryError>(QueryError::Usage,
+                                  (What + " the answer's temporary file " +
+                                   Path + " failed: " + EC.message())
+                                      .str());
+  }
+
+  std::string Mem;
+  SmallString<128> Path;
+  std::unique_ptr<raw_fd_ostream> File;
+  uint64_t Pos = 0;
+};
+
+} // namespace
+
 Error checkQuery(ArrayRef<std::string> Args, const QueryOptions &O) {
   if (Args.empty())
     return usageError("query needs a subcommand: " + querySubcommandList());
@@ -1562,8 +1776,7 @@ Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
   const QueryCommand *Cmd = findQueryCommand(Args.front());
   // The answer is printed only when it is complete: a read error half way
   // leaves no partial output.
-  std::string Out;
-  raw_string_ostream Buf(Out);
+  AnswerBuffer Buf;
   Buf.enable_colors(O.Color);
   GraphView G(R, O.IncludeCandidates);
   QueryContext C{G, O, Buf, Args.drop_front()};
@@ -1574,8 +1787,7 @@ Error runQuery(const GraphReader &R, ArrayRef<std::string> Args,
   }
   if (E)
     return E;
-  OS << Out;
-  return Error::success();
+  return Buf.copyTo(OS);
 }
 
 } // namespace codeindex

@@ -147,6 +147,15 @@ public:
   bool empty() const { return Rows.empty(); }
   void print(llvm::raw_ostream &OS, llvm::StringRef Indent = "",
              const TableStyle &Style = {}) const;
+  /// Prints as print() would a table of N rows that are made on demand:
+  /// Row(I) is called twice per row (to measure the columns, then to print
+  /// it) and its result is used before the next call. For answers too big to
+  /// hold as strings (a hub's callers).
+  static void
+  printRows(llvm::raw_ostream &OS, const std::vector<std::string> &Header,
+            size_t N,
+            llvm::function_ref<const std::vector<std::string> &(size_t)> Row,
+            llvm::StringRef Indent = "", const TableStyle &Style = {});
 
 private:
   std::vector<std::string> Header;
@@ -155,6 +164,43 @@ private:
 
 /// JSON output: two-space indented, a final newline.
 void printJson(llvm::raw_ostream &OS, const ojson &J);
+
+/// Writes, piece by piece, exactly the bytes printJson() writes for the
+/// document the same calls would build (nlohmann's dump with an indent of
+/// 2, invalid UTF-8 replaced): objects and arrays are opened and closed
+/// here, everything else is a value dumped whole. So an answer of a million
+/// rows holds one row at a time, not the document. Calls must nest as a
+/// document does (key() before each member of an object); finish() after
+/// the root is closed writes the final newline. Writes to OS (not owned)
+/// as it goes; one stream per document, not thread-safe; no errors of its
+/// own (the stream's are the stream's).
+class JsonStream {
+public:
+  explicit JsonStream(llvm::raw_ostream &OS) : OS(OS) {}
+  void beginObject() { open('{'); }
+  void endObject() { close('}'); }
+  void beginArray() { open('['); }
+  void endArray() { close(']'); }
+  /// The name of the next member of the open object.
+  void key(llvm::StringRef K);
+  /// A value (a scalar or a whole small document).
+  void value(const ojson &V);
+  /// key() then value().
+  void member(llvm::StringRef K, const ojson &V) {
+    key(K);
+    value(V);
+  }
+  void finish() { OS << "\n"; }
+
+private:
+  void element(); ///< the separator and indent before a value or a key
+  void open(char C);
+  void close(char C);
+
+  llvm::raw_ostream &OS;
+  std::vector<bool> Empty; ///< per open container: nothing written yet
+  bool AfterKey = false;
+};
 
 } // namespace codeindex
 

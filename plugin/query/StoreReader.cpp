@@ -56,6 +56,8 @@ bool StoreReader::loadFiles() const {
 }
 
 bool StoreReader::hasEntity(Id I) const {
+  if (KnownLoaded)
+    return std::binary_search(EntityIds.begin(), EntityIds.end(), I);
   auto [It, New] = HasEntity.try_emplace(I, false);
   if (!New)
     return It->second;
@@ -138,6 +140,8 @@ const FileInfo *StoreReader::file(Id I) const {
 }
 
 bool StoreReader::exists(Id I) const {
+  if (KnownLoaded)
+    return std::binary_search(Known.begin(), Known.end(), I);
   // Entities first: a file is looked up only when an edge ends at
   // something that is not an entity (include edges).
   return hasEntity(I) || file(I);
@@ -172,9 +176,41 @@ void StoreReader::edges(EdgeKind K, Id Node, Direction D,
   if (!check(D == Direction::Out ? GS.outEdges(K, Node, Found)
                                  : GS.inEdges(K, Node, Found)))
     return;
+  // A hub's edges: one scan of the entities table's keys rather than a key
+  // read per other end.
+  if (!KnownLoaded && HasEntity.size() + Found.size() >= LoadKnownAfter)
+    loadKnown();
   for (const Edge &E : Found)
     if (exists(D == Direction::Out ? E.To : E.From) && exists(Node))
       Fn(E);
+}
+
+size_t StoreReader::countEdges(EdgeKind K, Id Node, Direction D,
+                               size_t Limit) const {
+  // One key per (edge, unit), the other end in the key: count the distinct
+  // ends without reading a value (in_edges has none).
+  std::unique_ptr<storage::Iterator> It = GS.store().scan(
+      D == Direction::In ? storage::Table::InEdges : storage::Table::OutEdges,
+      keys::edgeEndpointPrefix(K, Node));
+  size_t N = 0;
+  std::optional<Id> Last;
+  for (; It->valid() && N < Limit; It->next()) {
+    EdgeKind Kind;
+    Id A, B;
+    UnitKey U;
+    if (!keys::parseEdgeKey(It->key(), Kind, A, B, U)) {
+      check(Status::corruption("an edge key of the wrong shape; the index is "
+                               "damaged: rebuild it with `code-indexer "
+                               "extract --full`"));
+      return N;
+    }
+    if (Last != B) {
+      Last = B;
+      ++N;
+    }
+  }
+  check(It->status());
+  return N;
 }
 
 void StoreReader::findByName(StringRef Text, NameMatch M, size_t Limit,
@@ -320,12 +356,27 @@ bool StoreReader::loadKnown() const {
     return false;
   for (const FileInfo &F : Files)
     Known.push_back(F.ID);
-  bool Ok = check(GS.forEachEntity([&](const Entity &E) {
-    Known.push_back(E.ID);
-    return true;
-  }));
+  // An id is an entity when a unit has a record for it (what
+  // forEachEntity() merges): the keys say so, without decoding a value
+  // (at 1 M entities 0.1-0.3 s against 1.2-1.7 s for the merged records).
+  std::unique_ptr<storage::Iterator> It =
+      GS.store().scan(storage::Table::Entities, "");
+  for (; It->valid(); It->next()) {
+    Id I;
+    UnitKey U;
+    if (!keys::parseEntityKey(It->key(), I, U))
+      return check(Status::corruption(
+          "an entity key of the wrong shape; the index is damaged: rebuild "
+          "it with `code-indexer extract --full`"));
+    if (EntityIds.empty() || EntityIds.back() != I)
+      EntityIds.push_back(I); // keys are in id order
+  }
+  if (!check(It->status()))
+    return false;
+  llvm::append_range(Known, EntityIds);
   llvm::sort(Known);
-  return Ok;
+  Known.erase(std::unique(Known.begin(), Known.end()), Known.end());
+  return true;
 }
 
 void StoreReader::forEachFile(function_ref<bool(const FileInfo &)> Fn) const {
@@ -375,6 +426,10 @@ public:
   void edges(EdgeKind K, Id Node, Direction D,
              function_ref<void(const Edge &)> Fn) const override {
     R.edges(K, Node, D, Fn);
+  }
+  size_t countEdges(EdgeKind K, Id Node, Direction D,
+                    size_t Limit) const override {
+    return R.countEdges(K, Node, D, Limit);
   }
   void findByName(StringRef Text, NameMatch M, size_t Limit,
                   function_ref<void(Id)> Fn) const override {

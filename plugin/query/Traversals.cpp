@@ -8,24 +8,47 @@
 #include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cstdlib>
 #include <tuple>
 
 using namespace llvm;
 
 namespace codeindex {
 
-std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
-                          function_ref<std::vector<Step>(Id)> Next) {
-  std::vector<Reached> R;
+namespace {
+
+/// walk(), given up as soon as its visited set would pass Limit (0: no
+/// limit): before a node is expanded, Degree(N) bounds what it adds (a
+/// hub's reverse edges are counted from their keys, not read). Returns
+/// false when it gave up.
+bool walkUpTo(const GraphView &G, Id Start, unsigned MaxDepth,
+              function_ref<std::vector<Step>(Id)> Next, size_t Limit,
+              function_ref<size_t(Id, size_t)> Degree,
+              std::vector<Reached> &R) {
   DenseSet<Id> Seen{Start};
   std::vector<Id> Frontier{Start};
   for (unsigned Depth = 1;
        !Frontier.empty() && (!MaxDepth || Depth <= MaxDepth); ++Depth) {
     std::vector<Reached> LayerR;
-    for (Id N : Frontier)
+    for (Id N : Frontier) {
+      if (Limit && (Seen.size() >= Limit ||
+                    Degree(N, Limit - Seen.size()) >= Limit - Seen.size()))
+        return false;
       for (const Step &S : Next(N))
         if (Seen.insert(S.To).second)
           LayerR.push_back({Depth, S.To, N, S.Through, S.Dispatch});
+    }
+    if (Limit && Seen.size() >= Limit)
+      return false;
+    // A layer of most of the graph (a hub's callers): what its order and
+    // output need of each node by one scan, not a lookup and a whole
+    // entity kept per node.
+    if (size_t T = walkScanThreshold(); T && LayerR.size() >= T) {
+      std::vector<Id> Ids;
+      for (const Reached &Re : LayerR)
+        Ids.push_back(Re.Node);
+      G.preloadRefs(Ids);
+    }
     std::vector<std::pair<StringRef, unsigned>> Keys;
     for (unsigned K = 0; K < LayerR.size(); ++K)
       Keys.emplace_back(G.sortKey(LayerR[K].Node), K);
@@ -39,7 +62,26 @@ std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
       R.push_back(LayerR[K]);
     }
   }
+  return true;
+}
+
+} // namespace
+
+std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
+                          function_ref<std::vector<Step>(Id)> Next) {
+  std::vector<Reached> R;
+  walkUpTo(G, Start, MaxDepth, Next, 0, nullptr, R);
   return R;
+}
+
+size_t walkScanThreshold() {
+  // For tests: a small graph crosses a threshold of 1.
+  if (const char *V = std::getenv("CODE_INDEX_WALK_SCAN_THRESHOLD")) {
+    unsigned long long N = 0;
+    if (!StringRef(V).getAsInteger(10, N))
+      return N;
+  }
+  return DefaultWalkScanThreshold;
 }
 
 std::vector<Step> callerSteps(const GraphView &G, Id I) {
@@ -184,13 +226,177 @@ std::vector<Reached> derivedClasses(const GraphView &G, Id X) {
   return closure(G, X, EdgeKind::Inherits, false);
 }
 
+namespace {
+
+/// Node -> neighbours over dense indices (compressed sparse rows).
+struct Csr {
+  std::vector<uint32_t> Begin; ///< Begin[I]..Begin[I + 1] index To
+  std::vector<uint32_t> To;
+
+  /// From (node, neighbour) arcs over N nodes; empties Arcs.
+  void build(size_t N, std::vector<std::pair<uint32_t, uint32_t>> &Arcs) {
+    Begin.assign(N + 1, 0);
+    for (auto [A, B] : Arcs)
+      ++Begin[A + 1];
+    for (size_t I = 0; I < N; ++I)
+      Begin[I + 1] += Begin[I];
+    To.resize(Arcs.size());
+    std::vector<uint32_t> Fill(Begin.begin(), Begin.end() - 1);
+    for (auto [A, B] : Arcs)
+      To[Fill[A]++] = B;
+    std::vector<std::pair<uint32_t, uint32_t>>().swap(Arcs);
+  }
+  ArrayRef<uint32_t> of(uint32_t I) const {
+    return ArrayRef<uint32_t>(To).slice(Begin[I], Begin[I + 1] - Begin[I]);
+  }
+};
+
+/// The reverse call graph (and, for a blast radius, the reverse reference
+/// and type-use graphs) of the whole graph, from one scan of its edges, as
+/// the lookups would give it one node at a time: the same edges
+/// (GraphReader's filter, GraphView::follows), 4 bytes a node and an arc.
+struct ScanGraph {
+  DenseMap<Id, uint32_t> Index;
+  std::vector<Id> Ids;
+  Csr Users;          ///< node -> its callers (and referrers, type users)
+  Csr Overridden;     ///< method -> the methods it overrides
+  Csr VirtualCallers; ///< method -> callers through a virtual call
+
+  uint32_t index(Id I) {
+    auto [It, New] = Index.try_emplace(I, Ids.size());
+    if (New)
+      Ids.push_back(I);
+    return It->second;
+  }
+};
+
+ScanGraph scanGraph(const GraphView &G, bool WithUses) {
+  const GraphReader &R = G.reader();
+  ScanGraph S;
+  // References and type uses count only from entities (userSteps): an edge
+  // from a file is checked by lookup (there are few).
+  DenseSet<Id> FileIds;
+  if (WithUses)
+    R.forEachFile([&](const FileInfo &F) {
+      FileIds.insert(F.ID);
+      return true;
+    });
+  std::vector<std::pair<uint32_t, uint32_t>> UserArcs, OverrideArcs,
+      VirtualArcs;
+  // One scan in key order (kinds ascending), stopped after the last kind a
+  // walk follows.
+  R.forEachEdge(std::nullopt, [&](const Edge &E) {
+    switch (E.Kind) {
+    case EdgeKind::Calls:
+      if (!G.follows(E))
+        return true;
+      UserArcs.emplace_back(S.index(E.To), S.index(E.From));
+      if (llvm::any_of(E.Sites, [](const Site &St) { return St.Virtual; }))
+        VirtualArcs.emplace_back(S.index(E.To), S.index(E.From));
+      return true;
+    case EdgeKind::References:
+    case EdgeKind::UsesType:
+      if (!WithUses || !G.follows(E) ||
+          (FileIds.count(E.From) && !G.entity(E.From)))
+        return true;
+      UserArcs.emplace_back(S.index(E.To), S.index(E.From));
+      return true;
+    case EdgeKind::Overrides:
+      OverrideArcs.emplace_back(S.index(E.From), S.index(E.To));
+      return true;
+    case EdgeKind::Inherits:
+      return true;
+    default:
+      return false; // past Overrides: nothing more to read
+    }
+  });
+  S.Users.build(S.Ids.size(), UserArcs);
+  S.Overridden.build(S.Ids.size(), OverrideArcs);
+  S.VirtualCallers.build(S.Ids.size(), VirtualArcs);
+  return S;
+}
+
+/// The nodes of a breadth-first walk from Start over the scanned graph, by
+/// depth (1..MaxDepth, 0: unlimited), unordered within a depth. A node's
+/// depth is its distance from Start, whatever order each layer is walked
+/// in, so these are the layers walk() gives, less their order.
+std::vector<std::vector<Id>> scanWalk(const GraphView &G, Id Start,
+                                      unsigned MaxDepth, bool WithUses) {
+  ScanGraph S = scanGraph(G, WithUses);
+  std::vector<std::vector<Id>> Layers;
+  auto It = S.Index.find(Start);
+  if (It == S.Index.end())
+    return Layers;
+  std::vector<bool> Seen(S.Ids.size());
+  Seen[It->second] = true;
+  std::vector<uint32_t> Frontier{It->second}, Next;
+  auto Visit = [&](uint32_t U) {
+    if (!Seen[U]) {
+      Seen[U] = true;
+      Next.push_back(U);
+    }
+  };
+  for (unsigned Depth = 1;
+       !Frontier.empty() && (!MaxDepth || Depth <= MaxDepth); ++Depth) {
+    Next.clear();
+    for (uint32_t N : Frontier) {
+      for (uint32_t U : S.Users.of(N))
+        Visit(U);
+      for (uint32_t O : S.Overridden.of(N))
+        for (uint32_t U : S.VirtualCallers.of(O))
+          Visit(U);
+    }
+    if (Next.empty())
+      break;
+    Layers.emplace_back();
+    for (uint32_t U : Next)
+      Layers.back().push_back(S.Ids[U]);
+    std::swap(Frontier, Next);
+  }
+  return Layers;
+}
+
+/// The reverse edges a walk reads at N (the kinds it follows), up to Limit.
+size_t userDegree(const GraphView &G, Id N, size_t Limit, bool WithUses) {
+  const GraphReader &R = G.reader();
+  size_t D = R.countEdges(EdgeKind::Calls, N, Direction::In, Limit);
+  if (WithUses)
+    for (EdgeKind K : {EdgeKind::References, EdgeKind::UsesType})
+      if (D < Limit)
+        D += R.countEdges(K, N, Direction::In, Limit - D);
+  return D;
+}
+
+} // namespace
+
 std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops) {
   std::vector<Layer> L;
-  for (const Reached &R :
-       walk(G, X, Hops, [&](Id N) { return userStepsUncached(G, N); })) {
-    if (L.empty() || L.back().Hop != R.Depth)
-      L.push_back({R.Depth, {}});
-    L.back().Ids.push_back(R.Node);
+  std::vector<Reached> Walked;
+  if (walkUpTo(
+          G, X, Hops, [&](Id N) { return userStepsUncached(G, N); },
+          walkScanThreshold(),
+          [&](Id N, size_t Limit) { return userDegree(G, N, Limit, true); },
+          Walked)) {
+    for (const Reached &R : Walked) {
+      if (L.empty() || L.back().Hop != R.Depth)
+        L.push_back({R.Depth, {}});
+      L.back().Ids.push_back(R.Node);
+    }
+    return L;
+  }
+  // Most of the graph: its edges by one scan, and what the output needs of
+  // each entity reached by one scan too (GraphView::preloadRefs), not a
+  // lookup and a whole entity kept per node.
+  std::vector<std::vector<Id>> Layers = scanWalk(G, X, Hops, true);
+  std::vector<Id> All;
+  for (const std::vector<Id> &La : Layers)
+    llvm::append_range(All, La);
+  G.preloadRefs(All);
+  std::vector<Id>().swap(All);
+  unsigned Hop = 0;
+  for (std::vector<Id> &La : Layers) {
+    G.sortIds(La);
+    L.push_back({++Hop, std::move(La)});
   }
   return L;
 }
@@ -199,12 +405,42 @@ std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X) {
   std::vector<std::pair<unsigned, Id>> T;
   if (const Entity *E = G.entity(X); E && E->IsTest)
     T.emplace_back(0, X); // a test covers itself
-  for (const Reached &R :
-       walk(G, X, 0, [&](Id N) { return callerStepsUncached(G, N); })) {
-    const Entity *E = G.entity(R.Node);
-    if (E && E->IsTest)
-      T.emplace_back(R.Depth, R.Node);
+  std::vector<Reached> Walked;
+  if (walkUpTo(
+          G, X, 0, [&](Id N) { return callerStepsUncached(G, N); },
+          walkScanThreshold(),
+          [&](Id N, size_t Limit) { return userDegree(G, N, Limit, false); },
+          Walked)) {
+    for (const Reached &R : Walked) {
+      const Entity *E = G.entity(R.Node);
+      if (E && E->IsTest)
+        T.emplace_back(R.Depth, R.Node);
+    }
+    return T;
   }
+  // Most of the graph: its call edges by one scan, then which of the nodes
+  // reached are tests by one scan of the entities (none is kept but the
+  // tests), in the walk's order: by depth, then output order.
+  std::vector<std::vector<Id>> Layers = scanWalk(G, X, 0, false);
+  DenseMap<Id, unsigned> DepthOf;
+  for (unsigned D = 0; D < Layers.size(); ++D) {
+    for (Id I : Layers[D])
+      DepthOf[I] = D + 1;
+    std::vector<Id>().swap(Layers[D]);
+  }
+  size_t First = T.size();
+  G.reader().forEachEntity([&](const Entity &E) {
+    if (E.IsTest)
+      if (auto It = DepthOf.find(E.ID); It != DepthOf.end())
+        T.emplace_back(It->second, E.ID);
+    return true;
+  });
+  std::vector<std::tuple<unsigned, StringRef, Id>> Keyed;
+  for (size_t K = First; K < T.size(); ++K)
+    Keyed.emplace_back(T[K].first, G.sortKey(T[K].second), T[K].second);
+  llvm::sort(Keyed);
+  for (size_t K = First; K < T.size(); ++K)
+    T[K] = {std::get<0>(Keyed[K - First]), std::get<2>(Keyed[K - First])};
   return T;
 }
 

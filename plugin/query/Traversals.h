@@ -3,8 +3,10 @@
 // The graph walks behind `callers`/`callees` (any depth), `overrides`,
 // `hierarchy`, `blast-radius`, `tests-for`, `cycles` and `diff`, written
 // against GraphView (so against any GraphReader): each reads the edges of
-// the nodes it reaches, never the whole graph, except cycles(), which scans
-// the edges of one kind.
+// the nodes it reaches, except cycles(), which scans the edges of one kind,
+// and blastRadius() and testsReaching() once they pass
+// walkScanThreshold() nodes: a walk of most of the graph reads it by one
+// scan rather than a lookup per node.
 //
 // Order: each layer of a breadth-first walk is sorted by the output order
 // (GraphView::sortIds), so which node a node was reached from (Via) is
@@ -47,6 +49,22 @@ struct Step {
 std::vector<Reached> walk(const GraphView &G, Id Start, unsigned MaxDepth,
                           llvm::function_ref<std::vector<Step>(Id)> Next);
 
+/// The visited-set size past which blastRadius() and testsReaching() stop
+/// reading edges one node at a time (GraphReader::edges) and read the edges
+/// of the kinds they follow in one scan (GraphReader::forEachEdge), into
+/// dense 32-bit indices; a layer of a walk this big is described from one
+/// scan of the entities (GraphView::preloadRefs). A node whose reverse
+/// edges would take the walk past it (GraphReader::countEdges) switches
+/// before they are read. Measured at 1 M entities (docs/performance.md,
+/// "Walks that reach most of the graph"): the scans cost 7-10 s, a node by
+/// lookups 20 us (LMDB) to 46 us (RocksDB), so past about 200 k nodes (a
+/// scan's worth of RocksDB lookups) a walk spends no more than twice what
+/// the better of the two ways would. The environment variable
+/// CODE_INDEX_WALK_SCAN_THRESHOLD sets it (for tests: 1 makes every walk of
+/// more than its start scan; 0 never scans).
+inline constexpr size_t DefaultWalkScanThreshold = 200000;
+size_t walkScanThreshold();
+
 /// Entities that call I, including virtual calls to a method that I
 /// overrides (such a call may dispatch to I; Dispatch is set and Through is
 /// the call of the overridden method).
@@ -79,11 +97,15 @@ struct Layer {
   unsigned Hop;
   std::vector<Id> Ids; ///< sorted
 };
-/// Entities that transitively call or reference X, by hop (1..Hops).
+/// Entities that transitively call or reference X, by hop (1..Hops). Past
+/// walkScanThreshold() nodes the edges are read by one scan, and the view
+/// keeps only what output needs of each node (GraphView::preloadRefs).
 std::vector<Layer> blastRadius(const GraphView &G, Id X, unsigned Hops);
 
 /// Test entities that reach X through calls, with their distance (X itself,
-/// at distance 0, if it is a test).
+/// at distance 0, if it is a test), by distance then output order. Past
+/// walkScanThreshold() nodes the edges are read by one scan and the tests
+/// found by one scan of the entities.
 std::vector<std::pair<unsigned, Id>> testsReaching(const GraphView &G, Id X);
 
 /// The cycles of the graph of edges of kind K: its strongly connected

@@ -56,6 +56,12 @@ void DeadlineReader::edges(EdgeKind K, Id Node, Direction D,
     R.edges(K, Node, D, Fn);
 }
 
+size_t DeadlineReader::countEdges(EdgeKind K, Id Node, Direction D,
+                                  size_t Limit) const {
+  // The reader's own count (keys only): the default would read the edges.
+  return expired() ? 0 : R.countEdges(K, Node, D, Limit);
+}
+
 void DeadlineReader::findByName(StringRef Text, NameMatch M, size_t Limit,
                                 function_ref<void(Id)> Fn) const {
   if (!expired())

@@ -55,6 +55,8 @@ public:
                   llvm::function_ref<void(const FileInfo &)> Fn) const override;
   void edges(EdgeKind K, Id Node, Direction D,
              llvm::function_ref<void(const Edge &)> Fn) const override;
+  size_t countEdges(EdgeKind K, Id Node, Direction D,
+                    size_t Limit) const override;
   void findByName(llvm::StringRef Text, NameMatch M, size_t Limit,
                   llvm::function_ref<void(Id)> Fn) const override;
   void findByQualifiedName(llvm::StringRef QualifiedName,

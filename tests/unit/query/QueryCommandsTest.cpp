@@ -148,3 +148,73 @@ TEST_F(QueryCommandsTest, HelpComesFromTheTable) {
 
 } // namespace
 } // namespace codeindex
+
+namespace codeindex {
+namespace {
+
+/// Writes J through JsonStream, containers opened and closed, scalars (and
+/// every object at depth Leaf) as values.
+void stream(JsonStream &S, const ojson &J, unsigned Depth, unsigned Leaf) {
+  if (Depth == Leaf || !J.is_structured()) {
+    S.value(J);
+    return;
+  }
+  if (J.is_object()) {
+    S.beginObject();
+    for (const auto &[K, V] : J.items()) {
+      S.key(K);
+      stream(S, V, Depth + 1, Leaf);
+    }
+    S.endObject();
+    return;
+  }
+  S.beginArray();
+  for (const ojson &V : J)
+    stream(S, V, Depth + 1, Leaf);
+  S.endArray();
+}
+
+// The streamed JSON of the big answers is printJson()'s bytes: indentation
+// at every depth, empty containers, escapes, invalid UTF-8 replaced,
+// numbers, whether a nested document is written whole or piece by piece.
+TEST(JsonStreamTest, WritesWhatPrintJsonWrites) {
+  ojson J = ojson::parse(R"({
+    "target": {"id": "00000000000000ff", "line": 7, "overloaded": false},
+    "hops": 2,
+    "layers": [
+      {"hop": 1, "entities": [{"a": [1, 2, [], {}], "b": null}, {"c": -3.5}]},
+      {"hop": 2, "entities": []}
+    ],
+    "empty": {},
+    "text": "tab\t quote\" backslash\\ newline\n unicode \u00e9 \u2026",
+    "total": 18446744073709551615
+  })");
+  J["bad"] = std::string("invalid \xff\xfe UTF-8");
+  std::string Want;
+  {
+    llvm::raw_string_ostream OS(Want);
+    printJson(OS, J);
+  }
+  ASSERT_THAT(Want, ::testing::HasSubstr(
+                        "invalid \xef\xbf\xbd\xef\xbf\xbd UTF-8")); // replaced
+  for (unsigned Leaf : {0u, 1u, 2u, 3u, 4u, 99u}) {
+    std::string Got;
+    llvm::raw_string_ostream OS(Got);
+    JsonStream S(OS);
+    stream(S, J, 0, Leaf);
+    S.finish();
+    EXPECT_EQ(Got, Want) << "streamed below depth " << Leaf;
+  }
+  for (const ojson &Small : {ojson::array(), ojson::object(), ojson(3)}) {
+    std::string W, G;
+    llvm::raw_string_ostream WOS(W), GOS(G);
+    printJson(WOS, Small);
+    JsonStream S(GOS);
+    stream(S, Small, 0, 99);
+    S.finish();
+    EXPECT_EQ(G, W);
+  }
+}
+
+} // namespace
+} // namespace codeindex

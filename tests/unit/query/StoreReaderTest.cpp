@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 
 namespace codeindex {
@@ -36,6 +37,7 @@ public:
   explicit CountingStore(storage::Store &Inner) : Inner(Inner) {}
 
   uint64_t Records = 0;
+  uint64_t Scans = 0; ///< iterators opened: one seek each
 
   Status write(const storage::WriteBatch &B) override { return Inner.write(B); }
   Status get(storage::Table T, std::string_view Key,
@@ -46,6 +48,7 @@ public:
   }
   std::unique_ptr<storage::Iterator> scan(storage::Table T,
                                           std::string_view Prefix) override {
+    ++Scans;
     return std::make_unique<Counting>(Inner.scan(T, Prefix), Records);
   }
   Status commit() override { return Inner.commit(); }
@@ -337,6 +340,196 @@ TEST(StoreReaderTest, AWalkReadsTheCandidatesOfANameOnce) {
   RecordProperty("blast_radius_records_200", std::to_string(Big));
   EXPECT_GT(Big, 5 * Small);
   EXPECT_LT(Big, 15 * Small);
+}
+
+} // namespace
+} // namespace codeindex
+
+namespace codeindex {
+namespace {
+
+/// A hub most of the graph reaches: ns::hub, called by Units x Fns
+/// functions f<U>_<F>, each called by g<U>_<F>; in units 1 to 5 a test case
+/// t<U> (IsTest) calling g<U>_0 and, through a virtual call of ns::Base::run
+/// that ns::Derived::run overrides (and which calls the hub), the hub; a
+/// function r<U> referencing f<U>_0 in each unit; and in units 1 to 5 the
+/// overload pair ns::over(int),
+/// ns::over(double) calling the hub (a shared qualified name: displayed by
+/// signature). Ids: unit U's are (U + 1) << 32 | n.
+void buildFan(MemGraph &M, unsigned Units, unsigned Fns) {
+  const Id Hub = 0x10, Base = 0x20, Derived = 0x21;
+  auto Fn = [](Id I, const std::string &QN, const std::string &Path,
+               uint32_t Line) {
+    EntityFact E = entityOf(I, QN.substr(QN.rfind(':') + 1), Line, true);
+    E.QualifiedName = QN;
+    E.Signature = "void " + QN + "()";
+    E.File = Path;
+    return E;
+  };
+  auto Call = [](Id From, Id To, uint32_t Line, bool Virtual = false,
+                 EdgeKind K = EdgeKind::Calls) {
+    EdgeFact C;
+    C.Kind = K;
+    C.From = From;
+    C.To = To;
+    if (K != EdgeKind::Overrides)
+      C.Sites.push_back(SiteFact{Line, 3, Virtual});
+    return C;
+  };
+  for (unsigned U = 0; U <= Units; ++U) {
+    std::string Path = "src/fan" + std::to_string(U) + ".cpp";
+    UnitFacts Unit = unitOf(Path);
+    auto IdOf = [&](unsigned N) { return (Id(U + 1) << 32) | N; };
+    if (U == 0) {
+      Unit.Entities.push_back(Fn(Hub, "ns::hub", Path, 1));
+      EntityFact B = Fn(Base, "ns::Base::run", Path, 2);
+      B.Kind = EntityKind::Method;
+      EntityFact D = Fn(Derived, "ns::Derived::run", Path, 3);
+      D.Kind = EntityKind::Method;
+      Unit.Entities.push_back(B);
+      Unit.Entities.push_back(D);
+      Unit.Edges.push_back(Call(Derived, Hub, 3));
+      Unit.Edges.push_back(Call(Derived, Base, 0, false, EdgeKind::Overrides));
+    } else {
+      std::string P = std::to_string(U) + "_";
+      for (unsigned F = 0; F < Fns; ++F) {
+        Unit.Entities.push_back(
+            Fn(IdOf(2 * F + 1), "ns::f" + P + std::to_string(F), Path, F + 1));
+        Unit.Entities.push_back(
+            Fn(IdOf(2 * F + 2), "ns::g" + P + std::to_string(F), Path, F + 1));
+        Unit.Edges.push_back(Call(IdOf(2 * F + 1), Hub, F + 1));
+        Unit.Edges.push_back(Call(IdOf(2 * F + 2), IdOf(2 * F + 1), F + 1));
+      }
+      if (U <= 5) {
+        EntityFact T = Fn(IdOf(100000), "ns::t" + std::to_string(U), Path, 900);
+        T.IsTest = true;
+        T.TestName = "Fan.T" + std::to_string(U);
+        T.TestFramework = "gtest";
+        Unit.Entities.push_back(T);
+        Unit.Edges.push_back(Call(T.ID, IdOf(2), 900));
+        Unit.Edges.push_back(Call(T.ID, Base, 901, /*Virtual=*/true));
+      }
+      Unit.Entities.push_back(
+          Fn(IdOf(100001), "ns::r" + std::to_string(U), Path, 950));
+      Unit.Edges.push_back(
+          Call(IdOf(100001), IdOf(1), 950, false, EdgeKind::References));
+      for (unsigned K : {0u, 1u}) {
+        if (U > 5)
+          break;
+        EntityFact O = Fn(IdOf(100002 + K), "ns::over", Path, 960 + K);
+        O.Signature = K ? "void ns::over(double)" : "void ns::over(int)";
+        Unit.Entities.push_back(O);
+        Unit.Edges.push_back(Call(O.ID, Hub, 960 + K));
+      }
+    }
+    std::sort(Unit.Edges.begin(), Unit.Edges.end(),
+              [](const EdgeFact &A, const EdgeFact &B) {
+                return std::tie(A.Kind, A.From, A.To) <
+                       std::tie(B.Kind, B.From, B.To);
+              });
+    M.addTu(Unit.Key.File, Path, {Unit});
+  }
+}
+
+/// Sets CODE_INDEX_WALK_SCAN_THRESHOLD for one scope.
+class ScanThreshold {
+public:
+  explicit ScanThreshold(const char *N) {
+    ::setenv("CODE_INDEX_WALK_SCAN_THRESHOLD", N, 1);
+  }
+  ~ScanThreshold() { ::unsetenv("CODE_INDEX_WALK_SCAN_THRESHOLD"); }
+};
+
+const std::vector<std::vector<std::string>> FanQueries = {
+    {"blast-radius", "ns::hub"},  {"tests-for", "ns::hub"},
+    {"callers", "ns::hub"},       {"entity", "ns::hub"},
+    {"blast-radius", "ns::f1_0"}, {"tests-for", "ns::f2_3"},
+};
+
+// A walk past the threshold (scanned edges, entities described from one
+// scan) answers byte for byte as the lookups and the loaded graph do.
+TEST(WalkScanTest, AnswersAsTheLookups) {
+  MemGraph M;
+  buildFan(M, 6, 20);
+  Graph Loaded;
+  ASSERT_TRUE(loadGraph(*M.G, Loaded).isOk());
+  GraphIndex Memory(std::move(Loaded));
+  for (OutputFormat F : {OutputFormat::Table, OutputFormat::Json})
+    for (unsigned Depth : {1u, 0u})
+      for (const auto &Q : FanQueries) {
+        std::string Want;
+        {
+          ScanThreshold Never("0");
+          Want = answer(Memory, Q, F, Depth);
+        }
+        for (const char *T : {"0", "1", "30"}) {
+          ScanThreshold Th(T);
+          GraphStore GS(*M.S);
+          StoreReader Store(GS);
+          EXPECT_EQ(answer(Store, Q, F, Depth), Want)
+              << llvm::join(Q, " ") << " threshold " << T;
+          EXPECT_EQ(answer(Memory, Q, F, Depth), Want)
+              << llvm::join(Q, " ") << " threshold " << T << " (memory)";
+        }
+      }
+  // The answers are not empty: the tests, the overloads, the dispatch.
+  ScanThreshold Scan("1");
+  GraphStore GS(*M.S);
+  StoreReader Store(GS);
+  std::string Tests =
+      answer(Store, {"tests-for", "ns::hub"}, OutputFormat::Table);
+  EXPECT_THAT(Tests, ::testing::HasSubstr("2      Fan.T1  gtest"));
+  EXPECT_THAT(Tests, ::testing::HasSubstr("Fan.T5"));
+  std::string Blast =
+      answer(Store, {"blast-radius", "ns::hub"}, OutputFormat::Table);
+  EXPECT_THAT(Blast, ::testing::HasSubstr("void ns::over(double)"));
+  EXPECT_THAT(Blast, ::testing::HasSubstr("ns::r6"));
+  EXPECT_THAT(Blast, ::testing::HasSubstr("ns::t3"));
+  EXPECT_THAT(Blast, ::testing::Not(::testing::HasSubstr("ns::Base::run")));
+}
+
+struct WalkReads {
+  uint64_t Records = 0, Scans = 0;
+};
+
+/// Records read and iterators opened by Q on the fan of Units units.
+WalkReads walkReads(unsigned Units, const char *Threshold,
+                    const std::vector<std::string> &Q) {
+  MemGraph M;
+  buildFan(M, Units, 20);
+  ScanThreshold Th(Threshold);
+  CountingStore Counting(*M.S);
+  GraphStore GS(Counting);
+  StoreReader R(GS);
+  std::string Out = answer(R, Q, OutputFormat::Json);
+  EXPECT_EQ(Out.find("error:"), std::string::npos) << Out;
+  return {Counting.Records, Counting.Scans};
+}
+
+// A walk over most of the graph reads its edges by one scan, not by one
+// lookup (a seek) per node: the iterators it opens do not grow with the
+// graph, the records it reads are those of a few scans of it.
+TEST(WalkScanTest, AWalkOfMostOfTheGraphScans) {
+  for (std::vector<std::string> Q :
+       {std::vector<std::string>{"blast-radius", "ns::hub"},
+        std::vector<std::string>{"tests-for", "ns::hub"}}) {
+    std::string Name = llvm::join(Q, " ");
+    WalkReads Small = walkReads(10, "100", Q);  // ~400 nodes
+    WalkReads Big = walkReads(100, "100", Q);   // ~4,000 nodes
+    WalkReads Lookups = walkReads(100, "0", Q); // never scans
+    RecordProperty(Name + " scans small", std::to_string(Small.Scans));
+    RecordProperty(Name + " scans big", std::to_string(Big.Scans));
+    RecordProperty(Name + " scans by lookups", std::to_string(Lookups.Scans));
+    RecordProperty(Name + " records big", std::to_string(Big.Records));
+    RecordProperty(Name + " records by lookups",
+                   std::to_string(Lookups.Records));
+    // By lookups: a seek per node (4,000 nodes here) ...
+    EXPECT_GT(Lookups.Scans, 4000u) << Name;
+    // ... by scan: the same few whatever the size of the graph.
+    EXPECT_LT(Big.Scans, 50u) << Name;
+    EXPECT_LE(Big.Scans, Small.Scans + 5) << Name;
+    EXPECT_LT(Big.Records, Lookups.Records) << Name;
+  }
 }
 
 } // namespace
