@@ -337,15 +337,13 @@ void StoreReader::forEachEdge(std::optional<EdgeKind> K,
   auto Has = [&](Id I) {
     return std::binary_search(Known.begin(), Known.end(), I);
   };
-  check(GS.forEachEdge([&](const Edge &E) {
-    if (K && E.Kind < *K)
-      return true;
-    if (K && E.Kind > *K)
-      return false; // sorted by kind
-    if (!Has(E.From) || !Has(E.To))
-      return true;
-    return Fn(E);
-  }));
+  check(GS.forEachEdge(
+      [&](const Edge &E) {
+        if (!Has(E.From) || !Has(E.To))
+          return true;
+        return Fn(E);
+      },
+      K));
 }
 
 bool StoreReader::loadKnown() const {

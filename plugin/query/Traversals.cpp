@@ -283,9 +283,9 @@ ScanGraph scanGraph(const GraphView &G, bool WithUses) {
     });
   std::vector<std::pair<uint32_t, uint32_t>> UserArcs, OverrideArcs,
       VirtualArcs;
-  // One scan in key order (kinds ascending), stopped after the last kind a
-  // walk follows.
-  R.forEachEdge(std::nullopt, [&](const Edge &E) {
+  // One scan per kind the walk follows (a store reads only that kind's
+  // keys; tests-for does not read references and type uses).
+  auto Add = [&](const Edge &E) {
     switch (E.Kind) {
     case EdgeKind::Calls:
       if (!G.follows(E))
@@ -304,12 +304,16 @@ ScanGraph scanGraph(const GraphView &G, bool WithUses) {
     case EdgeKind::Overrides:
       OverrideArcs.emplace_back(S.index(E.From), S.index(E.To));
       return true;
-    case EdgeKind::Inherits:
-      return true;
     default:
-      return false; // past Overrides: nothing more to read
+      return true;
     }
-  });
+  };
+  R.forEachEdge(EdgeKind::Calls, Add);
+  if (WithUses) {
+    R.forEachEdge(EdgeKind::References, Add);
+    R.forEachEdge(EdgeKind::UsesType, Add);
+  }
+  R.forEachEdge(EdgeKind::Overrides, Add);
   S.Users.build(S.Ids.size(), UserArcs);
   S.Overridden.build(S.Ids.size(), OverrideArcs);
   S.VirtualCallers.build(S.Ids.size(), VirtualArcs);

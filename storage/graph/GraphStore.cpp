@@ -1052,7 +1052,8 @@ void finishEdge(Edge &E) {
 }
 } // namespace
 
-Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
+Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn,
+                               std::optional<EdgeKind> Kind) {
   // A whole-graph scan: one scan of `units` is cheaper than a lookup per
   // unit.
   if (Status St = loadUnitPaths(); !St.isOk())
@@ -1061,8 +1062,13 @@ Status GraphStore::forEachEdge(const std::function<bool(const Edge &)> &Fn) {
   std::string CurPrefix;
   std::string Path;
   bool Bad = false, Stop = false;
+  // A kind is the first byte of the key.
+  std::string KindPrefix;
+  if (Kind)
+    KindPrefix.push_back(static_cast<char>(*Kind));
   Status St = scanAll(
-      S, Table::OutEdges, "", [&](std::string_view K, std::string_view V) {
+      S, Table::OutEdges, KindPrefix,
+      [&](std::string_view K, std::string_view V) {
         EdgeKind Kind;
         Id From, To;
         UnitKey U;
@@ -1270,17 +1276,54 @@ Status GraphStore::findByName(std::string_view Name, std::vector<Id> &Out) {
   return Status::ok();
 }
 
+Status GraphStore::qualifiedNameOf(Id I, std::string &Out) {
+  // The entity_names facts of I (a few dozen bytes each), not its entity
+  // facts: when they agree, the merge takes that name whichever fact it
+  // picks; when they disagree, the merge decides.
+  bool Have = false, Mixed = false, Bad = false;
+  Status St =
+      scanAll(S, Table::EntityNames, idKey(I),
+              [&](std::string_view K, std::string_view V) {
+                Id Got;
+                UnitKey U;
+                NameFields F;
+                if (!parseEntityKey(K, Got, U) || !decodeNameFields(V, F)) {
+                  Bad = true;
+                  return false;
+                }
+                if (!Have)
+                  Out.assign(F.QualifiedName);
+                else if (Out != F.QualifiedName)
+                  Mixed = true;
+                Have = true;
+                return !Mixed;
+              });
+  if (!St.isOk())
+    return St;
+  if (Bad)
+    return corrupt("entity name");
+  if (!Have)
+    return Status::notFound("no entity " + formatId(I));
+  if (!Mixed)
+    return Status::ok();
+  Entity E;
+  if (Status St = getEntity(I, E); !St.isOk())
+    return St;
+  Out = std::move(E.QualifiedName);
+  return Status::ok();
+}
+
 Status GraphStore::namedIds(std::string_view Name, std::vector<NamedId> &Out) {
   std::vector<Id> Candidates;
   if (Status St = idsByName(S, exactNamePrefix(Name), SIZE_MAX, Candidates);
       !St.isOk())
     return St;
   for (Id I : Candidates) {
-    Entity E;
-    Status St = getEntity(I, E);
+    std::string QN;
+    Status St = qualifiedNameOf(I, QN);
     if (!St.isOk() && !St.isNotFound())
       return St;
-    Out.push_back({I, std::move(E.QualifiedName), St.isNotFound()});
+    Out.push_back({I, std::move(QN), St.isNotFound()});
   }
   return Status::ok();
 }
@@ -1292,11 +1335,11 @@ Status GraphStore::findByQualifiedName(std::string_view QualifiedName,
   if (Status St = idsByName(S, exactNamePrefix(Last), SIZE_MAX, Candidates);
       !St.isOk())
     return St;
+  std::string QN;
   for (Id I : Candidates) {
-    Entity E;
-    if (Status St = getEntity(I, E); !St.isOk())
+    if (Status St = qualifiedNameOf(I, QN); !St.isOk())
       return St.isNotFound() ? corrupt("name index") : St;
-    if (E.QualifiedName == QualifiedName)
+    if (QN == QualifiedName)
       Out.push_back(I);
   }
   return Status::ok();

@@ -464,6 +464,17 @@ TYPED_TEST(GraphRead, EntityNamesAreThoseOfTheMergedEntities) {
   EXPECT_EQ(Ids[0].ID, 0xA1u);
   EXPECT_EQ(Ids[0].QualifiedName, "geo::Box");
   EXPECT_FALSE(Ids[0].Missing);
+  // A qualified name from the small entity_names facts; the merge's when
+  // the facts disagree.
+  std::string QN;
+  ASSERT_TRUE(GS.qualifiedNameOf(0xA1, QN).isOk());
+  EXPECT_EQ(QN, "geo::Box");
+  ASSERT_TRUE(GS.qualifiedNameOf(0xA4, QN).isOk());
+  EXPECT_EQ(QN, "v2::New");
+  EXPECT_TRUE(GS.qualifiedNameOf(0xDEAD, QN).isNotFound());
+  std::vector<Id> ByQN;
+  ASSERT_TRUE(GS.findByQualifiedName("v2::New", ByQN).isOk());
+  EXPECT_EQ(ByQN, std::vector<Id>{0xA4});
   EXPECT_EQ(GraphStore::lastComponent("ns::f<a::b>"), "f<a::b>");
   EXPECT_EQ(GraphStore::lastComponent("geo::Box::area"), "area");
 

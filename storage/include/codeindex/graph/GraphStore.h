@@ -58,6 +58,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -135,8 +136,10 @@ public:
   /// Merged records, in export order. Callbacks return false to stop.
   Status forEachFile(const std::function<bool(const FileInfo &)> &Fn);
   Status forEachEntity(const std::function<bool(const Entity &)> &Fn);
-  /// Edges sorted by kind, from, to.
-  Status forEachEdge(const std::function<bool(const Edge &)> &Fn);
+  /// Edges sorted by kind, from, to; only those of kind Kind when given
+  /// (one prefix scan: the other kinds are not read).
+  Status forEachEdge(const std::function<bool(const Edge &)> &Fn,
+                     std::optional<EdgeKind> Kind = std::nullopt);
   Status forEachTestFile(const std::function<bool(const TestFile &)> &Fn);
   Status forEachCoverage(const std::function<bool(const Coverage &)> &Fn);
   Status forEachIgnoredFile(const std::function<bool(const IgnoredFile &)> &Fn);
@@ -205,8 +208,13 @@ public:
   /// qualified names ending in the same component and keeps the answer:
   /// every id whose names key is exactly Name (ASCII-case-insensitively;
   /// for names longer than MaxNameKeyBytes, every name sharing that prefix),
-  /// ascending, with its merged qualified name. Reads each candidate.
+  /// ascending, with its merged qualified name. Reads each candidate's
+  /// entity_names facts (its entity facts only when they disagree).
   Status namedIds(std::string_view Name, std::vector<NamedId> &Out);
+  /// The merged qualified name of entity I, from its entity_names facts
+  /// (its entity facts only when they disagree). Status::notFound if no
+  /// unit declares or references I.
+  Status qualifiedNameOf(Id I, std::string &Out);
   /// The component of a qualified name findByQualifiedName() looks up: what
   /// follows the last "::" that is not inside <...> or (...)
   /// ("ns::f<a::b>" -> "f<a::b>").
