@@ -1253,20 +1253,6 @@ Status LmdbStore::get(Table T, std::string_view Key, std::string *Value) {
   return Result;
 }
 
-/// An iterator that only reports why the scan could not start.
-class FailedIterator final : public Iterator {
-public:
-  explicit FailedIterator(Status S) : St(std::move(S)) {}
-  bool valid() const override { return false; }
-  void next() override {}
-  std::string_view key() const override { return {}; }
-  std::string_view value() const override { return {}; }
-  Status status() const override { return St; }
-
-private:
-  Status St;
-};
-
 void SharedEnv::dropResidentPages(const char *Lo, const char *Hi) {
   // Without MDB_WRITEMAP the map is read-only: every page of it is a clean
   // page of the file. The caller's read transaction keeps the map in place
@@ -1284,10 +1270,10 @@ void SharedEnv::dropResidentPages(const char *Lo, const char *Hi) {
 
 std::unique_ptr<Iterator> LmdbStore::scan(Table T, std::string_view Prefix) {
   if (Status S = loadBulk(); !S)
-    return std::make_unique<FailedIterator>(std::move(S));
+    return failedIterator(std::move(S));
   MDB_txn *Txn = nullptr;
   if (Status S = E->beginRead(&Txn); !S)
-    return std::make_unique<FailedIterator>(std::move(S));
+    return failedIterator(std::move(S));
   return std::make_unique<LmdbIterator>(E, Txn, E->dbi(T),
                                         std::this_thread::get_id(), Prefix,
                                         Tuning.ScanDropPagesBytes);

@@ -736,20 +736,7 @@ Status RocksDbStore::commit() {
 
 std::unique_ptr<Iterator> RocksDbStore::scan(Table T, std::string_view Prefix) {
   if (Status St = ingestBulk(); !St) {
-    // An iterator that reports why the scan could not start.
-    class Failed final : public Iterator {
-    public:
-      explicit Failed(Status S) : St(std::move(S)) {}
-      bool valid() const override { return false; }
-      void next() override {}
-      std::string_view key() const override { return {}; }
-      std::string_view value() const override { return {}; }
-      Status status() const override { return St; }
-
-    private:
-      Status St;
-    };
-    return std::make_unique<Failed>(std::move(St));
+    return failedIterator(std::move(St)); // why the scan cannot start
   }
   if (DirectScans && Prefix.empty())
     if (std::unique_ptr<Iterator> It = directScan(T))

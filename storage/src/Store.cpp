@@ -77,19 +77,23 @@ private:
   std::unique_ptr<Iterator> It;
 };
 
-class FailedIterator final : public Iterator {
-public:
-  explicit FailedIterator(Status St) : St(std::move(St)) {}
-  bool valid() const override { return false; }
-  void next() override {}
-  std::string_view key() const override { return {}; }
-  std::string_view value() const override { return {}; }
-  Status status() const override { return St; }
-
-private:
-  Status St;
-};
 } // namespace
+
+std::unique_ptr<Iterator> failedIterator(Status St) {
+  class Failed final : public Iterator {
+  public:
+    explicit Failed(Status S) : St(std::move(S)) {}
+    bool valid() const override { return false; }
+    void next() override {}
+    std::string_view key() const override { return {}; }
+    std::string_view value() const override { return {}; }
+    Status status() const override { return St; }
+
+  private:
+    Status St;
+  };
+  return std::make_unique<Failed>(std::move(St));
+}
 
 bool shareBounds(unsigned Share, unsigned Shares, unsigned &From,
                  unsigned &To) {
@@ -104,7 +108,7 @@ std::unique_ptr<Iterator> Store::scanShare(Table T, unsigned Share,
                                            unsigned Shares) {
   unsigned From, To;
   if (!shareBounds(Share, Shares, From, To))
-    return std::make_unique<FailedIterator>(Status::invalidArgument(
+    return failedIterator(Status::invalidArgument(
         "share " + std::to_string(Share) + " of " + std::to_string(Shares) +
         ": shares are 1 to 256"));
   return std::make_unique<ChainedShareIterator>(*this, T, From, To);

@@ -117,6 +117,10 @@ public:
   virtual Status status() const = 0;
 };
 
+/// An iterator already at its end whose status() is St: what a scan that
+/// cannot start returns (engines, Store::scanShare).
+std::unique_ptr<Iterator> failedIterator(Status St);
+
 /// Counters an engine keeps about its writes. Times in milliseconds.
 struct WriteStats {
   uint64_t Batches = 0;     ///< engine-level write calls
