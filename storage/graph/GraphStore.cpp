@@ -903,6 +903,14 @@ bool decodeNameFields(std::string_view In, NameFields &F) {
   F.Declares = Bits & 1;
   return true;
 }
+
+/// One entity_names record: the entity's id from the key (id · unit), the
+/// fields from the value.
+bool decodeNameRecord(std::string_view K, std::string_view V, Id &I,
+                      NameFields &F) {
+  UnitKey U;
+  return parseEntityKey(K, I, U) && decodeNameFields(V, F);
+}
 } // namespace
 
 Status GraphStore::forEachEntityName(const EntityNameFn &Fn, unsigned Shards) {
@@ -960,9 +968,8 @@ Status GraphStore::scanEntityNames(unsigned Shard, unsigned Shards,
   };
   auto Visit = [&](std::string_view K, std::string_view V) {
     Id I;
-    UnitKey U;
     NameFields F;
-    if (!parseEntityKey(K, I, U) || !decodeNameFields(V, F)) {
+    if (!decodeNameRecord(K, V, I, F)) {
       Bad = true;
       return false;
     }
@@ -1281,23 +1288,21 @@ Status GraphStore::qualifiedNameOf(Id I, std::string &Out) {
   // facts: when they agree, the merge takes that name whichever fact it
   // picks; when they disagree, the merge decides.
   bool Have = false, Mixed = false, Bad = false;
-  Status St =
-      scanAll(S, Table::EntityNames, idKey(I),
-              [&](std::string_view K, std::string_view V) {
-                Id Got;
-                UnitKey U;
-                NameFields F;
-                if (!parseEntityKey(K, Got, U) || !decodeNameFields(V, F)) {
-                  Bad = true;
-                  return false;
-                }
-                if (!Have)
-                  Out.assign(F.QualifiedName);
-                else if (Out != F.QualifiedName)
-                  Mixed = true;
-                Have = true;
-                return !Mixed;
-              });
+  Status St = scanAll(S, Table::EntityNames, idKey(I),
+                      [&](std::string_view K, std::string_view V) {
+                        Id Got;
+                        NameFields F;
+                        if (!decodeNameRecord(K, V, Got, F)) {
+                          Bad = true;
+                          return false;
+                        }
+                        if (!Have)
+                          Out.assign(F.QualifiedName);
+                        else if (Out != F.QualifiedName)
+                          Mixed = true;
+                        Have = true;
+                        return !Mixed;
+                      });
   if (!St.isOk())
     return St;
   if (Bad)

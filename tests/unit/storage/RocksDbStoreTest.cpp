@@ -29,6 +29,16 @@ using ::testing::HasSubstr;
 
 namespace {
 
+/// Opens the store at Path with Tuning instead of the default tuning.
+Status openTuned(const std::string &Path, OpenMode Mode,
+                 const detail::RocksDbTuning &Tuning,
+                 std::unique_ptr<Store> *S) {
+  OpenOptions O;
+  O.Mode = Mode;
+  return detail::openRocksDbStore(Path, O,
+                                  detail::RocksDbHooks{nullptr, &Tuning}, S);
+}
+
 class RocksDbStoreTest : public ::testing::Test {
 protected:
   std::string indexPath() const { return Dir.path() + "/index"; }
@@ -337,12 +347,8 @@ TEST_F(RocksDbStoreTest, BulkRebuildMatchesAModel) {
   detail::RocksDbTuning Tuning;
   Tuning.BulkRunBytes = 64 << 10;
   Tuning.IngestFileBytes = 32 << 10;
-  OpenOptions O;
-  O.Mode = OpenMode::Rebuild;
   std::unique_ptr<Store> S;
-  ASSERT_TRUE(detail::openRocksDbStore(
-                  indexPath(), O, detail::RocksDbHooks{nullptr, &Tuning}, &S)
-                  .isOk());
+  ASSERT_TRUE(openTuned(indexPath(), OpenMode::Rebuild, Tuning, &S).isOk());
   std::map<std::string, std::string> Model;
   std::mt19937 Rng(9);
   for (int Round = 0; Round < 3; ++Round) {
@@ -432,12 +438,9 @@ std::vector<std::vector<std::pair<std::string, std::string>>>
 scanEveryTable(const std::string &Path, bool Direct) {
   detail::RocksDbTuning Tuning;
   Tuning.DirectWholeTableScans = Direct;
-  OpenOptions O;
-  O.Mode = OpenMode::ReadOnly;
   std::unique_ptr<Store> S;
   std::vector<std::vector<std::pair<std::string, std::string>>> Out;
-  Status St = detail::openRocksDbStore(
-      Path, O, detail::RocksDbHooks{nullptr, &Tuning}, &S);
+  Status St = openTuned(Path, OpenMode::ReadOnly, Tuning, &S);
   EXPECT_TRUE(St.isOk()) << St.toString();
   if (S)
     for (int T = 0; T < NumTables; ++T)
@@ -489,12 +492,8 @@ TEST_F(RocksDbStoreTest, DirectWholeTableScansMatchTheDbIterator) {
     detail::RocksDbTuning Tuning;
     Tuning.BulkRunBytes = 32 << 10;
     Tuning.IngestFileBytes = 16 << 10;
-    OpenOptions O;
-    O.Mode = OpenMode::Rebuild;
     std::unique_ptr<Store> S;
-    ASSERT_TRUE(detail::openRocksDbStore(
-                    indexPath(), O, detail::RocksDbHooks{nullptr, &Tuning}, &S)
-                    .isOk());
+    ASSERT_TRUE(openTuned(indexPath(), OpenMode::Rebuild, Tuning, &S).isOk());
     for (int B = 0; B < 30; ++B)
       ASSERT_TRUE(S->write(RandomBatch(200)).isOk());
     ASSERT_TRUE(S->commit().isOk());
